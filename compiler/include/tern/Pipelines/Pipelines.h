@@ -1,0 +1,39 @@
+//===- Pipelines.h - The pass pipelines of Tern -----------------*- C++ -*-===//
+//
+// Pipelines are functions over an options struct, so `ternc` and
+// `tern-opt --pass-pipeline=...` build exactly the same pass list.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_PIPELINES_PIPELINES_H
+#define TERN_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace mlir::tern {
+
+struct KernelPipelineOptions
+    : public PassPipelineOptions<KernelPipelineOptions> {
+  Option<bool> report{*this, "report",
+                      llvm::cl::desc("Emit a remark per layer saying how it "
+                                     "was compiled and why"),
+                      llvm::cl::init(false)};
+};
+
+/// Input form (func + linalg on tensors) to kernel form (linalg.generic on
+/// tensors, no tern ops, no named linalg ops), on a module:
+///   tern-raise -> tern-lower-ternary -> linalg-generalize-named-ops
+///   -> canonicalize -> cse
+void buildKernelPipeline(OpPassManager &pm,
+                         const KernelPipelineOptions &options);
+
+/// Registers `tern-kernel-pipeline` for tern-opt.
+void registerPipelines();
+
+} // namespace mlir::tern
+
+#endif // TERN_PIPELINES_PIPELINES_H

@@ -1,0 +1,153 @@
+//===- Kernel.h - Tern's own description of one Halide kernel ---*- C++ -*-===//
+//
+// LLVM 22 (MLIR) and LLVM 14 (Halide) live in one process only if no
+// translation unit sees both. This header is the wall between them: the MLIR
+// side (LinalgToKernel) describes each `linalg.generic` as a `Kernel` built
+// from plain C++ values, and the Halide side (KernelCompiler) turns a Kernel
+// into Halide Funcs, a schedule and object code. Neither side's headers leak
+// through: this file includes only the standard library.
+//
+// A Kernel mirrors a linalg.generic: an iteration space of loop dimensions,
+// each parallel or reduction; input buffers read through index expressions;
+// outputs defined on the parallel dimensions by an initial value and, when
+// the kernel reduces, an update that folds one point of the reduction
+// dimensions into the current value (`Self`).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_TARGET_HALIDE_KERNEL_H
+#define TERN_TARGET_HALIDE_KERNEL_H
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tern::kernel {
+
+/// Element type of a buffer or an expression.
+struct ScalarType {
+  enum Kind { Float, Int, UInt, Bool };
+  Kind kind = Float;
+  int bits = 32;
+
+  static ScalarType f32() { return {Float, 32}; }
+  static ScalarType f64() { return {Float, 64}; }
+  static ScalarType i(int bits) { return {Int, bits}; }
+  static ScalarType u(int bits) { return {UInt, bits}; }
+  static ScalarType boolean() { return {Bool, 1}; }
+  /// Index arithmetic (loop variables, affine expressions) is 32-bit.
+  static ScalarType index() { return {Int, 32}; }
+
+  bool operator==(const ScalarType &o) const {
+    return kind == o.kind && bits == o.bits;
+  }
+  bool operator!=(const ScalarType &o) const { return !(*this == o); }
+  /// "f32", "i8", "u16", "bool".
+  std::string str() const;
+};
+
+/// Operation of an expression node. Arithmetic operands have the node's type
+/// unless stated otherwise; comparisons produce Bool from two operands of one
+/// type.
+enum class Op {
+  Const,    ///< literal: `fval` for Float, `ival` for Int/UInt/Bool
+  LoopVar,  ///< loop dimension `index` of the kernel (type index())
+  Load,     ///< input buffer `index`; args = one index() expr per dimension,
+            ///< in row-major order (args[0] is the outermost dimension)
+  Self,     ///< output `index` at the current point (only in an update)
+  Add, Sub, Mul,
+  Div,      ///< Float: division; Int: rounds toward zero (C, arith.divsi)
+  Rem,      ///< Int: sign of the dividend (C, arith.remsi); Float: fmod
+  FloorDiv, ///< Int: rounds toward negative infinity (affine floordiv)
+  FloorMod, ///< Int: result in [0, |divisor|) (affine mod)
+  Min, Max,
+  And, Or, Xor, ///< bitwise on Int/UInt, logical on Bool
+  Shl,
+  Shr,      ///< arithmetic for Int, logical for UInt
+  Neg, Not, Abs,
+  Exp, Log, Sqrt, Rsqrt, Tanh, Erf, Floor, Ceil, Sin, Cos, Pow,
+  Eq, Ne, Lt, Le, Gt, Ge,
+  Select,   ///< args = {condition (Bool), true value, false value}
+  Cast      ///< args = {value}; converts to the node's type (C semantics,
+            ///< float to int truncates toward zero)
+};
+
+struct Expr;
+using ExprRef = std::shared_ptr<const Expr>;
+
+/// An immutable expression tree node; share subtrees freely.
+struct Expr {
+  Op op = Op::Const;
+  ScalarType type;
+  double fval = 0;
+  int64_t ival = 0;
+  int index = 0;
+  std::vector<ExprRef> args;
+};
+
+// Builders. They do not check types; KernelCompiler verifies the whole tree
+// and reports mismatches as errors.
+ExprRef constFloat(double value, ScalarType type = ScalarType::f32());
+ExprRef constInt(int64_t value, ScalarType type = ScalarType::index());
+ExprRef loopVar(int dim);
+ExprRef load(int input, std::vector<ExprRef> indices, ScalarType type);
+ExprRef self(int output, ScalarType type);
+/// Unary and binary arithmetic; the result type is the first operand's.
+ExprRef unary(Op op, ExprRef a);
+ExprRef binary(Op op, ExprRef a, ExprRef b);
+ExprRef compare(Op op, ExprRef a, ExprRef b);
+ExprRef select(ExprRef cond, ExprRef t, ExprRef f);
+ExprRef cast(ScalarType type, ExprRef a);
+
+/// Prints an expression in a compact prefix form, for messages and tests.
+std::string toString(const ExprRef &e);
+
+/// A dense row-major buffer whose shape is known at compile time.
+struct Buffer {
+  std::string name;
+  ScalarType type;
+  std::vector<int64_t> shape; ///< outermost first; empty for a scalar
+};
+
+/// One result of a kernel.
+struct Output {
+  Buffer buffer;
+  /// loopDims[i] is the loop dimension that indexes dimension i of the
+  /// buffer. Every parallel loop dimension appears exactly once among the
+  /// outputs' loopDims (all outputs of a kernel share them).
+  std::vector<int> loopDims;
+  /// Value at each output point before any reduction. May use LoopVar of the
+  /// output's loop dimensions and Load; never Self.
+  ExprRef init;
+  /// New value for one point of the reduction dimensions, or null when the
+  /// kernel has no reduction. May use every LoopVar, Load and Self.
+  ExprRef update;
+};
+
+/// CPU schedule for a kernel: data, chosen by passes or defaults, applied in
+/// one place (KernelCompiler). Zero means "let the compiler choose".
+struct Schedule {
+  int vectorWidth = 0;    ///< lanes for the innermost output dimension
+  bool parallel = true;   ///< run the outermost output dimension in parallel
+  int64_t minParallelWork = 1 << 14; ///< points below which no threads start
+};
+
+/// One compiled function: `int name(halide_buffer_t *in..., *out...)`.
+struct Kernel {
+  std::string name;                ///< C symbol of the compiled function
+  std::vector<int64_t> loopExtents; ///< extent of each loop dimension
+  std::vector<bool> isReduction;   ///< per loop dimension
+  std::vector<Buffer> inputs;
+  std::vector<Output> outputs;
+  Schedule schedule;
+};
+
+/// Prints a kernel in a stable text form. Two kernels with the same text
+/// compute the same function with the same schedule (the name aside), which
+/// is how the model builder shares one compiled kernel between layers.
+std::string toString(const Kernel &k, bool includeName = true);
+
+} // namespace tern::kernel
+
+#endif // TERN_TARGET_HALIDE_KERNEL_H

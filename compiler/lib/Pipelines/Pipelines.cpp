@@ -1,0 +1,38 @@
+//===- Pipelines.cpp - The pass pipelines of Tern ---------------*- C++ -*-===//
+//
+// The ordered pass lists that turn input IR into kernel form. Reading this
+// file top to bottom is reading the compiler's middle end.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Pipelines/Pipelines.h"
+#include "tern/Conversion/Passes.h"
+#include "tern/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::tern::buildKernelPipeline(OpPassManager &pm,
+                               const KernelPipelineOptions &options) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  TernRaisePassOptions raiseOptions;
+  raiseOptions.report = options.report;
+  funcPm.addPass(createTernRaisePass(raiseOptions));
+  funcPm.addPass(createTernLowerTernaryPass());
+  funcPm.addPass(createLinalgGeneralizeNamedOpsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::tern::registerPipelines() {
+  PassPipelineRegistration<KernelPipelineOptions>(
+      "tern-kernel-pipeline",
+      "Lower func + linalg on tensors to Tern's kernel form (raise ternary "
+      "matmuls, lower them to add/sub kernels, generalize named ops)",
+      buildKernelPipeline);
+}

@@ -1,0 +1,55 @@
+//===- TernOps.td - Operations of the tern dialect ----------*- tablegen -*-===//
+//
+// Ops that consume encoded weights. Activations are dense builtin tensors;
+// weights are packed i8 tensors whose layout an encoding attribute gives.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_OPS_TD
+#define TERN_OPS_TD
+
+include "tern/Dialect/Tern/IR/TernBase.td"
+include "tern/Dialect/Tern/IR/TernAttrs.td"
+
+def Tern_TernaryMatmulOp : Tern_Op<"ternary_matmul"> {
+  let summary = "Matrix product with packed ternary weights";
+  let description = [{
+    Computes `result[m][n] = scale(n) * sum_k input[m][k] * t[n][k]` where
+    `t[n][k]` in {-1, 0, +1} is decoded from `weights` as `encoding` says and
+    `scale(n)` is `scales[n]` (per-row) or `scales[0]` (per-tensor). This is
+    a fully connected layer `input x W^T` with `W = scale * t`.
+
+    Because `t` is ternary, the sum needs no multiplication: it adds the
+    inputs where `t = +1` and subtracts them where `t = -1`; the lowering
+    (`tern-lower-ternary`) keeps it that way and multiplies by the scale once
+    per output.
+
+    Shapes: `input` is `M x K` (floating point), `weights` is
+    `N x B x i8` with `B` the encoding's bytes per row for `K`, `scales` is
+    rank 1 with 1 (per-tensor) or `N` (per-row) values of the input's
+    element type, and the result is `M x N` of the input's element type. `K`
+    and `N` must be static.
+
+    Example:
+
+    ```mlir
+    %y = tern.ternary_matmul %x, %w, %s
+           {encoding = #tern.ternary<scale = per_row, packing = i2>}
+           : (tensor<1x64xf32>, tensor<256x16xi8>, tensor<256xf32>)
+             -> tensor<1x256xf32>
+    ```
+  }];
+  let arguments = (ins
+    RankedTensorOf<[AnyFloat]>:$input,
+    RankedTensorOf<[I8]>:$weights,
+    RankedTensorOf<[AnyFloat]>:$scales,
+    Tern_TernaryEncodingAttr:$encoding);
+  let results = (outs RankedTensorOf<[AnyFloat]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weights `,` $scales attr-dict `:`
+    `(` type($input) `,` type($weights) `,` type($scales) `)` `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // TERN_OPS_TD

@@ -1,0 +1,132 @@
+//===- TernOps.cpp - Operations of the tern dialect -------------*- C++ -*-===//
+//
+// Verifiers of the tern ops. They check everything a later pass relies on
+// without re-checking: shapes, packed byte counts, scale counts and, when the
+// weights are a constant, that every stored code is valid.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Dialect/Tern/IR/TernaryPacking.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::tern;
+
+#define GET_OP_CLASSES
+#include "tern/Dialect/Tern/IR/TernOps.cpp.inc"
+
+/// Prints a shape as `[1, ?, 4]` for diagnostics.
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (i)
+      s += ", ";
+    s += ShapedType::isDynamic(d) ? "?" : std::to_string(d);
+  }
+  return s + "]";
+}
+
+/// When `weights` is a constant, checks that each stored code is valid and
+/// that padding trits past `k` are zero.
+static LogicalResult verifyConstantI2Weights(Operation *op, Value weights,
+                                             int64_t k, int64_t bytesPerRow) {
+  DenseIntElementsAttr data;
+  if (!matchPattern(weights, m_Constant(&data)))
+    return success();
+  int64_t index = 0;
+  for (const APInt &value : data.getValues<APInt>()) {
+    int64_t row = index / bytesPerRow, byte = index % bytesPerRow;
+    ++index;
+    uint8_t bits = static_cast<uint8_t>(value.getZExtValue());
+    for (int64_t slot = 0; slot < packing::kI2TritsPerByte; ++slot) {
+      uint8_t code = (bits >> (packing::kI2BitsPerTrit * slot)) & 0b11;
+      int64_t column = byte * packing::kI2TritsPerByte + slot;
+      if (code == packing::kI2Invalid)
+        return op->emitOpError()
+               << "weights row " << row << " holds the invalid code 0b11 for "
+               << "trit " << column << " (byte " << byte << ")";
+      if (column >= k && code != packing::kI2Zero)
+        return op->emitOpError()
+               << "weights row " << row << " has a nonzero padding trit "
+               << column << " past K = " << k;
+    }
+  }
+  return success();
+}
+
+LogicalResult TernaryMatmulOp::verify() {
+  auto inputType = getInput().getType();
+  auto weightsType = getWeights().getType();
+  auto scalesType = getScales().getType();
+  auto resultType = getResult().getType();
+  TernaryEncodingAttr encoding = getEncoding();
+
+  if (inputType.getRank() != 2)
+    return emitOpError() << "expected a rank-2 input (M x K), found rank "
+                         << inputType.getRank();
+  if (weightsType.getRank() != 2)
+    return emitOpError() << "expected rank-2 weights (N x bytes per row), "
+                            "found rank "
+                         << weightsType.getRank();
+  if (scalesType.getRank() != 1)
+    return emitOpError() << "expected rank-1 scales, found rank "
+                         << scalesType.getRank();
+  if (resultType.getRank() != 2)
+    return emitOpError() << "expected a rank-2 result (M x N), found rank "
+                         << resultType.getRank();
+
+  int64_t k = inputType.getDimSize(1);
+  int64_t n = weightsType.getDimSize(0);
+  if (ShapedType::isDynamic(k))
+    return emitOpError() << "expected a static reduction size K, found input "
+                            "shape "
+                         << shapeStr(inputType.getShape());
+  if (ShapedType::isDynamic(n) || weightsType.isDynamicDim(1))
+    return emitOpError() << "expected static weights, found shape "
+                         << shapeStr(weightsType.getShape());
+
+  int64_t bytesPerRow = encoding.getBytesPerRow(k);
+  if (weightsType.getDimSize(1) != bytesPerRow)
+    return emitOpError() << "expected weights of shape [" << n << ", "
+                         << bytesPerRow << "] (" << encoding.getTritsPerByte()
+                         << " trits per byte for K = " << k
+                         << "), found " << shapeStr(weightsType.getShape());
+
+  int64_t numScales = encoding.getNumScales(n);
+  if (!scalesType.isDynamicDim(0) && scalesType.getDimSize(0) != numScales)
+    return emitOpError() << "expected " << numScales << " scale"
+                         << (numScales == 1 ? "" : "s") << " ("
+                         << stringifyTernaryScale(encoding.getScale())
+                         << " for N = " << n << "), found "
+                         << scalesType.getDimSize(0);
+  if (scalesType.isDynamicDim(0))
+    return emitOpError() << "expected a static number of scales";
+
+  Type elementType = inputType.getElementType();
+  if (scalesType.getElementType() != elementType)
+    return emitOpError() << "expected scales of the input's element type "
+                         << elementType << ", found "
+                         << scalesType.getElementType();
+  if (resultType.getElementType() != elementType)
+    return emitOpError() << "expected a result of the input's element type "
+                         << elementType << ", found "
+                         << resultType.getElementType();
+
+  int64_t m = inputType.getDimSize(0);
+  int64_t resultM = resultType.getDimSize(0), resultN = resultType.getDimSize(1);
+  if ((!ShapedType::isDynamic(m) && !ShapedType::isDynamic(resultM) &&
+       m != resultM) ||
+      (!ShapedType::isDynamic(resultN) && resultN != n))
+    return emitOpError() << "expected a result of shape ["
+                         << (ShapedType::isDynamic(m) ? std::string("?")
+                                                      : std::to_string(m))
+                         << ", " << n << "] (M x N), found "
+                         << shapeStr(resultType.getShape());
+
+  return verifyConstantI2Weights(getOperation(), getWeights(), k, bytesPerRow);
+}

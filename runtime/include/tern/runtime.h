@@ -1,0 +1,187 @@
+/*===- tern/runtime.h - C API shared by Tern-compiled models ------*- C -*-===//
+ *
+ * The runtime is the small C library every library that `ternc` generates
+ * links against. It holds what all models share: status codes and the
+ * per-thread error message, tensor descriptors and the info tables that
+ * describe a model's inputs and outputs, the activation arena, and the
+ * thread count. It is C99 at the boundary (C++ inside) and never includes an
+ * LLVM, MLIR or Halide header, so it builds and is tested on its own.
+ *
+ * Ownership rules
+ * ---------------
+ * - Every function returning `tern_status` returns TERN_OK (0) on success. On
+ *   failure it returns a nonzero status and records a message for the calling
+ *   thread, readable with tern_last_error() until the next failing call on
+ *   that thread.
+ * - Objects created by `*_create(..., out_x)` are owned by the caller and
+ *   released with the matching `*_destroy`; `*_destroy(NULL)` is a no-op.
+ *   On failure `*out_x` is set to NULL.
+ * - Pointers returned by info functions (names, info tables, status strings)
+ *   are static: never free them; they live as long as the library is loaded.
+ * - Buffers passed to a model's `run` stay owned by the caller; the model
+ *   reads inputs and writes outputs during the call and keeps no reference.
+ * - A model handle may be used by one thread at a time; distinct handles of
+ *   the same model may run concurrently.
+ *===----------------------------------------------------------------------===*/
+#ifndef TERN_RUNTIME_H
+#define TERN_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*===-- Status and errors -------------------------------------------------===*/
+
+typedef enum tern_status {
+  TERN_OK = 0,
+  /* A null pointer, a wrong count or an out-of-range value was passed. */
+  TERN_ERROR_INVALID_ARGUMENT = 1,
+  /* A tensor's shape does not match the model's info table. */
+  TERN_ERROR_SHAPE_MISMATCH = 2,
+  /* A tensor's element type does not match the model's info table. */
+  TERN_ERROR_DTYPE_MISMATCH = 3,
+  /* An allocation failed. */
+  TERN_ERROR_OUT_OF_MEMORY = 4,
+  /* A compiled kernel reported an error while running. */
+  TERN_ERROR_KERNEL_FAILED = 5,
+  /* Reading or writing a file failed. */
+  TERN_ERROR_IO = 6,
+  /* Anything else: a bug in Tern; the message says where. */
+  TERN_ERROR_INTERNAL = 7
+} tern_status;
+
+/* A short constant description of `status` ("ok", "invalid argument", ...);
+ * "unknown status" for values outside the enum. */
+const char *tern_status_string(tern_status status);
+
+/* The message of the last failing runtime or model call on this thread, or ""
+ * if there was none since the last tern_clear_error(). Never NULL. */
+const char *tern_last_error(void);
+
+/* Forgets this thread's last error message. */
+void tern_clear_error(void);
+
+/* Records a printf-style message for this thread and returns `status`, so
+ * that generated code can write `return tern_set_error(...)`. Messages longer
+ * than 1023 bytes are truncated. A NULL `format` records the status string. */
+tern_status tern_set_error(tern_status status, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/*===-- Element types -----------------------------------------------------===*/
+
+typedef enum tern_dtype {
+  TERN_DTYPE_F32 = 0,
+  TERN_DTYPE_F64 = 1,
+  TERN_DTYPE_I8 = 2,
+  TERN_DTYPE_I16 = 3,
+  TERN_DTYPE_I32 = 4,
+  TERN_DTYPE_I64 = 5,
+  TERN_DTYPE_U8 = 6,
+  TERN_DTYPE_BOOL = 7 /* one byte per element, 0 or 1 */
+} tern_dtype;
+
+/* Bytes per element, or 0 for a value outside the enum. */
+size_t tern_dtype_size(tern_dtype dtype);
+
+/* "f32", "i8", ...; "unknown" for a value outside the enum. */
+const char *tern_dtype_name(tern_dtype dtype);
+
+/*===-- Tensors -----------------------------------------------------------===*/
+
+#define TERN_MAX_RANK 8
+
+/* Static description of one model input or output. Shapes are row-major;
+ * every dimension is known at compile time. */
+typedef struct tern_tensor_info {
+  const char *name;
+  tern_dtype dtype;
+  int32_t rank;
+  int64_t shape[TERN_MAX_RANK];
+} tern_tensor_info;
+
+/* A caller's tensor: a contiguous row-major buffer plus what it holds. */
+typedef struct tern_tensor {
+  void *data;
+  tern_dtype dtype;
+  int32_t rank;
+  int64_t shape[TERN_MAX_RANK];
+} tern_tensor;
+
+/* Number of elements of `info` (1 for rank 0); -1 if `info` is NULL or its
+ * rank or a dimension is out of range. */
+int64_t tern_tensor_info_num_elements(const tern_tensor_info *info);
+
+/* Bytes needed to hold a tensor described by `info`; 0 if invalid. */
+size_t tern_tensor_info_size_bytes(const tern_tensor_info *info);
+
+/* Checks that `tensor` is non-null, has non-null data and matches `info` in
+ * dtype, rank and every dimension. On mismatch records a message naming
+ * `role` (for example "input 0"), the tensor's name, what was expected and
+ * what was found, and returns the matching status. */
+tern_status tern_tensor_check(const tern_tensor *tensor,
+                              const tern_tensor_info *info, const char *role);
+
+/* A model's interface: its name and its inputs and outputs in call order. */
+typedef struct tern_model_info {
+  const char *name;
+  int32_t num_inputs;
+  const tern_tensor_info *inputs;
+  int32_t num_outputs;
+  const tern_tensor_info *outputs;
+} tern_model_info;
+
+/*===-- Model creation options ---------------------------------------------===*/
+
+typedef struct tern_create_options {
+  /* Threads used by this process's kernels; 0 keeps the current setting
+   * (see tern_set_num_threads). */
+  int32_t num_threads;
+} tern_create_options;
+
+/* Fills `options` with defaults. No-op on NULL. */
+void tern_create_options_init(tern_create_options *options);
+
+/*===-- Threads -----------------------------------------------------------===*/
+
+/* Sets how many threads kernels may use, process-wide. 0 means one per
+ * hardware thread. Negative values are an invalid argument. */
+tern_status tern_set_num_threads(int32_t num_threads);
+
+/* The value last set with tern_set_num_threads (0 if never set). */
+int32_t tern_get_num_threads(void);
+
+/* A counter that changes whenever tern_set_num_threads changes the setting;
+ * generated code compares it to the one it last applied. */
+uint64_t tern_num_threads_generation(void);
+
+/*===-- Activation arena ---------------------------------------------------===*/
+
+/* One aligned block holding a model instance's intermediate tensors, laid
+ * out by the compiler's memory plan. */
+typedef struct tern_arena tern_arena;
+
+/* Allocates `size_bytes` (0 is allowed) aligned to `alignment`, which must be
+ * a power of two no smaller than sizeof(void *). */
+tern_status tern_arena_create(size_t size_bytes, size_t alignment,
+                              tern_arena **out_arena);
+/* Start of the block; NULL for a NULL arena. */
+void *tern_arena_data(const tern_arena *arena);
+/* Size requested at creation; 0 for a NULL arena. */
+size_t tern_arena_size(const tern_arena *arena);
+void tern_arena_destroy(tern_arena *arena);
+
+/* Version of this runtime's ABI; generated code checks it at create time. */
+#define TERN_RUNTIME_ABI_VERSION 1
+int32_t tern_runtime_abi_version(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* TERN_RUNTIME_H */
