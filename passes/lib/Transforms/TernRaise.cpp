@@ -250,10 +250,14 @@ static LogicalResult raise(linalg::MatmulOp op, RewriterBase &rewriter,
   rewriter.replaceOp(op, ternary.getResult());
   // The float weights are dead now; drop them (and a transpose feeding the
   // matmul) so that no copy of them reaches the weight blob.
-  for (Value v : {oldWeights, source->constant})
-    if (Operation *def = v.getDefiningOp())
-      if (def->use_empty() && isPure(def))
-        rewriter.eraseOp(def);
+  Operation *transpose = oldWeights != source->constant
+                            ? oldWeights.getDefiningOp()
+                            : nullptr;
+  if (transpose && transpose->use_empty() && isPure(transpose))
+    rewriter.eraseOp(transpose);
+  if (Operation *def = source->constant.getDefiningOp())
+    if (def->use_empty() && isPure(def))
+      rewriter.eraseOp(def);
 
   int64_t denseBytes = weights.n * weights.k * (elementType.getWidth() / 8);
   int64_t packedBytes =

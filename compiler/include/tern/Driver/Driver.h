@@ -1,0 +1,53 @@
+//===- Driver.h - The ternc compile driver as a library ---------*- C++ -*-===//
+//
+// Everything `ternc` does, callable from tests: read a model, run the kernel
+// pipeline, plan the model, compile its kernels with Halide, print the C
+// header, driver and weights, and link the static and shared libraries with
+// the system's C compiler and archiver. The tool only parses flags.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_DRIVER_DRIVER_H
+#define TERN_DRIVER_DRIVER_H
+
+#include <string>
+#include <vector>
+
+namespace mlir {
+class DialectRegistry;
+} // namespace mlir
+
+namespace tern::driver {
+
+/// What ternc produces.
+enum class EmitKind {
+  Mlir,       ///< the input as parsed and verified
+  Kernel,     ///< the IR after the kernel pipeline
+  HalideStmt, ///< Halide's lowered statement of every kernel
+  Obj,        ///< one relocatable object: kernels, driver, weights
+  Lib         ///< lib<name>.a, lib<name>.so, <name>.h, tern/runtime.h
+};
+
+struct Options {
+  std::string input = "-";  ///< file, or "-" for standard input
+  std::string output;       ///< directory (obj, lib) or file ("" = stdout)
+  std::string name;         ///< C prefix; default: the input file's stem
+  EmitKind emit = EmitKind::Lib;
+  std::string target = "host"; ///< Halide target string
+  std::string entry;        ///< function to compile ("" = the only public)
+  std::vector<std::string> dumpAfter; ///< pass arguments to print after
+  bool report = false;      ///< print the compile report
+  bool quiet = false;       ///< no progress lines
+  bool keepTemps = false;   ///< keep <output>/<name>.build/
+  std::string cc;           ///< C compiler ("" = $CC or cc)
+  std::string ar;           ///< archiver ("" = ar)
+  std::string argv0;        ///< to find the installed runtime
+};
+
+/// Runs one compile. Diagnostics and progress go to stderr, the emitted text
+/// (mlir, kernel, halide-stmt without -o) to stdout. Returns 0 on success.
+int compile(const Options &options, mlir::DialectRegistry &registry);
+
+} // namespace tern::driver
+
+#endif // TERN_DRIVER_DRIVER_H

@@ -1,0 +1,17 @@
+//===- Translations.h - tern-translate's translations -----------*- C++ -*-===//
+//
+// --tern-to-kernel-ir and --tern-to-halide-stmt, for tern-translate.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_DRIVER_TRANSLATIONS_H
+#define TERN_DRIVER_TRANSLATIONS_H
+
+namespace mlir::tern {
+
+/// Registers Tern's translations with mlir-translate's registry.
+void registerTranslations();
+
+} // namespace mlir::tern
+
+#endif // TERN_DRIVER_TRANSLATIONS_H

@@ -1,0 +1,481 @@
+//===- LibraryWriter.cpp - C header, driver and weights of a model -*- C++ -*-//
+//
+// See LibraryWriter.h. The generated C keeps every check a caller can fail
+// (null pointers, shapes of tensor descriptors) in the driver, before any
+// kernel runs, so kernels never see a bad buffer; Halide's own assertions
+// stay on as a second line.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Compiler/LibraryWriter.h"
+
+#include <set>
+#include <sstream>
+
+using namespace tern;
+using namespace tern::emit;
+using tern::kernel::ScalarType;
+
+int64_t plan::storageBytes(ScalarType t) {
+  return t.kind == ScalarType::Bool ? 1 : t.bits / 8;
+}
+
+int64_t plan::numElements(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+static const std::set<std::string> &cKeywords() {
+  static const std::set<std::string> words = {
+      "auto",     "break",    "case",     "char",   "const",    "continue",
+      "default",  "do",       "double",   "else",   "enum",     "extern",
+      "float",    "for",      "goto",     "if",     "inline",   "int",
+      "long",     "register", "restrict", "return", "short",    "signed",
+      "sizeof",   "static",   "struct",   "switch", "typedef",  "union",
+      "unsigned", "void",     "volatile", "while",  "_Bool",    "_Complex",
+      "bool",     "true",     "false",    "class",  "template", "new",
+      "delete",   "this",     "operator", "model"};
+  return words;
+}
+
+bool emit::isValidModelName(const std::string &name) {
+  if (name.empty() || name.size() > 64 || cKeywords().count(name))
+    return false;
+  if (!(isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
+    return false;
+  for (char c : name)
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '_'))
+      return false;
+  return true;
+}
+
+static std::string sanitize(const std::string &name) {
+  std::string s;
+  for (char c : name)
+    s += (isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+  if (s.empty() || isdigit(static_cast<unsigned char>(s[0])))
+    s = "t_" + s;
+  if (cKeywords().count(s))
+    s += "_";
+  return s;
+}
+
+std::vector<std::string> emit::parameterNames(const plan::ModelPlan &plan) {
+  std::vector<std::string> names;
+  std::set<std::string> used = {"model"};
+  auto add = [&](const std::string &raw) {
+    std::string base = sanitize(raw), name = base;
+    for (int i = 2; used.count(name); ++i)
+      name = base + "_" + std::to_string(i);
+    used.insert(name);
+    names.push_back(name);
+  };
+  for (const plan::Port &p : plan.inputs)
+    add(p.name);
+  for (const plan::Port &p : plan.outputs)
+    add(p.name);
+  return names;
+}
+
+static std::string cType(ScalarType t) {
+  switch (t.kind) {
+  case ScalarType::Float:
+    return t.bits == 64 ? "double" : (t.bits == 16 ? "uint16_t" : "float");
+  case ScalarType::Int:
+    return "int" + std::to_string(t.bits) + "_t";
+  case ScalarType::UInt:
+    return "uint" + std::to_string(t.bits) + "_t";
+  case ScalarType::Bool:
+    return "uint8_t";
+  }
+  return "void";
+}
+
+static std::string dtypeEnum(ScalarType t) {
+  switch (t.kind) {
+  case ScalarType::Float:
+    return t.bits == 64 ? "TERN_DTYPE_F64" : "TERN_DTYPE_F32";
+  case ScalarType::Int:
+    return "TERN_DTYPE_I" + std::to_string(t.bits);
+  case ScalarType::UInt:
+    return "TERN_DTYPE_U8";
+  case ScalarType::Bool:
+    return "TERN_DTYPE_BOOL";
+  }
+  return "TERN_DTYPE_F32";
+}
+
+/// halide_type_code_t: 0 int, 1 uint, 2 float.
+static int halideCode(ScalarType t) {
+  switch (t.kind) {
+  case ScalarType::Int:
+    return 0;
+  case ScalarType::UInt:
+  case ScalarType::Bool:
+    return 1;
+  case ScalarType::Float:
+    return 2;
+  }
+  return 0;
+}
+
+static std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+static std::string cString(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+/// A comment-safe rendering of `s` (no "*/").
+static std::string commentSafe(const std::string &s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    out += s[i];
+    if (s[i] == '*' && i + 1 < s.size() && s[i + 1] == '/')
+      out += ' ';
+  }
+  return out;
+}
+
+static std::string portList(const std::vector<plan::Port> &ports) {
+  std::string s;
+  for (const plan::Port &p : ports)
+    s += " *   " + commentSafe(p.name) + ": " + p.type.str() + " " +
+         shapeText(p.shape) + "\n";
+  return s;
+}
+
+std::string emit::generateHeader(const plan::ModelPlan &plan,
+                                 const std::string &target) {
+  const std::string &n = plan.name;
+  std::vector<std::string> params = parameterNames(plan);
+  std::string guard;
+  for (char c : n)
+    guard += static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  guard = "TERN_MODEL_" + guard + "_H";
+
+  std::ostringstream os;
+  os << "/* " << n << ".h - generated by ternc from "
+     << commentSafe(plan.source.empty() ? "<stdin>" : plan.source)
+     << " for target " << commentSafe(target) << ". Do not edit.\n"
+     << " *\n"
+     << " * Inputs:\n"
+     << portList(plan.inputs) << " * Outputs:\n"
+     << portList(plan.outputs) << " *\n"
+     << " * Buffers are contiguous and row-major. Every function returns\n"
+     << " * TERN_OK (0) on success; otherwise tern_last_error() says why.\n"
+     << " * A model handle may be used by one thread at a time. See\n"
+     << " * tern/runtime.h for ownership rules. */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include \"tern/runtime.h\"\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+     << "typedef struct " << n << "_model " << n << "_model;\n\n"
+     << "/* Names, element types and shapes of the inputs and outputs. */\n"
+     << "const tern_model_info *" << n << "_info(void);\n\n"
+     << "/* Creates a model instance (its activation memory; weights are\n"
+     << " * embedded in the library). `options` may be NULL. */\n"
+     << "tern_status " << n << "_create(" << n
+     << "_model **out_model, const tern_create_options *options);\n\n"
+     << "/* Runs the model: inputs, then outputs. */\n"
+     << "tern_status " << n << "_run(" << n << "_model *model";
+  size_t p = 0;
+  for (const plan::Port &port : plan.inputs)
+    os << ",\n    const " << cType(port.type) << " *" << params[p++];
+  for (const plan::Port &port : plan.outputs)
+    os << ",\n    " << cType(port.type) << " *" << params[p++];
+  os << ");\n\n"
+     << "/* Runs the model on tensor descriptors, checked against the info\n"
+     << " * table (dtype, rank and every dimension). */\n"
+     << "tern_status " << n << "_run_tensors(" << n
+     << "_model *model, const tern_tensor *inputs,\n"
+     << "    size_t num_inputs, tern_tensor *outputs, size_t num_outputs);\n\n"
+     << "/* Releases a model instance; NULL is a no-op. */\n"
+     << "void " << n << "_destroy(" << n << "_model *model);\n\n"
+     << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
+     << "#endif /* " << guard << " */\n";
+  return os.str();
+}
+
+/// The C expression for the data pointer of `view` inside the run function.
+static std::string pointerOf(const plan::View &view) {
+  switch (view.storage.kind) {
+  case plan::Storage::Input:
+    return "in[" + std::to_string(view.storage.index) + "]";
+  case plan::Storage::Output:
+    return "out[" + std::to_string(view.storage.index) + "]";
+  case plan::Storage::Weight:
+    return "(void *)(weights + " + std::to_string(view.storage.offset) + ")";
+  case plan::Storage::Arena:
+    return "(void *)(arena + " + std::to_string(view.storage.offset) + ")";
+  }
+  return "NULL";
+}
+
+std::string emit::generateDriver(const plan::ModelPlan &plan) {
+  const std::string &n = plan.name;
+  std::vector<std::string> params = parameterNames(plan);
+  size_t maxArgs = 1, maxRank = 1;
+  for (const plan::Step &s : plan.steps) {
+    maxArgs = std::max(maxArgs, s.args.size());
+    for (const plan::View &v : s.args)
+      maxRank = std::max(maxRank, v.shape.size());
+  }
+
+  std::ostringstream os;
+  os << "/* " << n << "_driver.c - generated by ternc. Do not edit.\n"
+     << " * Calls the model's kernels in order over the caller's buffers,\n"
+     << " * the embedded weights and the instance's activation arena. */\n"
+     << "#include \"" << n << ".h\"\n\n"
+     << "#include <HalideRuntime.h>\n#include <stdlib.h>\n"
+     << "#include <string.h>\n\n"
+     << "extern const unsigned char " << n << "_weights_data[];\n";
+  for (const kernel::Kernel &k : plan.kernels) {
+    os << "int " << k.name << "(";
+    size_t count = k.inputs.size() + k.outputs.size();
+    for (size_t i = 0; i < count; ++i)
+      os << (i ? ", " : "") << "struct halide_buffer_t *";
+    os << ");\n";
+  }
+
+  // Info tables.
+  auto infoTable = [&](const char *what, const std::vector<plan::Port> &ps) {
+    if (ps.empty())
+      return;
+    os << "\nstatic const tern_tensor_info " << n << "_" << what
+       << "_info[] = {\n";
+    for (const plan::Port &p : ps) {
+      os << "    {" << cString(p.name) << ", " << dtypeEnum(p.type) << ", "
+         << p.shape.size() << ", {";
+      for (size_t i = 0; i < p.shape.size(); ++i)
+        os << (i ? ", " : "") << p.shape[i];
+      if (p.shape.empty())
+        os << "0";
+      os << "}},\n";
+    }
+    os << "};\n";
+  };
+  infoTable("input", plan.inputs);
+  infoTable("output", plan.outputs);
+  os << "\nstatic const tern_model_info " << n << "_model_info = {"
+     << cString(n) << ", " << plan.inputs.size() << ", "
+     << (plan.inputs.empty() ? "NULL" : n + "_input_info") << ", "
+     << plan.outputs.size() << ", "
+     << (plan.outputs.empty() ? "NULL" : n + "_output_info") << "};\n\n"
+     << "const tern_model_info *" << n << "_info(void) { return &" << n
+     << "_model_info; }\n\n";
+
+  os << "struct " << n << "_model {\n  tern_arena *arena;\n};\n\n"
+     << "/* Halide reports kernel errors through this handler; keep the\n"
+     << " * message for tern_last_error() instead of printing it. */\n"
+     << "static void " << n
+     << "_halide_error(void *user_context, const char *message) {\n"
+     << "  (void)user_context;\n"
+     << "  tern_set_error(TERN_ERROR_KERNEL_FAILED, \"%s\", message);\n"
+     << "}\n\n"
+     << "tern_status " << n << "_create(" << n
+     << "_model **out_model, const tern_create_options *options) {\n"
+     << "  " << n << "_model *m;\n  tern_status status;\n"
+     << "  if (!out_model)\n    return tern_set_error("
+        "TERN_ERROR_INVALID_ARGUMENT, \""
+     << n << "_create: out_model is NULL\");\n"
+     << "  *out_model = NULL;\n"
+     << "  if (tern_runtime_abi_version() != TERN_RUNTIME_ABI_VERSION)\n"
+     << "    return tern_set_error(TERN_ERROR_INTERNAL, \"" << n
+     << "_create: runtime ABI %d, expected %d\", (int)"
+        "tern_runtime_abi_version(), TERN_RUNTIME_ABI_VERSION);\n"
+     << "  if (options && options->num_threads != 0) {\n"
+     << "    status = tern_set_num_threads(options->num_threads);\n"
+     << "    if (status != TERN_OK)\n      return status;\n  }\n"
+     << "  halide_set_error_handler(" << n << "_halide_error);\n"
+     << "  m = (" << n << "_model *)calloc(1, sizeof(*m));\n"
+     << "  if (!m)\n    return tern_set_error(TERN_ERROR_OUT_OF_MEMORY, \""
+     << n << "_create: out of memory\");\n"
+     << "  status = tern_arena_create(" << plan.arenaBytes
+     << ", 64, &m->arena);\n"
+     << "  if (status != TERN_OK) {\n    free(m);\n    return status;\n  }\n"
+     << "  *out_model = m;\n  return TERN_OK;\n}\n\n"
+     << "void " << n << "_destroy(" << n << "_model *model) {\n"
+     << "  if (!model)\n    return;\n"
+     << "  tern_arena_destroy(model->arena);\n  free(model);\n}\n\n";
+
+  os << "static void " << n
+     << "_buffer(halide_buffer_t *b, halide_dimension_t *dims, void *host,\n"
+     << "    int code, int bits, int rank, const int32_t *shape) {\n"
+     << "  int32_t stride = 1;\n  int i;\n"
+     << "  memset(b, 0, sizeof(*b));\n"
+     << "  b->host = (uint8_t *)host;\n"
+     << "  b->type.code = (uint8_t)code;\n  b->type.bits = (uint8_t)bits;\n"
+     << "  b->type.lanes = 1;\n  b->dimensions = rank;\n  b->dim = dims;\n"
+     << "  for (i = 0; i < rank; ++i) {\n"
+     << "    dims[i].min = 0;\n"
+     << "    dims[i].extent = shape[rank - 1 - i];\n"
+     << "    dims[i].stride = stride;\n    dims[i].flags = 0;\n"
+     << "    stride *= shape[rank - 1 - i];\n  }\n}\n\n";
+
+  // The run implementation over arrays of pointers.
+  os << "static tern_status " << n << "_run_impl(" << n
+     << "_model *model, void *const *in, void *const *out) {\n"
+     << "  static uint64_t applied_threads = 0;\n"
+     << "  unsigned char *arena = (unsigned char *)tern_arena_data("
+        "model->arena);\n"
+     << "  const unsigned char *weights = " << n << "_weights_data;\n"
+     << "  halide_buffer_t b[" << maxArgs << "];\n"
+     << "  halide_dimension_t d[" << maxArgs << "][" << maxRank << "];\n"
+     << "  uint64_t generation = tern_num_threads_generation();\n"
+     << "  int err;\n"
+     << "  (void)arena;\n  (void)weights;\n  (void)b;\n  (void)d;\n"
+     << "  (void)in;\n  (void)out;\n  (void)err;\n"
+     << "  tern_clear_error();\n"
+     << "  if (generation != applied_threads) {\n"
+     << "    halide_set_num_threads(tern_get_num_threads());\n"
+     << "    applied_threads = generation;\n  }\n";
+  int stepIndex = 0;
+  for (const plan::Step &s : plan.steps) {
+    os << "  /* step " << stepIndex << ": " << commentSafe(s.location)
+       << " */\n";
+    if (s.kind == plan::Step::Copy) {
+      int64_t bytes = plan::numElements(s.args[1].shape) *
+                      plan::storageBytes(s.args[1].type);
+      os << "  memmove(" << pointerOf(s.args[1]) << ", "
+         << pointerOf(s.args[0]) << ", " << bytes << ");\n";
+      ++stepIndex;
+      continue;
+    }
+    os << "  {\n";
+    for (size_t a = 0; a < s.args.size(); ++a) {
+      const plan::View &v = s.args[a];
+      os << "    static const int32_t shape" << a << "[] = {";
+      for (size_t i = 0; i < v.shape.size(); ++i)
+        os << (i ? ", " : "") << v.shape[i];
+      if (v.shape.empty())
+        os << "1";
+      os << "};\n";
+    }
+    for (size_t a = 0; a < s.args.size(); ++a) {
+      const plan::View &v = s.args[a];
+      os << "    " << n << "_buffer(&b[" << a << "], d[" << a << "], "
+         << pointerOf(v) << ", " << halideCode(v.type) << ", " << v.type.bits
+         << ", " << v.shape.size() << ", shape" << a << ");\n";
+    }
+    const kernel::Kernel &k = plan.kernels[s.kernel];
+    os << "    err = " << k.name << "(";
+    for (size_t a = 0; a < s.args.size(); ++a)
+      os << (a ? ", " : "") << "&b[" << a << "]";
+    os << ");\n"
+       << "    if (err != 0) {\n"
+       << "      char detail[512];\n"
+       << "      strncpy(detail, tern_last_error(), sizeof(detail) - 1);\n"
+       << "      detail[sizeof(detail) - 1] = 0;\n"
+       << "      return tern_set_error(TERN_ERROR_KERNEL_FAILED, \"" << n
+       << ": kernel " << k.name << " (step " << stepIndex << ", "
+       << commentSafe(s.location)
+       << ") failed with Halide error %d: %s\", err, detail);\n"
+       << "    }\n  }\n";
+    ++stepIndex;
+  }
+  os << "  return TERN_OK;\n}\n\n";
+
+  // The pointer API.
+  os << "tern_status " << n << "_run(" << n << "_model *model";
+  size_t p = 0;
+  for (const plan::Port &port : plan.inputs)
+    os << ",\n    const " << cType(port.type) << " *" << params[p++];
+  for (const plan::Port &port : plan.outputs)
+    os << ",\n    " << cType(port.type) << " *" << params[p++];
+  os << ") {\n";
+  os << "  void *in[" << std::max<size_t>(1, plan.inputs.size()) << "];\n"
+     << "  void *out[" << std::max<size_t>(1, plan.outputs.size())
+     << "];\n"
+     << "  if (!model)\n    return tern_set_error("
+        "TERN_ERROR_INVALID_ARGUMENT, \""
+     << n << "_run: model is NULL\");\n";
+  p = 0;
+  for (size_t i = 0; i < plan.inputs.size(); ++i, ++p)
+    os << "  if (!" << params[p]
+       << ")\n    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, \"" << n
+       << "_run: input " << i << " '" << commentSafe(plan.inputs[i].name)
+       << "' is NULL\");\n"
+       << "  in[" << i << "] = (void *)" << params[p] << ";\n";
+  for (size_t i = 0; i < plan.outputs.size(); ++i, ++p)
+    os << "  if (!" << params[p]
+       << ")\n    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, \"" << n
+       << "_run: output " << i << " '" << commentSafe(plan.outputs[i].name)
+       << "' is NULL\");\n"
+       << "  out[" << i << "] = (void *)" << params[p] << ";\n";
+  os << "  return " << n << "_run_impl(model, in, out);\n}\n\n";
+
+  // The descriptor API.
+  os << "tern_status " << n << "_run_tensors(" << n
+     << "_model *model, const tern_tensor *inputs,\n"
+     << "    size_t num_inputs, tern_tensor *outputs, size_t num_outputs) {\n"
+     << "  void *in[" << std::max<size_t>(1, plan.inputs.size()) << "];\n"
+     << "  void *out[" << std::max<size_t>(1, plan.outputs.size()) << "];\n"
+     << "  size_t i;\n  char role[32];\n  tern_status status;\n"
+     << "  if (!model)\n    return tern_set_error("
+        "TERN_ERROR_INVALID_ARGUMENT, \""
+     << n << "_run_tensors: model is NULL\");\n"
+     << "  if (num_inputs != " << plan.inputs.size()
+     << " || num_outputs != " << plan.outputs.size()
+     << ")\n    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, \"" << n
+     << "_run_tensors: expected " << plan.inputs.size() << " inputs and "
+     << plan.outputs.size()
+     << " outputs, got %lu and %lu\", (unsigned long)num_inputs, "
+        "(unsigned long)num_outputs);\n"
+     << "  if ((num_inputs && !inputs) || (num_outputs && !outputs))\n"
+     << "    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, \"" << n
+     << "_run_tensors: inputs or outputs array is NULL\");\n"
+     << "  for (i = 0; i < num_inputs; ++i) {\n"
+     << "    snprintf(role, sizeof(role), \"input %lu\", (unsigned long)i);\n"
+     << "    status = tern_tensor_check(&inputs[i], &" << n
+     << "_input_info[i], role);\n"
+     << "    if (status != TERN_OK)\n      return status;\n"
+     << "    in[i] = inputs[i].data;\n  }\n"
+     << "  for (i = 0; i < num_outputs; ++i) {\n"
+     << "    snprintf(role, sizeof(role), \"output %lu\", (unsigned long)i);\n"
+     << "    status = tern_tensor_check(&outputs[i], &" << n
+     << "_output_info[i], role);\n"
+     << "    if (status != TERN_OK)\n      return status;\n"
+     << "    out[i] = outputs[i].data;\n  }\n"
+     << "  return " << n << "_run_impl(model, in, out);\n}\n";
+  std::string text = os.str();
+  // snprintf needs stdio.h.
+  text.insert(text.find("#include <stdlib.h>"), "#include <stdio.h>\n");
+  return text;
+}
+
+std::string emit::generateWeightsAsm(const plan::ModelPlan &plan,
+                                     const std::string &weightsPath) {
+  const std::string sym = plan.name + "_weights_data";
+  std::ostringstream os;
+  os << "/* " << plan.name
+     << " weights: generated by ternc. Do not edit. */\n"
+     << "  .section .rodata." << sym << ",\"a\",@progbits\n"
+     << "  .balign 64\n"
+     << "  .globl " << sym << "\n"
+     << "  .hidden " << sym << "\n"
+     << "  .type " << sym << ", @object\n"
+     << sym << ":\n";
+  if (plan.weights.empty())
+    os << "  .byte 0\n";
+  else
+    os << "  .incbin " << cString(weightsPath) << "\n";
+  os << "  .size " << sym << ", .-" << sym << "\n"
+     << "  .section .note.GNU-stack,\"\",@progbits\n";
+  return os.str();
+}

@@ -1,0 +1,424 @@
+//===- Driver.cpp - The ternc compile driver as a library -------*- C++ -*-===//
+//
+// The pipeline of ternc, one stage after another, with a progress line per
+// stage. Errors from MLIR are diagnostics at source locations; errors from
+// Halide come back as messages and are reported at the op that produced the
+// kernel; errors from the C toolchain print the command that failed and its
+// output. Every failure returns nonzero; none aborts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Driver/Driver.h"
+#include "tern/Compiler/BuildModelPlan.h"
+#include "tern/Compiler/LibraryWriter.h"
+#include "tern/Pipelines/Pipelines.h"
+#include "tern/Target/Halide/KernelCompiler.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace ::tern::driver;
+namespace tk = ::tern::kernel;
+namespace tp = ::tern::plan;
+
+namespace {
+
+/// Progress lines on stderr: "ternc: [2/6] lowering to kernel form".
+class Progress {
+public:
+  Progress(bool quiet, int total) : quiet(quiet), total(total) {}
+  void step(const Twine &what) {
+    ++current;
+    if (!quiet)
+      llvm::errs() << "ternc: [" << current << "/" << total << "] " << what
+                   << "\n";
+  }
+  void note(const Twine &what) {
+    if (!quiet)
+      llvm::errs() << "ternc:       " << what << "\n";
+  }
+
+private:
+  bool quiet;
+  int total;
+  int current = 0;
+};
+
+int fail(const Twine &message) {
+  llvm::errs() << "ternc: error: " << message << "\n";
+  return 1;
+}
+
+/// Writes `text` to `path`, or reports why it could not.
+bool writeFile(StringRef path, StringRef text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec) {
+    fail("cannot write '" + path + "': " + ec.message());
+    return false;
+  }
+  os << text;
+  os.close();
+  if (os.has_error()) {
+    fail("cannot write '" + path + "': " + os.error().message());
+    os.clear_error();
+    return false;
+  }
+  return true;
+}
+
+/// Writes `text` to `path`, or to stdout if `path` is empty.
+bool writeOutput(StringRef path, StringRef text) {
+  if (path.empty()) {
+    llvm::outs() << text;
+    llvm::outs().flush();
+    return true;
+  }
+  return writeFile(path, text);
+}
+
+std::string humanBytes(int64_t bytes) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (bytes >= (1 << 20))
+    os << llvm::format("%.1f MiB", bytes / double(1 << 20));
+  else if (bytes >= 1024)
+    os << llvm::format("%.1f KiB", bytes / 1024.0);
+  else
+    os << bytes << " B";
+  return s;
+}
+
+/// Runs an external program; on failure prints the command and its output.
+/// `stdinPath`, when not empty, is the program's standard input.
+bool runTool(StringRef program, ArrayRef<std::string> args, StringRef what,
+             StringRef stdinPath = "") {
+  llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(program);
+  if (!path) {
+    fail("cannot find '" + program + "' (needed to " + what +
+         "); install it or name another with --cc/--ar");
+    return false;
+  }
+  SmallVector<StringRef> argv = {*path};
+  for (const std::string &a : args)
+    argv.push_back(a);
+  SmallString<128> log;
+  llvm::sys::fs::createTemporaryFile("ternc-tool", "log", log);
+  std::optional<StringRef> in;
+  if (!stdinPath.empty())
+    in = stdinPath;
+  std::optional<StringRef> redirects[] = {in, StringRef(log), StringRef(log)};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*path, argv, std::nullopt, redirects, 0,
+                                     0, &message);
+  if (rc != 0) {
+    std::string command;
+    for (StringRef a : argv)
+      command += (command.empty() ? "" : " ") + a.str();
+    llvm::errs() << "ternc: error: failed to " << what << " (exit code " << rc
+                 << (message.empty() ? "" : ", " + message) << ")\n"
+                 << "  command: " << command << "\n";
+    if (auto buffer = llvm::MemoryBuffer::getFile(log))
+      llvm::errs() << (*buffer)->getBuffer();
+  }
+  llvm::sys::fs::remove(log);
+  return rc == 0;
+}
+
+/// Finds a file installed next to ternc (`<bin>/../<relative>`) or in the
+/// build tree (`buildPath`).
+std::string locate(StringRef argv0, StringRef buildPath, StringRef relative) {
+  if (!buildPath.empty() && llvm::sys::fs::exists(buildPath))
+    return buildPath.str();
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0.str().c_str(), reinterpret_cast<void *>(&locate));
+  SmallString<256> p(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(p, "..", relative);
+  return llvm::sys::fs::exists(p) ? std::string(p) : std::string();
+}
+
+std::string defaultName(StringRef input) {
+  std::string stem = input == "-" ? "model" : llvm::sys::path::stem(input).str();
+  std::string name;
+  for (char c : stem)
+    name += (isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+  if (name.empty() || isdigit(static_cast<unsigned char>(name[0])))
+    name = "m_" + name;
+  return name;
+}
+
+std::string printModule(ModuleOp module) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  module.print(os);
+  return s;
+}
+
+/// Finds the op a kernel step came from, for diagnostics: the location
+/// string was printed from it.
+void reportKernelError(const tk::Kernel &k, const tp::ModelPlan &plan,
+                       const std::string &message) {
+  std::string where;
+  for (const tp::Step &s : plan.steps)
+    if (s.kind == tp::Step::Call && plan.kernels[s.kernel].name == k.name) {
+      where = s.location;
+      break;
+    }
+  llvm::errs() << (where.empty() ? std::string("ternc") : where)
+               << ": error: Halide failed to compile kernel '" << k.name
+               << "': " << message << "\n";
+}
+
+} // namespace
+
+int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
+  auto start = std::chrono::steady_clock::now();
+  bool toLibrary =
+      options.emit == EmitKind::Lib || options.emit == EmitKind::Obj;
+  Progress progress(options.quiet || !toLibrary, toLibrary ? 6 : 3);
+
+  std::string name = options.name.empty() ? defaultName(options.input)
+                                          : options.name;
+  if (!::tern::emit::isValidModelName(name))
+    return fail("invalid model name '" + name +
+                "': use a C identifier (letters, digits, '_'; not a C "
+                "keyword), e.g. --name=my_model");
+
+  std::string target;
+  if (tk::Status s = tk::resolveTarget(options.target, target); !s)
+    return fail("invalid --target '" + options.target + "': " + s.message);
+
+  // 1. Parse.
+  progress.step("parsing " + options.input);
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      openInputFile(options.input, &errorMessage);
+  if (!file)
+    return fail("cannot open input file '" + options.input +
+                "': " + errorMessage);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context, llvm::errs());
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  if (!module)
+    return fail("cannot parse '" + options.input + "' (see the errors above)");
+
+  if (options.emit == EmitKind::Mlir)
+    return writeOutput(options.output, printModule(*module)) ? 0 : 1;
+
+  // 2. Kernel pipeline.
+  progress.step("lowering to kernel form (tern-raise, tern-lower-ternary, "
+                "generalize)");
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return fail("invalid pass manager options");
+  if (!options.dumpAfter.empty()) {
+    std::vector<std::string> dumpAfter = options.dumpAfter;
+    pm.enableIRPrinting(
+        /*shouldPrintBeforePass=*/[](Pass *, Operation *) { return false; },
+        /*shouldPrintAfterPass=*/
+        [dumpAfter](Pass *pass, Operation *) {
+          return llvm::is_contained(dumpAfter, pass->getArgument().str());
+        },
+        /*printModuleScope=*/false, /*printAfterOnlyOnChange=*/false);
+  }
+  mlir::tern::KernelPipelineOptions pipelineOptions;
+  pipelineOptions.report = options.report;
+  mlir::tern::buildKernelPipeline(pm, pipelineOptions);
+  if (failed(pm.run(*module)))
+    return fail("lowering '" + options.input +
+                "' failed (see the errors above)");
+  if (options.emit == EmitKind::Kernel)
+    return writeOutput(options.output, printModule(*module)) ? 0 : 1;
+
+  // 3. Plan.
+  FailureOr<func::FuncOp> entry =
+      mlir::tern::findEntryFunction(*module, options.entry);
+  if (failed(entry))
+    return 1;
+  FailureOr<tp::ModelPlan> plan = mlir::tern::buildModelPlan(*entry, name);
+  if (failed(plan))
+    return fail("cannot generate code for '" + options.input +
+                "' (see the errors above)");
+  progress.step("planned " + Twine(plan->numKernelCalls) + " kernel calls, " +
+                Twine(plan->kernels.size()) + " unique kernels, weights " +
+                humanBytes(plan->weights.size()) + ", activation arena " +
+                humanBytes(plan->arenaBytes));
+  if (options.report) {
+    llvm::errs() << "ternc: report for '" << name << "' (target " << target
+                 << ")\n";
+    for (const tp::Step &s : plan->steps)
+      if (s.kind == tp::Step::Call)
+        llvm::errs() << "  " << s.location << ": kernel "
+                     << plan->kernels[s.kernel].name << "\n";
+    llvm::errs() << "  weights: " << plan->weights.size()
+                 << " bytes; arena: " << plan->arenaBytes << " bytes\n";
+  }
+
+  if (options.emit == EmitKind::HalideStmt) {
+    std::string text;
+    for (const tk::Kernel &k : plan->kernels) {
+      std::string stmt;
+      if (tk::Status s = tk::lowerToStmt(k, target, stmt); !s) {
+        reportKernelError(k, *plan, s.message);
+        return 1;
+      }
+      text += "// kernel " + k.name + "\n" + stmt + "\n";
+    }
+    return writeOutput(options.output, text) ? 0 : 1;
+  }
+
+  // 4. Kernels.
+  std::string outDir = options.output.empty() ? "." : options.output;
+  if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
+    return fail("cannot create output directory '" + outDir +
+                "': " + ec.message());
+  SmallString<256> buildDir(outDir);
+  llvm::sys::path::append(buildDir, name + ".build");
+  if (std::error_code ec = llvm::sys::fs::create_directories(buildDir))
+    return fail("cannot create '" + buildDir + "': " + ec.message());
+  auto inBuild = [&](StringRef file) {
+    SmallString<256> p(buildDir);
+    llvm::sys::path::append(p, file);
+    return std::string(p);
+  };
+  auto inOut = [&](StringRef file) {
+    SmallString<256> p(outDir);
+    llvm::sys::path::append(p, file);
+    return std::string(p);
+  };
+
+  progress.step("compiling " + Twine(plan->kernels.size()) +
+                " kernels with Halide for " + target);
+  std::vector<std::string> objects;
+  for (auto [i, k] : llvm::enumerate(plan->kernels)) {
+    progress.note("kernel " + Twine(i + 1) + "/" +
+                  Twine(plan->kernels.size()) + ": " + k.name);
+    std::string obj = inBuild(k.name + ".o");
+    if (tk::Status s = tk::compileToObject(k, target, obj); !s) {
+      reportKernelError(k, *plan, s.message);
+      return 1;
+    }
+    objects.push_back(obj);
+  }
+  std::string runtimeObj = inBuild("halide_runtime.o");
+  if (tk::Status s = tk::compileRuntime(target, runtimeObj); !s)
+    return fail("cannot compile Halide's runtime: " + s.message);
+
+  // 5. Header, driver, weights.
+  progress.step("writing " + name + ".h, the driver and the weights");
+  std::string header = inOut(name + ".h");
+  std::string driverSrc = inBuild(name + "_driver.c");
+  std::string weightsBin = inBuild(name + ".weights.bin");
+  std::string weightsAsm = inBuild(name + "_weights.S");
+  SmallString<256> weightsAbs(weightsBin);
+  llvm::sys::fs::make_absolute(weightsAbs);
+  if (!writeFile(header, ::tern::emit::generateHeader(*plan, target)) ||
+      !writeFile(driverSrc, ::tern::emit::generateDriver(*plan)) ||
+      !writeFile(weightsBin, StringRef(plan->weights.data(),
+                                       plan->weights.size())) ||
+      !writeFile(weightsAsm,
+                 ::tern::emit::generateWeightsAsm(*plan, weightsAbs.str().str())))
+    return 1;
+
+  std::string runtimeLib =
+      locate(options.argv0, TERN_BUILD_RUNTIME_LIBRARY, "lib/libtern_runtime.a");
+  std::string runtimeInclude =
+      locate(options.argv0, TERN_BUILD_RUNTIME_INCLUDE_DIR, "include");
+  if (runtimeLib.empty() || runtimeInclude.empty())
+    return fail("cannot find Tern's runtime (libtern_runtime.a and "
+                "tern/runtime.h) next to ternc or in the build tree");
+  SmallString<256> runtimeHeaderDir(outDir);
+  llvm::sys::path::append(runtimeHeaderDir, "tern");
+  llvm::sys::fs::create_directories(runtimeHeaderDir);
+  SmallString<256> runtimeHeaderSrc(runtimeInclude);
+  llvm::sys::path::append(runtimeHeaderSrc, "tern", "runtime.h");
+  SmallString<256> runtimeHeaderDst(runtimeHeaderDir);
+  llvm::sys::path::append(runtimeHeaderDst, "runtime.h");
+  if (std::error_code ec =
+          llvm::sys::fs::copy_file(runtimeHeaderSrc, runtimeHeaderDst))
+    return fail("cannot copy tern/runtime.h into '" + outDir +
+                "': " + ec.message());
+
+  // 6. Link.
+  std::string cc = options.cc;
+  if (cc.empty()) {
+    const char *env = getenv("CC");
+    cc = env && *env ? env : "cc";
+  }
+  std::string ar = options.ar.empty() ? "ar" : options.ar;
+  progress.step("linking with " + cc);
+  std::string driverObj = inBuild(name + "_driver.o");
+  std::string weightsObj = inBuild(name + "_weights.o");
+  if (!runTool(cc,
+               {"-std=c99", "-O2", "-fPIC", "-Wall", "-c", driverSrc, "-o",
+                driverObj, "-I" + outDir, "-I" + runtimeInclude,
+                "-I" TERN_HALIDE_INCLUDE_DIR},
+               "compile the generated driver") ||
+      !runTool(cc, {"-c", weightsAsm, "-o", weightsObj},
+               "assemble the weights"))
+    return 1;
+  objects.push_back(driverObj);
+  objects.push_back(weightsObj);
+  objects.push_back(runtimeObj);
+
+  if (options.emit == EmitKind::Obj) {
+    std::string obj = inOut(name + ".o");
+    std::vector<std::string> args = {"-r", "-nostdlib", "-o", obj};
+    args.insert(args.end(), objects.begin(), objects.end());
+    if (!runTool(cc, args, "combine the objects into " + obj))
+      return 1;
+  } else {
+    std::string staticLib = inOut("lib" + name + ".a");
+    std::string sharedLib = inOut("lib" + name + ".so");
+    llvm::sys::fs::remove(staticLib);
+    // An MRI script lets ar merge the runtime archive's members in.
+    std::string mri = "create " + staticLib + "\n";
+    for (const std::string &o : objects)
+      mri += "addmod " + o + "\n";
+    mri += "addlib " + runtimeLib + "\nsave\nend\n";
+    std::string mriPath = inBuild("archive.mri");
+    if (!writeFile(mriPath, mri))
+      return 1;
+    if (!runTool(ar, {"-M"}, "create " + staticLib, mriPath))
+      return 1;
+    if (!runTool(cc,
+                 {"-shared", "-o", sharedLib, "-Wl,--whole-archive",
+                  staticLib, "-Wl,--no-whole-archive", "-lpthread", "-ldl",
+                  "-lm"},
+                 "link " + sharedLib))
+      return 1;
+  }
+
+  if (!options.keepTemps)
+    llvm::sys::fs::remove_directories(buildDir);
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  if (!options.quiet)
+    llvm::errs() << "ternc: wrote "
+                 << (options.emit == EmitKind::Obj
+                         ? inOut(name + ".o")
+                         : inOut("lib" + name + ".a") + ", " +
+                               inOut("lib" + name + ".so") + ", " + header)
+                 << " in " << llvm::format("%.1f", seconds) << " s\n";
+  return 0;
+}

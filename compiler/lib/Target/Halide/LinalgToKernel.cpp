@@ -1,0 +1,588 @@
+//===- LinalgToKernel.cpp - linalg.generic to a Halide-free Kernel -*- C++ -*-//
+//
+// Translates the region of a linalg.generic, value by value, into kernel
+// expressions. Inputs read through their indexing maps become loads; the init
+// operand becomes the kernel's initial value (folded when it is a fill);
+// reductions become an update that reads `Self`. Everything the translator
+// does not know is an error at the op that caused it, naming the op, so that
+// users learn which layer stopped the compile.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Target/Halide/LinalgToKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::tern;
+namespace tk = ::tern::kernel;
+
+std::optional<tk::ScalarType> mlir::tern::toScalarType(Type type) {
+  if (type.isIndex())
+    return tk::ScalarType::index();
+  if (type.isInteger(1))
+    return tk::ScalarType::boolean();
+  if (auto intType = dyn_cast<IntegerType>(type)) {
+    unsigned w = intType.getWidth();
+    if (w != 8 && w != 16 && w != 32 && w != 64)
+      return std::nullopt;
+    return intType.isUnsigned() ? tk::ScalarType::u(w) : tk::ScalarType::i(w);
+  }
+  if (type.isF32())
+    return tk::ScalarType::f32();
+  if (type.isF64())
+    return tk::ScalarType::f64();
+  if (type.isF16())
+    return tk::ScalarType{tk::ScalarType::Float, 16};
+  return std::nullopt;
+}
+
+namespace {
+
+/// Prints anything MLIR can print, for diagnostics that take only strings.
+template <typename T> std::string str(const T &x) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << x;
+  return s;
+}
+
+/// Translates one generic. Holds the value-to-expression memo and the list
+/// of kernel inputs discovered so far.
+class GenericTranslator {
+public:
+  GenericTranslator(linalg::GenericOp op, KernelBuild &build)
+      : op(op), build(build) {}
+
+  LogicalResult run(StringRef name);
+
+  /// Expression computed by a fill-like op at the given output point, or
+  /// null (no diagnostics) if `value` is not fill-like.
+  static tk::ExprRef fillExpr(Value value);
+
+private:
+  FailureOr<tk::ExprRef> translate(Value value);
+  FailureOr<tk::ExprRef> translateOp(Operation *defOp, Value value);
+  FailureOr<tk::ExprRef> affineToExpr(AffineExpr e);
+  FailureOr<tk::ExprRef> loadThroughMap(OpOperand *operand);
+  int inputIndexFor(Value tensor);
+  FailureOr<tk::ScalarType> scalarType(Type type, Operation *at);
+
+  linalg::GenericOp op;
+  KernelBuild &build;
+  llvm::DenseMap<Value, tk::ExprRef> memo;
+  llvm::DenseMap<Value, int> inputIndex;
+  /// While translating an update: output block argument -> Self.
+  /// While translating an init-free parallel body: output block argument ->
+  /// init expression.
+  llvm::DenseMap<Value, tk::ExprRef> outputArgValue;
+};
+
+} // namespace
+
+FailureOr<tk::ScalarType> GenericTranslator::scalarType(Type type,
+                                                        Operation *at) {
+  if (std::optional<tk::ScalarType> t = toScalarType(type))
+    return *t;
+  at->emitError() << "type " << type
+                  << " is not supported by the Halide emitter; supported: "
+                     "f16, f32, f64, i1, i8, i16, i32, i64, index";
+  return failure();
+}
+
+int GenericTranslator::inputIndexFor(Value tensor) {
+  auto it = inputIndex.find(tensor);
+  if (it != inputIndex.end())
+    return it->second;
+  auto type = cast<RankedTensorType>(tensor.getType());
+  tk::Buffer buffer;
+  buffer.name = "in" + std::to_string(build.inputs.size());
+  buffer.type = *toScalarType(type.getElementType());
+  buffer.shape.assign(type.getShape().begin(), type.getShape().end());
+  int index = static_cast<int>(build.inputs.size());
+  build.kernel.inputs.push_back(std::move(buffer));
+  build.inputs.push_back(tensor);
+  inputIndex[tensor] = index;
+  return index;
+}
+
+FailureOr<tk::ExprRef> GenericTranslator::affineToExpr(AffineExpr e) {
+  if (auto dim = dyn_cast<AffineDimExpr>(e))
+    return tk::loopVar(dim.getPosition());
+  if (auto cst = dyn_cast<AffineConstantExpr>(e))
+    return tk::constInt(cst.getValue());
+  auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!bin) {
+    op.emitError() << "affine expression " << str(e)
+                   << " in an indexing map is not supported";
+    return failure();
+  }
+  FailureOr<tk::ExprRef> l = affineToExpr(bin.getLHS());
+  FailureOr<tk::ExprRef> r = affineToExpr(bin.getRHS());
+  if (failed(l) || failed(r))
+    return failure();
+  switch (e.getKind()) {
+  case AffineExprKind::Add:
+    return tk::binary(tk::Op::Add, *l, *r);
+  case AffineExprKind::Mul:
+    return tk::binary(tk::Op::Mul, *l, *r);
+  case AffineExprKind::FloorDiv:
+    return tk::binary(tk::Op::FloorDiv, *l, *r);
+  case AffineExprKind::Mod:
+    return tk::binary(tk::Op::FloorMod, *l, *r);
+  case AffineExprKind::CeilDiv: {
+    // ceildiv(a, b) = -floordiv(-a, b)
+    tk::ExprRef neg = tk::unary(tk::Op::Neg, *l);
+    return tk::unary(tk::Op::Neg, tk::binary(tk::Op::FloorDiv, neg, *r));
+  }
+  default:
+    op.emitError() << "affine expression " << str(e) << " is not supported";
+    return failure();
+  }
+}
+
+FailureOr<tk::ExprRef> GenericTranslator::loadThroughMap(OpOperand *operand) {
+  Value v = operand->get();
+  AffineMap map = op.getMatchingIndexingMap(operand);
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type) {
+    // A scalar operand: only constants can be folded into a kernel.
+    Attribute attr;
+    if (matchPattern(v, m_Constant(&attr)))
+      return translate(v);
+    op.emitError() << "scalar operand #" << operand->getOperandNumber()
+                   << " is not a constant; the Halide emitter only folds "
+                      "constant scalars into kernels";
+    return failure();
+  }
+  std::vector<tk::ExprRef> indices;
+  for (AffineExpr e : map.getResults()) {
+    FailureOr<tk::ExprRef> idx = affineToExpr(e);
+    if (failed(idx))
+      return failure();
+    indices.push_back(*idx);
+  }
+  FailureOr<tk::ScalarType> t = scalarType(type.getElementType(), op);
+  if (failed(t))
+    return failure();
+  return tk::load(inputIndexFor(v), std::move(indices), *t);
+}
+
+FailureOr<tk::ExprRef> GenericTranslator::translate(Value value) {
+  auto it = memo.find(value);
+  if (it != memo.end())
+    return it->second;
+  auto outIt = outputArgValue.find(value);
+  if (outIt != outputArgValue.end())
+    return outIt->second;
+
+  FailureOr<tk::ExprRef> result = failure();
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    if (arg.getOwner() != op.getBlock()) {
+      op.emitError() << "uses a block argument of an enclosing region; only "
+                        "function-level tensors and constants can be "
+                        "captured";
+      return failure();
+    }
+    unsigned n = arg.getArgNumber();
+    if (n >= op.getNumDpsInputs()) {
+      op.emitError() << "reads its init operand #" << n - op.getNumDpsInputs()
+                     << " where no init value is defined";
+      return failure();
+    }
+    result = loadThroughMap(op.getDpsInputOperand(n));
+  } else {
+    Operation *defOp = value.getDefiningOp();
+    result = translateOp(defOp, value);
+  }
+  if (succeeded(result))
+    memo[value] = *result;
+  return result;
+}
+
+FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
+                                                      Value value) {
+  // Values defined outside the generic: scalar constants only.
+  bool inside = op->isProperAncestor(defOp);
+  if (!inside) {
+    auto cst = dyn_cast<arith::ConstantOp>(defOp);
+    if (!cst || isa<ShapedType>(value.getType())) {
+      defOp->emitError() << "'" << defOp->getName()
+                         << "' is used inside a linalg.generic region but "
+                            "is not a scalar constant; the Halide emitter "
+                            "only captures constants and tensors read with "
+                            "tensor.extract";
+      return failure();
+    }
+  }
+
+  auto operand = [&](unsigned i) { return translate(defOp->getOperand(i)); };
+  auto typeOf = [&](Value v) { return scalarType(v.getType(), defOp); };
+
+  auto binaryOf = [&](tk::Op kop) -> FailureOr<tk::ExprRef> {
+    FailureOr<tk::ExprRef> a = operand(0), b = operand(1);
+    if (failed(a) || failed(b))
+      return failure();
+    return tk::binary(kop, *a, *b);
+  };
+  auto unaryOf = [&](tk::Op kop) -> FailureOr<tk::ExprRef> {
+    FailureOr<tk::ExprRef> a = operand(0);
+    if (failed(a))
+      return failure();
+    return tk::unary(kop, *a);
+  };
+  // Unsigned views of signless integers: cast both operands to UInt of the
+  // same width, apply, cast back.
+  auto unsignedBinary = [&](tk::Op kop) -> FailureOr<tk::ExprRef> {
+    FailureOr<tk::ExprRef> a = operand(0), b = operand(1);
+    FailureOr<tk::ScalarType> t = typeOf(defOp->getResult(0));
+    if (failed(a) || failed(b) || failed(t))
+      return failure();
+    tk::ScalarType u = tk::ScalarType::u(t->bits);
+    return tk::cast(
+        *t, tk::binary(kop, tk::cast(u, *a), tk::cast(u, *b)));
+  };
+  auto castTo = [&]() -> FailureOr<tk::ExprRef> {
+    FailureOr<tk::ExprRef> a = operand(0);
+    FailureOr<tk::ScalarType> t = typeOf(defOp->getResult(0));
+    if (failed(a) || failed(t))
+      return failure();
+    return tk::cast(*t, *a);
+  };
+
+  using R = FailureOr<tk::ExprRef>;
+  return llvm::TypeSwitch<Operation *, R>(defOp)
+      .Case([&](arith::ConstantOp c) -> R {
+        FailureOr<tk::ScalarType> t = typeOf(c.getResult());
+        if (failed(t))
+          return failure();
+        if (auto f = dyn_cast<FloatAttr>(c.getValue()))
+          return tk::constFloat(f.getValueAsDouble(), *t);
+        if (auto i = dyn_cast<IntegerAttr>(c.getValue()))
+          return tk::constInt(t->kind == tk::ScalarType::Bool
+                                  ? (i.getValue().isZero() ? 0 : 1)
+                                  : i.getValue().getSExtValue(),
+                              *t);
+        c.emitError() << "constant " << c.getValue()
+                      << " cannot be used inside a kernel";
+        return failure();
+      })
+      .Case([&](linalg::IndexOp i) -> R {
+        return tk::loopVar(static_cast<int>(i.getDim()));
+      })
+      .Case([&](tensor::ExtractOp e) -> R {
+        auto type = e.getTensor().getType();
+        if (!type.hasStaticShape()) {
+          e.emitError() << "tensor.extract from a tensor of dynamic shape "
+                        << type << " is not supported";
+          return failure();
+        }
+        Operation *tensorDef = e.getTensor().getDefiningOp();
+        if (tensorDef && op->isProperAncestor(tensorDef)) {
+          e.emitError() << "tensor.extract from a tensor defined inside the "
+                           "kernel is not supported";
+          return failure();
+        }
+        std::vector<tk::ExprRef> indices;
+        for (Value idx : e.getIndices()) {
+          FailureOr<tk::ExprRef> x = translate(idx);
+          if (failed(x))
+            return failure();
+          indices.push_back(*x);
+        }
+        FailureOr<tk::ScalarType> t = typeOf(e.getResult());
+        if (failed(t))
+          return failure();
+        return tk::load(inputIndexFor(e.getTensor()), std::move(indices), *t);
+      })
+      // Floating-point arithmetic.
+      .Case([&](arith::AddFOp) { return binaryOf(tk::Op::Add); })
+      .Case([&](arith::SubFOp) { return binaryOf(tk::Op::Sub); })
+      .Case([&](arith::MulFOp) { return binaryOf(tk::Op::Mul); })
+      .Case([&](arith::DivFOp) { return binaryOf(tk::Op::Div); })
+      .Case([&](arith::RemFOp) { return binaryOf(tk::Op::Rem); })
+      .Case([&](arith::MaximumFOp) { return binaryOf(tk::Op::Max); })
+      .Case([&](arith::MinimumFOp) { return binaryOf(tk::Op::Min); })
+      .Case([&](arith::MaxNumFOp) { return binaryOf(tk::Op::Max); })
+      .Case([&](arith::MinNumFOp) { return binaryOf(tk::Op::Min); })
+      .Case([&](arith::NegFOp) { return unaryOf(tk::Op::Neg); })
+      // Integer arithmetic (signless = signed unless the op says unsigned).
+      .Case([&](arith::AddIOp) { return binaryOf(tk::Op::Add); })
+      .Case([&](arith::SubIOp) { return binaryOf(tk::Op::Sub); })
+      .Case([&](arith::MulIOp) { return binaryOf(tk::Op::Mul); })
+      .Case([&](arith::DivSIOp) { return binaryOf(tk::Op::Div); })
+      .Case([&](arith::RemSIOp) { return binaryOf(tk::Op::Rem); })
+      .Case([&](arith::FloorDivSIOp) { return binaryOf(tk::Op::FloorDiv); })
+      .Case([&](arith::DivUIOp) { return unsignedBinary(tk::Op::Div); })
+      .Case([&](arith::RemUIOp) { return unsignedBinary(tk::Op::Rem); })
+      .Case([&](arith::MaxSIOp) { return binaryOf(tk::Op::Max); })
+      .Case([&](arith::MinSIOp) { return binaryOf(tk::Op::Min); })
+      .Case([&](arith::MaxUIOp) { return unsignedBinary(tk::Op::Max); })
+      .Case([&](arith::MinUIOp) { return unsignedBinary(tk::Op::Min); })
+      .Case([&](arith::AndIOp) { return binaryOf(tk::Op::And); })
+      .Case([&](arith::OrIOp) { return binaryOf(tk::Op::Or); })
+      .Case([&](arith::XOrIOp) { return binaryOf(tk::Op::Xor); })
+      .Case([&](arith::ShLIOp) { return binaryOf(tk::Op::Shl); })
+      .Case([&](arith::ShRSIOp) { return binaryOf(tk::Op::Shr); })
+      .Case([&](arith::ShRUIOp) { return unsignedBinary(tk::Op::Shr); })
+      .Case([&](arith::SelectOp s) -> R {
+        FailureOr<tk::ExprRef> c = operand(0), t = operand(1), f = operand(2);
+        if (failed(c) || failed(t) || failed(f))
+          return failure();
+        return tk::select(*c, *t, *f);
+      })
+      .Case([&](arith::CmpFOp c) -> R {
+        FailureOr<tk::ExprRef> a = operand(0), b = operand(1);
+        if (failed(a) || failed(b))
+          return failure();
+        using P = arith::CmpFPredicate;
+        switch (c.getPredicate()) {
+        case P::OEQ:
+        case P::UEQ:
+          return tk::compare(tk::Op::Eq, *a, *b);
+        case P::ONE:
+        case P::UNE:
+          return tk::compare(tk::Op::Ne, *a, *b);
+        case P::OLT:
+        case P::ULT:
+          return tk::compare(tk::Op::Lt, *a, *b);
+        case P::OLE:
+        case P::ULE:
+          return tk::compare(tk::Op::Le, *a, *b);
+        case P::OGT:
+        case P::UGT:
+          return tk::compare(tk::Op::Gt, *a, *b);
+        case P::OGE:
+        case P::UGE:
+          return tk::compare(tk::Op::Ge, *a, *b);
+        default:
+          c.emitError() << "arith.cmpf predicate '"
+                        << arith::stringifyCmpFPredicate(c.getPredicate())
+                        << "' is not supported by the Halide emitter";
+          return failure();
+        }
+      })
+      .Case([&](arith::CmpIOp c) -> R {
+        FailureOr<tk::ExprRef> a = operand(0), b = operand(1);
+        FailureOr<tk::ScalarType> t = typeOf(c.getLhs());
+        if (failed(a) || failed(b) || failed(t))
+          return failure();
+        using P = arith::CmpIPredicate;
+        P p = c.getPredicate();
+        bool isUnsigned =
+            p == P::ult || p == P::ule || p == P::ugt || p == P::uge;
+        tk::ExprRef l = *a, r = *b;
+        if (isUnsigned && t->kind != tk::ScalarType::Bool) {
+          l = tk::cast(tk::ScalarType::u(t->bits), l);
+          r = tk::cast(tk::ScalarType::u(t->bits), r);
+        }
+        switch (p) {
+        case P::eq:
+          return tk::compare(tk::Op::Eq, l, r);
+        case P::ne:
+          return tk::compare(tk::Op::Ne, l, r);
+        case P::slt:
+        case P::ult:
+          return tk::compare(tk::Op::Lt, l, r);
+        case P::sle:
+        case P::ule:
+          return tk::compare(tk::Op::Le, l, r);
+        case P::sgt:
+        case P::ugt:
+          return tk::compare(tk::Op::Gt, l, r);
+        case P::sge:
+        case P::uge:
+          return tk::compare(tk::Op::Ge, l, r);
+        }
+        return failure();
+      })
+      // Conversions.
+      .Case([&](arith::ExtFOp) { return castTo(); })
+      .Case([&](arith::TruncFOp) { return castTo(); })
+      .Case([&](arith::ExtSIOp) { return castTo(); })
+      .Case([&](arith::TruncIOp) { return castTo(); })
+      .Case([&](arith::SIToFPOp) { return castTo(); })
+      .Case([&](arith::FPToSIOp) { return castTo(); })
+      .Case([&](arith::IndexCastOp) { return castTo(); })
+      .Case([&](arith::ExtUIOp e) -> R {
+        FailureOr<tk::ExprRef> a = operand(0);
+        FailureOr<tk::ScalarType> from = typeOf(e.getIn());
+        FailureOr<tk::ScalarType> to = typeOf(e.getResult());
+        if (failed(a) || failed(from) || failed(to))
+          return failure();
+        if (from->kind == tk::ScalarType::Bool)
+          return tk::cast(*to, *a);
+        return tk::cast(*to, tk::cast(tk::ScalarType::u(from->bits), *a));
+      })
+      .Case([&](arith::UIToFPOp e) -> R {
+        FailureOr<tk::ExprRef> a = operand(0);
+        FailureOr<tk::ScalarType> from = typeOf(e.getIn());
+        FailureOr<tk::ScalarType> to = typeOf(e.getResult());
+        if (failed(a) || failed(from) || failed(to))
+          return failure();
+        if (from->kind == tk::ScalarType::Bool)
+          return tk::cast(*to, *a);
+        return tk::cast(*to, tk::cast(tk::ScalarType::u(from->bits), *a));
+      })
+      // Math.
+      .Case([&](math::ExpOp) { return unaryOf(tk::Op::Exp); })
+      .Case([&](math::LogOp) { return unaryOf(tk::Op::Log); })
+      .Case([&](math::SqrtOp) { return unaryOf(tk::Op::Sqrt); })
+      .Case([&](math::RsqrtOp) { return unaryOf(tk::Op::Rsqrt); })
+      .Case([&](math::TanhOp) { return unaryOf(tk::Op::Tanh); })
+      .Case([&](math::ErfOp) { return unaryOf(tk::Op::Erf); })
+      .Case([&](math::AbsFOp) { return unaryOf(tk::Op::Abs); })
+      .Case([&](math::AbsIOp) { return unaryOf(tk::Op::Abs); })
+      .Case([&](math::FloorOp) { return unaryOf(tk::Op::Floor); })
+      .Case([&](math::CeilOp) { return unaryOf(tk::Op::Ceil); })
+      .Case([&](math::SinOp) { return unaryOf(tk::Op::Sin); })
+      .Case([&](math::CosOp) { return unaryOf(tk::Op::Cos); })
+      .Case([&](math::PowFOp) { return binaryOf(tk::Op::Pow); })
+      .Default([&](Operation *other) -> R {
+        other->emitError() << "'" << other->getName()
+                           << "' cannot be translated by the Halide emitter";
+        return failure();
+      });
+}
+
+tk::ExprRef GenericTranslator::fillExpr(Value value) {
+  if (auto fill = value.getDefiningOp<linalg::FillOp>()) {
+    Attribute attr;
+    if (!matchPattern(fill.value(), m_Constant(&attr)))
+      return nullptr;
+    std::optional<tk::ScalarType> t = toScalarType(fill.value().getType());
+    if (!t)
+      return nullptr;
+    if (auto f = dyn_cast<FloatAttr>(attr))
+      return tk::constFloat(f.getValueAsDouble(), *t);
+    if (auto i = dyn_cast<IntegerAttr>(attr))
+      return tk::constInt(i.getValue().getSExtValue(), *t);
+    return nullptr;
+  }
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumResults() != 1 ||
+      generic.getNumReductionLoops() != 0)
+    return nullptr;
+  for (OpOperand *in : generic.getDpsInputOperands())
+    if (isa<ShapedType>(in->get().getType()))
+      return nullptr;
+  Block *body = generic.getBlock();
+  if (!body->getArgument(generic.getNumDpsInputs()).use_empty())
+    return nullptr;
+  // The body may use linalg.index, so the expression depends on the loop
+  // variables of the fill; the consumer must then map them. Keep it simple:
+  // accept only bodies that are constant expressions of the scalar inputs.
+  bool usesIndex = false;
+  body->walk([&](linalg::IndexOp) { usesIndex = true; });
+  if (usesIndex)
+    return nullptr;
+  KernelBuild scratch;
+  GenericTranslator t(generic, scratch);
+  Value yielded = body->getTerminator()->getOperand(0);
+  FailureOr<tk::ExprRef> e = t.translate(yielded);
+  if (failed(e) || !scratch.inputs.empty())
+    return nullptr;
+  return *e;
+}
+
+bool mlir::tern::isFillLike(Value value) {
+  // fillExpr emits no diagnostics on its own paths except through
+  // translate(); capture them so a probe stays silent.
+  ScopedDiagnosticHandler silence(value.getContext(),
+                                  [](Diagnostic &) { return success(); });
+  return GenericTranslator::fillExpr(value) != nullptr;
+}
+
+LogicalResult GenericTranslator::run(StringRef name) {
+  tk::Kernel &k = build.kernel;
+  k.name = name.str();
+  if (!op.hasPureTensorSemantics())
+    return op.emitError() << "the Halide emitter needs linalg.generic on "
+                             "tensors; this one works on memrefs";
+
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  for (auto [i, r] : llvm::enumerate(ranges))
+    if (ShapedType::isDynamic(r))
+      return op.emitError() << "loop dimension " << i
+                            << " has a dynamic extent; the Halide emitter "
+                               "needs static shapes";
+  k.loopExtents.assign(ranges.begin(), ranges.end());
+  for (utils::IteratorType it : op.getIteratorTypesArray())
+    k.isReduction.push_back(it == utils::IteratorType::reduction);
+  bool reduces = op.getNumReductionLoops() > 0;
+
+  Block *body = op.getBlock();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  unsigned numInputs = op.getNumDpsInputs();
+
+  for (OpOperand &init : op.getDpsInitsMutable()) {
+    unsigned idx = init.getOperandNumber() - numInputs;
+    Value result = op->getResult(idx);
+    auto type = cast<RankedTensorType>(result.getType());
+    FailureOr<tk::ScalarType> t = scalarType(type.getElementType(), op);
+    if (failed(t))
+      return failure();
+    tk::Output out;
+    out.buffer.name = "out" + std::to_string(idx);
+    out.buffer.type = *t;
+    out.buffer.shape.assign(type.getShape().begin(), type.getShape().end());
+    AffineMap map = op.getMatchingIndexingMap(&init);
+    for (AffineExpr e : map.getResults()) {
+      auto dim = dyn_cast<AffineDimExpr>(e);
+      if (!dim)
+        return op.emitError() << "output indexing map " << str(map)
+                              << " is not a projected permutation";
+      out.loopDims.push_back(dim.getPosition());
+    }
+
+    BlockArgument outArg = body->getArgument(numInputs + idx);
+    bool readsInit = !outArg.use_empty();
+    tk::ExprRef initExpr;
+    if (reduces || readsInit) {
+      initExpr = fillExpr(init.get());
+      if (!initExpr) {
+        // The init holds real data: read it like an input, at the output's
+        // own coordinates.
+        std::vector<tk::ExprRef> indices;
+        for (int d : out.loopDims)
+          indices.push_back(tk::loopVar(d));
+        initExpr =
+            tk::load(inputIndexFor(init.get()), std::move(indices), *t);
+      }
+    }
+
+    Value yielded = yield.getOperand(idx);
+    if (reduces) {
+      out.init = initExpr;
+      outputArgValue[outArg] = tk::self(idx, *t);
+      FailureOr<tk::ExprRef> update = translate(yielded);
+      if (failed(update))
+        return failure();
+      out.update = *update;
+    } else {
+      if (readsInit)
+        outputArgValue[outArg] = initExpr;
+      FailureOr<tk::ExprRef> value = translate(yielded);
+      if (failed(value))
+        return failure();
+      out.init = *value;
+    }
+    k.outputs.push_back(std::move(out));
+    build.outputs.push_back(result);
+  }
+  return success();
+}
+
+FailureOr<KernelBuild> mlir::tern::buildKernel(linalg::GenericOp op,
+                                               StringRef name) {
+  KernelBuild build;
+  GenericTranslator translator(op, build);
+  if (failed(translator.run(name)))
+    return failure();
+  return build;
+}

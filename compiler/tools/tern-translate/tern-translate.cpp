@@ -1,0 +1,19 @@
+//===- tern-translate.cpp - Tern's translation driver -----------*- C++ -*-===//
+//
+// mlir-translate with Tern's translations (--tern-to-kernel-ir,
+// --tern-to-halide-stmt); the logic is in tern/Driver/Translations.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Driver/Translations.h"
+
+#include "mlir/Support/LogicalResult.h"
+#include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+
+int main(int argc, char **argv) {
+  mlir::tern::registerTranslations();
+  return mlir::failed(
+             mlir::mlirTranslateMain(argc, argv, "Tern translation tool"))
+             ? 1
+             : 0;
+}

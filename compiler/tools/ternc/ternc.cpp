@@ -1,0 +1,114 @@
+//===- ternc.cpp - Tern's ahead-of-time model compiler ----------*- C++ -*-===//
+//
+// Flag parsing for the compile driver in tern/Driver; see Driver.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Driver/Driver.h"
+#include "tern/InitAll.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+
+namespace cl = llvm::cl;
+using tern::driver::EmitKind;
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::OptionCategory category("ternc options");
+
+  cl::opt<std::string> input(cl::Positional, cl::desc("<model.mlir>"),
+                             cl::init("-"), cl::cat(category));
+  cl::opt<std::string> output(
+      "o", cl::value_desc("path"), cl::cat(category),
+      cl::desc("Output directory for --emit=lib|obj (default: the current "
+               "directory); output file for the text forms (default: "
+               "stdout)"));
+  cl::opt<std::string> name(
+      "name", cl::value_desc("identifier"), cl::cat(category),
+      cl::desc("Prefix of the generated C API and files: lib<name>.a, "
+               "<name>.h, <name>_run() (default: the input file's stem)"));
+  cl::opt<EmitKind> emit(
+      "emit", cl::desc("What to produce:"), cl::init(EmitKind::Lib),
+      cl::cat(category),
+      cl::values(
+          clEnumValN(EmitKind::Mlir, "mlir", "the input, parsed and verified"),
+          clEnumValN(EmitKind::Kernel, "kernel",
+                     "the IR after the kernel pipeline (linalg.generic "
+                     "add/sub kernels)"),
+          clEnumValN(EmitKind::HalideStmt, "halide-stmt",
+                     "Halide's lowered statement of each kernel"),
+          clEnumValN(EmitKind::Obj, "obj",
+                     "<name>.o: kernels, driver and weights in one object"),
+          clEnumValN(EmitKind::Lib, "lib",
+                     "lib<name>.a, lib<name>.so, <name>.h and "
+                     "tern/runtime.h (default)")));
+  cl::opt<std::string> target(
+      "target", cl::init("host"), cl::cat(category),
+      cl::desc("Halide target: 'host' (default: this machine's CPU "
+               "features) or a Halide target string such as "
+               "x86-64-linux-avx2"));
+  cl::opt<std::string> entry(
+      "entry", cl::value_desc("function"), cl::cat(category),
+      cl::desc("Function to compile when the module has several public "
+               "ones"));
+  cl::list<std::string> dumpAfter(
+      "dump-after", cl::value_desc("pass"), cl::cat(category),
+      cl::CommaSeparated,
+      cl::desc("Print the IR to stderr after the named passes (e.g. "
+               "tern-raise,tern-lower-ternary)"));
+  cl::opt<bool> report(
+      "tern-report", cl::cat(category),
+      cl::desc("Report per layer what was raised to ternary kernels, what "
+               "was left dense and why, and the memory plan"));
+  cl::opt<bool> quiet("quiet", cl::cat(category),
+                      cl::desc("Do not print progress lines"));
+  cl::opt<bool> keepTemps(
+      "keep-temps", cl::cat(category),
+      cl::desc("Keep <output>/<name>.build/ (kernel objects, driver source, "
+               "weights)"));
+  cl::opt<std::string> cc("cc", cl::value_desc("program"), cl::cat(category),
+                          cl::desc("C compiler used to build and link the "
+                                   "driver (default: $CC, else cc)"));
+  cl::opt<std::string> ar("ar", cl::value_desc("program"), cl::cat(category),
+                          cl::desc("Archiver (default: ar)"));
+
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  cl::HideUnrelatedOptions({&category});
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "ternc: compile a model (func + linalg on tensors in MLIR) ahead of "
+      "time into a native library with a C header.\n\n"
+      "Ternary layers (matmuls whose constant weights are {-a, 0, +a} per "
+      "tensor or per output row) are compiled to add/subtract kernels with "
+      "2-bit packed weights; everything else runs as dense Halide kernels.\n\n"
+      "Example:\n"
+      "  ternc model.mlir -o out/ --name digits\n"
+      "  cc app.c -Iout -Lout -l:libdigits.a -lpthread -ldl -lm\n");
+
+  tern::driver::Options options;
+  options.input = input;
+  options.output = output;
+  options.name = name;
+  options.emit = emit;
+  options.target = target;
+  options.entry = entry;
+  options.dumpAfter.assign(dumpAfter.begin(), dumpAfter.end());
+  options.report = report;
+  options.quiet = quiet;
+  options.keepTemps = keepTemps;
+  options.cc = cc;
+  options.ar = ar;
+  options.argv0 = argv[0];
+
+  mlir::DialectRegistry registry;
+  mlir::tern::registerDialects(registry);
+  mlir::tern::registerPasses();
+  return tern::driver::compile(options, registry);
+}

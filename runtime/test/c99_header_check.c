@@ -1,0 +1,50 @@
+/*===- c99_header_check.c - Compile tern/runtime.h as strict C99 ----------===//
+ *
+ * The runtime is implemented in C++, so nothing else in the build would
+ * notice if runtime.h picked up a C++-only construct (a `//` comment is fine
+ * in C99, but `bool`, `nullptr`, default arguments or an unnamed parameter
+ * are not). This file is built with -std=c99 -pedantic -Werror as part of
+ * ALL and touches the header's types, macros and functions the way a C
+ * caller or generated code would. It is never run.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include "tern/runtime.h"
+
+#if TERN_RUNTIME_ABI_VERSION != 1
+#error "update this check together with the ABI version"
+#endif
+
+typedef char tern_check_rank_is_eight[TERN_MAX_RANK == 8 ? 1 : -1];
+
+int tern_c99_header_check(void);
+
+int tern_c99_header_check(void) {
+  static const tern_tensor_info inputs[] = {
+      {"pixels", TERN_DTYPE_F32, 2, {1, 64}},
+  };
+  static const tern_model_info model = {"check", 1, inputs, 0, NULL};
+  float data[64] = {0};
+  tern_tensor tensor = {NULL, TERN_DTYPE_F32, 2, {1, 64}};
+  tern_create_options options;
+  tern_arena *arena = NULL;
+  tern_status status;
+
+  tensor.data = data;
+  tern_create_options_init(&options);
+  status = tern_tensor_check(&tensor, &model.inputs[0], "input 0");
+  if (status != TERN_OK)
+    return tern_set_error(status, "check failed: %s", tern_last_error());
+  status =
+      tern_arena_create(tern_tensor_info_size_bytes(&inputs[0]), 64, &arena);
+  if (status != TERN_OK)
+    return (int)status;
+  tern_arena_destroy(arena);
+  tern_clear_error();
+  (void)tern_status_string(TERN_ERROR_IO);
+  (void)tern_dtype_name(TERN_DTYPE_BOOL);
+  (void)tern_set_num_threads(options.num_threads);
+  return (int)(tern_get_num_threads() + (int32_t)tern_num_threads_generation() +
+               tern_runtime_abi_version() +
+               (int32_t)tern_dtype_size(TERN_DTYPE_I8));
+}
