@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Tern's one entry point for newcomers and CI. Idempotent: installs only the
+# Debian packages that are missing, reuses the build directory, and rebuilds
+# only what changed.
+#
+#   ./setup.sh example   install, build, compile the ternary MLP example with
+#                        ternc, link it into a C program and run it
+#   ./setup.sh test      install, build, run the whole test suite (ctest)
+#   ./setup.sh build     install and build only
+#   ./setup.sh deps      install the packages only
+#
+# Environment: BUILD_DIR (default: build), JOBS (default: number of cores),
+# CTEST_ARGS (extra ctest arguments, e.g. "-L lit").
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_DIR=${BUILD_DIR:-build}
+JOBS=${JOBS:-$(nproc)}
+
+# Compiler, MLIR/LLVM 22 (with lit, FileCheck), Halide 14, GoogleTest,
+# Google Benchmark, ccache.
+PACKAGES=(
+  cmake ninja-build g++ gcc binutils ccache python3
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  libhalide14-0-dev
+  libgtest-dev googletest libbenchmark-dev
+)
+
+say() { printf '\n==> %s\n' "$*"; }
+
+install_deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+      grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then
+    say "all packages present"
+    return
+  fi
+  say "installing: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y \
+    --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  install_deps
+  say "configuring ($BUILD_DIR)"
+  export CCACHE_BASEDIR="$PWD"
+  cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+  say "building with $JOBS jobs"
+  cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+example() {
+  build
+  local out="$BUILD_DIR/examples/ternary-mlp"
+  say "compiling examples/ternary-mlp/model.mlir with ternc"
+  "$BUILD_DIR/bin/ternc" examples/ternary-mlp/model.mlir -o "$out" \
+    --name ternary_mlp --tern-report
+  say "linking examples/ternary-mlp/main.c against $out/libternary_mlp.a"
+  cc -std=c99 -O2 -Wall examples/ternary-mlp/main.c -I"$out" -L"$out" \
+    -l:libternary_mlp.a -lpthread -ldl -lm -o "$out/demo"
+  say "running $out/demo"
+  "$out/demo"
+}
+
+run_tests() {
+  build
+  say "running the test suite"
+  # shellcheck disable=SC2086
+  ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" ${CTEST_ARGS:-}
+}
+
+case "${1:-}" in
+example) example ;;
+test) run_tests ;;
+build) build ;;
+deps) install_deps ;;
+*)
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+  ;;
+esac

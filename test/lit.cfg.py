@@ -1,0 +1,26 @@
+# -*- Python -*-
+# lit configuration for Tern: runs every .mlir file under test/ with the
+# tools of the build tree (tern-opt, tern-translate, ternc) and LLVM 22's
+# FileCheck, not and count.
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "TERN"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.tern_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Unit",
+                   "Integration", "Inputs"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%tern_src_root", config.tern_src_root))
+llvm_config.use_default_substitutions()
+
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+tool_dirs = [config.tern_tools_dir, config.llvm_tools_dir]
+tools = ["tern-opt", "tern-translate", "ternc"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
