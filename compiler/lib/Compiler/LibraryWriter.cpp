@@ -36,7 +36,7 @@ static const std::set<std::string> &cKeywords() {
       "sizeof",   "static",   "struct",   "switch", "typedef",  "union",
       "unsigned", "void",     "volatile", "while",  "_Bool",    "_Complex",
       "bool",     "true",     "false",    "class",  "template", "new",
-      "delete",   "this",     "operator", "model"};
+      "delete",   "this",     "operator"};
   return words;
 }
 

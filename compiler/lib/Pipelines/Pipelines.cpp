@@ -25,6 +25,7 @@ void mlir::tern::buildKernelPipeline(OpPassManager &pm,
   funcPm.addPass(createTernRaisePass(raiseOptions));
   funcPm.addPass(createTernLowerTernaryPass());
   funcPm.addPass(createLinalgGeneralizeNamedOpsPass());
+  funcPm.addPass(createTernFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

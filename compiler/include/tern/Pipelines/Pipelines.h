@@ -27,7 +27,7 @@ struct KernelPipelineOptions
 /// Input form (func + linalg on tensors) to kernel form (linalg.generic on
 /// tensors, no tern ops, no named linalg ops), on a module:
 ///   tern-raise -> tern-lower-ternary -> linalg-generalize-named-ops
-///   -> canonicalize -> cse
+///   -> tern-fuse-elementwise -> canonicalize -> cse
 void buildKernelPipeline(OpPassManager &pm,
                          const KernelPipelineOptions &options);
 

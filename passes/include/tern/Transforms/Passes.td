@@ -43,4 +43,24 @@ def TernRaisePass : Pass<"tern-raise", "::mlir::func::FuncOp"> {
   ];
 }
 
+def TernFuseElementwisePass
+    : Pass<"tern-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse chains of elementwise linalg.generic ops into one";
+  let description = [{
+    Fuses an elementwise (all-parallel) `linalg.generic` into the
+    elementwise `linalg.generic` that consumes it, so that, for example, the
+    per-row scale of a ternary layer, its bias and its ReLU become one kernel
+    that reads and writes memory once.
+
+    Unlike upstream `linalg-fuse-elementwise-ops`, it never fuses a producer
+    into a consumer with reduction loops: that would recompute the producer
+    at every step of the reduction (N times per input for a matmul).
+    Producers with other users are duplicated only when cheap (upstream's
+    rule); constants stay captured.
+
+    Example: `tern-opt --tern-fuse-elementwise model.mlir`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // TERN_TRANSFORMS_PASSES_TD
