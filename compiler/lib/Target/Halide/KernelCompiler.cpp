@@ -25,6 +25,8 @@
 
 #include "Halide.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -53,11 +55,6 @@ namespace {
 
 std::string kernelPrefix(const Kernel &k) {
   return "kernel '" + k.name + "': ";
-}
-
-std::string opStr(Op op) {
-  const char *n = opName(op);
-  return n ? std::string(n) : "op " + std::to_string(static_cast<int>(op));
 }
 
 bool isValidType(ScalarType t) {
@@ -214,8 +211,8 @@ private:
         if (d < 0 || d >= static_cast<int>(k.loopExtents.size())) {
           fail(what + " dimension " + std::to_string(j) +
                " is indexed by loop dimension " + std::to_string(d) +
-               ", but the kernel has " +
-               std::to_string(k.loopExtents.size()) + " loop dimensions");
+               ", but the kernel has " + std::to_string(k.loopExtents.size()) +
+               " loop dimensions");
           return;
         }
         if (k.isReduction[d]) {
@@ -233,7 +230,8 @@ private:
         if (o.buffer.shape[j] != k.loopExtents[d]) {
           fail(what + " has extent " + std::to_string(o.buffer.shape[j]) +
                " in dimension " + std::to_string(j) + ", expected " +
-               std::to_string(k.loopExtents[d]) + " (the extent of loop "
+               std::to_string(k.loopExtents[d]) +
+               " (the extent of loop "
                "dimension " +
                std::to_string(d) + ")");
           return;
@@ -289,9 +287,9 @@ private:
   bool sameAsResult(const Expr &x, const std::string &name) {
     for (size_t i = 0; i < x.args.size(); ++i)
       if (x.args[i]->type != x.type)
-        return fail(name + " has operand " + std::to_string(i) +
-                    " of type " + x.args[i]->type.str() + ", expected " +
-                    x.type.str() + " (the result type)");
+        return fail(name + " has operand " + std::to_string(i) + " of type " +
+                    x.args[i]->type.str() + ", expected " + x.type.str() +
+                    " (the result type)");
     return true;
   }
 
@@ -338,11 +336,10 @@ private:
       if (x.index < 0 || x.index >= static_cast<int>(k.loopExtents.size()))
         return fail("loop dimension " + std::to_string(x.index) +
                     " is used, but the kernel has " +
-                    std::to_string(k.loopExtents.size()) +
-                    " loop dimensions");
+                    std::to_string(k.loopExtents.size()) + " loop dimensions");
       if (t != ScalarType::index())
-        return fail("loop dimension " + std::to_string(x.index) +
-                    " has type " + t.str() + ", expected i32");
+        return fail("loop dimension " + std::to_string(x.index) + " has type " +
+                    t.str() + ", expected i32");
       if (!inUpdate && k.isReduction[x.index])
         return fail("loop dimension " + std::to_string(x.index) +
                     " is a reduction dimension, which only an update may "
@@ -352,8 +349,8 @@ private:
     case Op::Load: {
       if (x.index < 0 || x.index >= static_cast<int>(k.inputs.size()))
         return fail("load of input " + std::to_string(x.index) +
-                    ", but the kernel has " +
-                    std::to_string(k.inputs.size()) + " inputs");
+                    ", but the kernel has " + std::to_string(k.inputs.size()) +
+                    " inputs");
       const Buffer &b = k.inputs[x.index];
       std::string what = "load of input " + std::to_string(x.index);
       if (x.args.size() != b.shape.size())
@@ -363,8 +360,7 @@ private:
       for (size_t i = 0; i < x.args.size(); ++i)
         if (x.args[i]->type != ScalarType::index())
           return fail("index " + std::to_string(i) + " of " + what +
-                      " has type " + x.args[i]->type.str() +
-                      ", expected i32");
+                      " has type " + x.args[i]->type.str() + ", expected i32");
       if (t != b.type)
         return fail(what + " has type " + t.str() + ", expected " +
                     b.type.str() + " (the buffer's element type)");
@@ -376,12 +372,12 @@ private:
                     " outside an update; an init cannot read the output");
       if (x.index < 0 || x.index >= static_cast<int>(k.outputs.size()))
         return fail("self of output " + std::to_string(x.index) +
-                    ", but the kernel has " +
-                    std::to_string(k.outputs.size()) + " outputs");
+                    ", but the kernel has " + std::to_string(k.outputs.size()) +
+                    " outputs");
       ScalarType bt = k.outputs[x.index].buffer.type;
       if (t != bt)
-        return fail("self of output " + std::to_string(x.index) +
-                    " has type " + t.str() + ", expected " + bt.str() +
+        return fail("self of output " + std::to_string(x.index) + " has type " +
+                    t.str() + ", expected " + bt.str() +
                     " (the buffer's element type)");
       return true;
     }
@@ -451,9 +447,9 @@ private:
                     ", expected bool");
       for (int i = 1; i < 3; ++i)
         if (x.args[i]->type != t)
-          return fail("select has operand " + std::to_string(i) +
-                      " of type " + x.args[i]->type.str() + ", expected " +
-                      t.str() + " (the result type)");
+          return fail("select has operand " + std::to_string(i) + " of type " +
+                      x.args[i]->type.str() + ", expected " + t.str() +
+                      " (the result type)");
       return true;
     case Op::Cast:
       return true;
@@ -471,8 +467,8 @@ private:
 std::string cleanMessage(std::string m) {
   for (const char *prefix : {"Error:", "Internal Error:", "Error"}) {
     size_t start = m.find_first_not_of(" \n\t");
-    if (start != std::string::npos && m.compare(start, std::strlen(prefix),
-                                                prefix) == 0) {
+    if (start != std::string::npos &&
+        m.compare(start, std::strlen(prefix), prefix) == 0) {
       m = m.substr(start + std::strlen(prefix));
       break;
     }
@@ -549,8 +545,8 @@ Halide::Type halideType(ScalarType t) {
 /// (0.46875, 4] and (4, inf) through erfc with exp(-x^2) split into two
 /// factors to keep its rounding error small. All three are evaluated and
 /// one is selected, so the code vectorizes; each interval's argument is
-/// clamped into its range so the unused ones stay finite. Absolute error is
-/// a few ulps of 1 (measured < 1e-15 against glibc in the unit tests).
+/// clamped into its range so the unused ones stay finite. Measured against
+/// glibc on [-8, 8]: at most 2.3e-16 absolute, 4.5e-16 relative error.
 Halide::Expr erfF64(Halide::Expr x) {
   using Halide::Expr;
   using Halide::Float;
@@ -564,10 +560,10 @@ Halide::Expr erfF64(Halide::Expr x) {
       5.64188496988670089e-1, 8.88314979438837594e00, 6.61191906371416295e01,
       2.98635138197400131e02, 8.81952221241769090e02, 1.71204761263407058e03,
       2.05107837782607147e03, 1.23033935479799725e03, 2.15311535474403846e-8};
-  static const double d[8] = {
-      1.57449261107098347e01, 1.17693950891312499e02, 5.37181101862009858e02,
-      1.62138957456669019e03, 3.29079923573345963e03, 4.36261909014324716e03,
-      3.43936767414372164e03, 1.23033935480374942e03};
+  static const double d[8] = {1.57449261107098347e01, 1.17693950891312499e02,
+                              5.37181101862009858e02, 1.62138957456669019e03,
+                              3.29079923573345963e03, 4.36261909014324716e03,
+                              3.43936767414372164e03, 1.23033935480374942e03};
   static const double p[6] = {3.05326634961232344e-1, 3.60344899949804439e-1,
                               1.25781726111229246e-1, 1.60837851487422766e-2,
                               6.58749161529837803e-4, 1.63153871373020978e-2};
@@ -576,11 +572,10 @@ Halide::Expr erfF64(Halide::Expr x) {
                               2.33520497626869185e-3};
   const double sqrpi = 5.6418958354775628695e-1; // 1/sqrt(pi)
 
-  // Every intermediate is bound by a Let: the pieces are used several
-  // times, and Halide's bounds passes walk an Expr as a tree, which made
-  // lowering take seconds without them.
+  // Intermediates used several times are bound by Lets, so that Halide's
+  // passes, which walk an Expr as a tree, see each piece once.
   auto let = [](Expr value, const std::function<Expr(Expr)> &body) {
-    std::string name = Halide::Internal::unique_name('e');
+    std::string name = Halide::Internal::unique_name("erf"); // "erf$N"
     Expr var = Halide::Internal::Variable::make(value.type(), name);
     return Halide::Internal::Let::make(name, value, body(var));
   };
@@ -637,15 +632,38 @@ Halide::Expr erfF64(Halide::Expr x) {
 
   return let(x, [&](Expr x) {
     return let(Halide::abs(x), [&](Expr y) {
-      Expr erfc =
-          Halide::select(y <= c(4.0), erfcMid(y), erfcLarge(y));
+      Expr erfc = Halide::select(y <= c(4.0), erfcMid(y), erfcLarge(y));
       Expr big = (c(0.5) - erfc) + c(0.5);
-      big = Halide::select(x < c(0.0), -big, big);
+      // The sign by a multiplication, not select(x < 0, -big, big): Halide
+      // 14's simplifier and bounds passes take seconds over a select whose
+      // two arms share a large subexpression.
+      big = big * Halide::select(x < c(0.0), c(-1.0), c(1.0));
       Expr result = Halide::select(y <= c(0.46875), small(x, y), big);
       // NaN in, NaN out (the clamps above would otherwise hide it).
       return Halide::select(x != x, x, result);
     });
   });
+}
+
+/// C's signed division (rounds toward zero) or remainder (sign of the
+/// dividend), from Halide's Euclidean `/` and `%`. Not div_round_to_zero:
+/// that compiles to a bare idiv, which traps (SIGFPE, killing the process)
+/// on a zero divisor or INT_MIN / -1, where Halide's operators give 0 or
+/// wrap. Those cases are undefined in arith.divsi; a kernel must not crash
+/// on them. The selects fold away for constant divisors.
+Halide::Expr truncatedDivMod(Halide::Expr a, Halide::Expr b,
+                             bool wantRemainder) {
+  Halide::Type t = a.type();
+  Halide::Expr zero = Halide::Internal::make_zero(t);
+  Halide::Expr one = Halide::Internal::make_one(t);
+  Halide::Expr q = a / b, r = a % b; // a == b * q + r, 0 <= r < |b|
+  // They differ from C's exactly when a < 0 and the division is inexact:
+  // C's remainder is then r - |b|, its quotient one step toward zero.
+  Halide::Expr adjust = a < zero && r != zero;
+  if (wantRemainder)
+    return Halide::select(adjust, r - Halide::select(b < zero, zero - b, b), r);
+  return Halide::select(adjust, q + Halide::select(b < zero, zero - one, one),
+                        q);
 }
 
 //===----------------------------------------------------------------------===//
@@ -665,6 +683,12 @@ public:
     if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])) ||
         s[0] == '_')
       s = fallback;
+    // Halide names its own temporaries a letter and a number ("t12"); a
+    // buffer must not shadow one.
+    if (s.size() > 1 && std::all_of(s.begin() + 1, s.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c));
+        }))
+      s += "_";
     std::string name = s;
     for (int i = 1; used.count(name); ++i)
       name = s + "_" + std::to_string(i);
@@ -682,6 +706,13 @@ struct Built {
   /// The pipeline's output Funcs. One Func per output, or one Func with a
   /// Tuple value when several outputs reduce together.
   std::vector<Halide::Func> funcs;
+  /// Per Func in `funcs`: the Func its reduction runs in, or an undefined
+  /// Func when there is no reduction. Halide assumes that the loads an
+  /// update makes from its own buffer are vector aligned (it emits aligned
+  /// AVX-512 loads, vmovaps), which holds for buffers it allocates but not
+  /// for a caller's output pointer. So reductions run in an internal buffer
+  /// (compute_root) and the output Func copies it out with ordinary stores.
+  std::vector<Halide::Func> accumulators;
   Halide::Pipeline pipeline;
 
   std::vector<Halide::Argument> arguments() const {
@@ -813,8 +844,8 @@ Halide::Expr Translator::translateNode(const Expr &x) {
       // for the promise; Target::CheckUnsafePromises would check it).
       // Affine indices are left alone so Halide still proves them.
       if (isDataDependent(x.args[j]))
-        e = Halide::unsafe_promise_clamped(
-            e, 0, static_cast<int>(b.shape[j] - 1));
+        e = Halide::unsafe_promise_clamped(e, 0,
+                                           static_cast<int>(b.shape[j] - 1));
       idx.push_back(e);
     }
     return built.inputs[x.index](idx);
@@ -828,14 +859,12 @@ Halide::Expr Translator::translateNode(const Expr &x) {
   case Op::Mul:
     return arg(0) * arg(1);
   case Op::Div:
-    // Halide's integer `/` rounds toward negative infinity (Euclidean);
-    // C and arith.divsi truncate.
     if (isInt)
-      return Halide::div_round_to_zero(arg(0), arg(1));
+      return truncatedDivMod(arg(0), arg(1), /*wantRemainder=*/false);
     return arg(0) / arg(1);
   case Op::Rem:
     if (isInt)
-      return Halide::mod_round_to_zero(arg(0), arg(1));
+      return truncatedDivMod(arg(0), arg(1), /*wantRemainder=*/true);
     if (isUInt)
       return arg(0) % arg(1);
     {
@@ -906,9 +935,9 @@ Halide::Expr Translator::translateNode(const Expr &x) {
   case Op::Tanh:
     return math([](Expr a) { return Halide::tanh(a); }, arg(0));
   case Op::Erf:
-    // Halide 14 has erf for f32 only (within 3.6e-7 of glibc's erf
-    // everywhere, checked by the unit tests); f64 gets Cody's rational
-    // approximations.
+    // Halide 14 has erf for f32 only (a polynomial; measured within 3.5e-7
+    // of glibc's erf on [-8, 8], and the unit tests hold it to 1e-6); f64
+    // gets Cody's rational approximations.
     return math(
         [](Expr a) {
           return a.type().bits() == 64 ? erfF64(a) : Halide::erf(a);
@@ -1002,13 +1031,21 @@ std::string Translator::run() {
     for (size_t i = 0; i < k.outputs.size(); ++i) {
       const Output &o = k.outputs[i];
       Halide::Func f(namer.get(o.buffer.name, "out" + std::to_string(i)));
-      f(pureArgs(o)) = translate(o.init);
+      Halide::Func acc;
       if (o.update) {
-        selfExpr = [&](int) { return Halide::Expr(f(pureArgExprs(o))); };
-        f(pureArgs(o)) = translate(o.update);
+        // See Built::accumulators: reduce into an internal buffer, then copy.
+        acc = Halide::Func(namer.get(o.buffer.name + "_acc",
+                                     "acc" + std::to_string(i)));
+        acc(pureArgs(o)) = translate(o.init);
+        selfExpr = [&](int) { return Halide::Expr(acc(pureArgExprs(o))); };
+        acc(pureArgs(o)) = translate(o.update);
+        f(pureArgs(o)) = acc(pureArgExprs(o));
+      } else {
+        f(pureArgs(o)) = translate(o.init);
       }
       constrainShape(f.output_buffer(), o.buffer.shape);
       built.funcs.push_back(f);
+      built.accumulators.push_back(acc);
     }
   } else {
     // Several outputs reducing together (argmax: a value and its index)
@@ -1026,13 +1063,15 @@ std::string Translator::run() {
     for (const Output &o : k.outputs)
       init.push_back(translate(o.init));
     Halide::Func f(namer.get(o0.buffer.name, "out0"));
-    f(pureArgs(o0)) = Halide::Tuple(init);
-    selfExpr = [&](int j) { return Halide::Expr(f(pureArgExprs(o0))[j]); };
+    Halide::Func acc(namer.get(o0.buffer.name + "_acc", "acc0"));
+    acc(pureArgs(o0)) = Halide::Tuple(init);
+    selfExpr = [&](int j) { return Halide::Expr(acc(pureArgExprs(o0))[j]); };
     for (size_t i = 0; i < k.outputs.size(); ++i)
-      update.push_back(k.outputs[i].update
-                           ? translate(k.outputs[i].update)
-                           : selfExpr(static_cast<int>(i)));
-    f(pureArgs(o0)) = Halide::Tuple(update);
+      update.push_back(k.outputs[i].update ? translate(k.outputs[i].update)
+                                           : selfExpr(static_cast<int>(i)));
+    acc(pureArgs(o0)) = Halide::Tuple(update);
+    f(pureArgs(o0)) = acc(pureArgExprs(o0));
+    built.accumulators.push_back(acc);
     std::vector<Halide::OutputImageParam> outs = f.output_buffers();
     for (size_t i = 0; i < k.outputs.size(); ++i)
       constrainShape(outs[i], k.outputs[i].buffer.shape, i == 0);
@@ -1044,16 +1083,23 @@ std::string Translator::run() {
   auto storage = [](ScalarType t) {
     return t.kind == ScalarType::Bool ? Halide::UInt(8) : halideType(t);
   };
+  auto schedule = [&](size_t i, const Output &o, Halide::Type type) {
+    Halide::Func acc = built.accumulators[i];
+    if (acc.defined()) {
+      applySchedule(acc, o, type);
+      acc.compute_root();
+    }
+    applySchedule(built.funcs[i], o, type);
+  };
   if (built.funcs.size() == k.outputs.size()) {
     for (size_t i = 0; i < built.funcs.size(); ++i)
-      applySchedule(built.funcs[i], k.outputs[i],
-                    storage(k.outputs[i].buffer.type));
+      schedule(i, k.outputs[i], storage(k.outputs[i].buffer.type));
   } else {
     Halide::Type widest = Halide::UInt(8);
     for (const Output &o : k.outputs)
       if (storage(o.buffer.type).bits() > widest.bits())
         widest = storage(o.buffer.type);
-    applySchedule(built.funcs[0], k.outputs[0], widest);
+    schedule(0, k.outputs[0], widest);
   }
   built.pipeline = Halide::Pipeline(built.funcs);
   return "";
@@ -1077,7 +1123,7 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
   int rank = static_cast<int>(o.loopDims.size());
   if (rank == 0)
     return;
-  std::vector<Halide::Var> v = pureArgs(o);   // innermost first
+  std::vector<Halide::Var> v = pureArgs(o); // innermost first
   std::vector<int64_t> ext(rank);
   for (int j = 0; j < rank; ++j)
     ext[j] = o.buffer.shape[rank - 1 - j];
@@ -1309,15 +1355,13 @@ Status runJit(const Kernel &k, const std::vector<const void *> &inputs,
     return s;
   std::string prefix = kernelPrefix(k);
   if (inputs.size() != k.inputs.size())
-    return Status::error(prefix + "runJit got " +
-                         std::to_string(inputs.size()) +
-                         " input pointers, expected " +
-                         std::to_string(k.inputs.size()));
+    return Status::error(
+        prefix + "runJit got " + std::to_string(inputs.size()) +
+        " input pointers, expected " + std::to_string(k.inputs.size()));
   if (outputs.size() != k.outputs.size())
-    return Status::error(prefix + "runJit got " +
-                         std::to_string(outputs.size()) +
-                         " output pointers, expected " +
-                         std::to_string(k.outputs.size()));
+    return Status::error(
+        prefix + "runJit got " + std::to_string(outputs.size()) +
+        " output pointers, expected " + std::to_string(k.outputs.size()));
   for (size_t i = 0; i < inputs.size(); ++i)
     if (!inputs[i])
       return Status::error(prefix + "runJit got a null pointer for input " +
@@ -1342,8 +1386,8 @@ Status runJit(const Kernel &k, const std::vector<const void *> &inputs,
     ctx.handlers.custom_error = collectJitError;
     built.pipeline.realize(&ctx, realization, t);
     if (!ctx.message.empty())
-      return Status::error(prefix +
-                           "halide runtime error: " + cleanMessage(ctx.message));
+      return Status::error(
+          prefix + "halide runtime error: " + cleanMessage(ctx.message));
     return Status::success();
   });
 }
