@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -27,6 +28,36 @@ using namespace mlir;
 using namespace mlir::tern;
 
 namespace {
+
+/// The packed weights as `B x N` (byte-major): the kernel runs the outputs
+/// `n` in vector lanes, so byte `j` of consecutive rows must be adjacent for
+/// the lanes to load one contiguous vector instead of a strided gather.
+/// Constant weights are transposed here, at compile time; others get a
+/// linalg.transpose.
+static Value transposePacked(PatternRewriter &rewriter, Location loc,
+                             Value weights) {
+  auto type = cast<RankedTensorType>(weights.getType());
+  int64_t n = type.getDimSize(0), bytes = type.getDimSize(1);
+  auto transposedType =
+      RankedTensorType::get({bytes, n}, type.getElementType());
+  DenseIntElementsAttr data;
+  if (matchPattern(weights, m_Constant(&data))) {
+    SmallVector<APInt> values(data.getValues<APInt>());
+    SmallVector<APInt> transposed;
+    transposed.reserve(values.size());
+    for (int64_t j = 0; j < bytes; ++j)
+      for (int64_t r = 0; r < n; ++r)
+        transposed.push_back(values[r * bytes + j]);
+    return arith::ConstantOp::create(
+        rewriter, loc, transposedType,
+        DenseElementsAttr::get(transposedType, transposed));
+  }
+  Value empty = tensor::EmptyOp::create(rewriter, loc, transposedType.getShape(),
+                                        type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, weights, empty,
+                                     ArrayRef<int64_t>{1, 0})
+      ->getResult(0);
+}
 
 struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -42,6 +73,8 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
     auto elementType = cast<FloatType>(resultType.getElementType());
     Value input = op.getInput(), weights = op.getWeights();
+
+    Value columns = transposePacked(rewriter, loc, weights);
 
     SmallVector<Value> dynamicSizes;
     if (resultType.isDynamicDim(0))
@@ -79,8 +112,8 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
           Value perByte = indexConst(packing::kI2TritsPerByte);
           Value byteIndex = arith::DivUIOp::create(b, l, col, perByte);
           Value slot = arith::RemUIOp::create(b, l, col, perByte);
-          Value byte =
-              tensor::ExtractOp::create(b, l, weights, ValueRange{row, byteIndex});
+          Value byte = tensor::ExtractOp::create(b, l, columns,
+                                                 ValueRange{byteIndex, row});
           // shift = 2 * slot, as a shift so that no multiply appears at all.
           Value shift = arith::ShLIOp::create(b, l, slot, indexConst(1));
           Value shift8 = arith::IndexCastOp::create(b, l, i8, shift);

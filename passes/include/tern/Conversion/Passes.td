@@ -18,7 +18,10 @@ def TernLowerTernaryPass
     Replaces each `tern.ternary_matmul` by two `linalg.generic` ops:
 
     1. the accumulation, over `(m, n, k)` with `k` a reduction: each step
-       reads the packed byte of trit `(n, k)` with `tensor.extract`, decodes
+       reads the packed byte of trit `(n, k)` with `tensor.extract` from the
+       weights transposed to `B x N` (done on the constant at compile time,
+       so that the outputs `n`, which run in vector lanes, read adjacent
+       bytes; non-constant weights get a `linalg.transpose`), decodes
        its 2-bit code with shifts and masks, and adds the input (`+1`),
        subtracts it (`-1`) or keeps the sum (`0`), chosen with `arith.select`.
        There is no multiplication of an activation by a weight;
