@@ -1,0 +1,143 @@
+//===- matmul_bench.cpp - Ternary vs dense layers, one run --------*- C++ -*-===//
+//
+// One fully connected layer of BitNet b1.58 2B's shape (2560 x 2560), at
+// batch 1 (GEMV, decode) and batch 8, compiled by ternc twice: with ternary
+// weights (2-bit packed, add/subtract kernel) and with dense f32 weights
+// (Halide's dense kernel), against OpenBLAS sgemv/sgemm on the same shape,
+// and a STREAM-like triad that gives this machine's memory bandwidth in the
+// same run. Counters: weight bytes streamed per second, so each result reads
+// against the triad's bandwidth (the roofline for a memory-bound GEMV).
+//
+//===----------------------------------------------------------------------===//
+
+#include "d2560_m1.h"
+#include "d2560_m8.h"
+#include "t2560_m1.h"
+#include "t2560_m8.h"
+
+#include <benchmark/benchmark.h>
+
+#ifdef TERN_BENCH_OPENBLAS
+#include <cblas.h>
+#endif
+
+#include <algorithm>
+#include <cstdlib>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace {
+
+constexpr int kK = 2560, kN = 2560;
+
+std::vector<float> randomVector(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(rng);
+  return v;
+}
+
+/// Runs a ternc-compiled model in a benchmark loop.
+template <typename Model, typename Create, typename Run, typename Destroy>
+void runModel(benchmark::State &state, Create create, Run run,
+              Destroy destroy, int m, double weightBytes) {
+  Model *model = nullptr;
+  if (create(&model, nullptr) != TERN_OK) {
+    state.SkipWithError(tern_last_error());
+    return;
+  }
+  std::vector<float> x = randomVector(size_t(m) * kK, 1), y(size_t(m) * kN);
+  for (auto _ : state) {
+    if (run(model, x.data(), y.data()) != TERN_OK) {
+      state.SkipWithError(tern_last_error());
+      break;
+    }
+    benchmark::DoNotOptimize(y.data());
+  }
+  destroy(model);
+  state.counters["weight_bytes_per_s"] = benchmark::Counter(
+      weightBytes, benchmark::Counter::kIsIterationInvariantRate,
+      benchmark::Counter::kIs1024);
+}
+
+// Ternary weights: 2 bits each plus one f32 scale per row.
+constexpr double kTernaryBytes = double(kN) * kK / 4 + 4.0 * kN;
+constexpr double kDenseBytes = 4.0 * kN * kK;
+
+void BM_TernTernary_GEMV(benchmark::State &state) {
+  runModel<t2560_m1_model>(state, t2560_m1_create, t2560_m1_run,
+                           t2560_m1_destroy, 1, kTernaryBytes);
+}
+void BM_TernDense_GEMV(benchmark::State &state) {
+  runModel<d2560_m1_model>(state, d2560_m1_create, d2560_m1_run,
+                           d2560_m1_destroy, 1, kDenseBytes);
+}
+void BM_TernTernary_GEMM8(benchmark::State &state) {
+  runModel<t2560_m8_model>(state, t2560_m8_create, t2560_m8_run,
+                           t2560_m8_destroy, 8, kTernaryBytes);
+}
+void BM_TernDense_GEMM8(benchmark::State &state) {
+  runModel<d2560_m8_model>(state, d2560_m8_create, d2560_m8_run,
+                           d2560_m8_destroy, 8, kDenseBytes);
+}
+
+#ifdef TERN_BENCH_OPENBLAS
+/// y[m x N] = x[m x K] * W^T with W row-major N x K, as the models compute.
+void BM_OpenBLAS(benchmark::State &state) {
+  int m = static_cast<int>(state.range(0));
+  std::vector<float> w = randomVector(size_t(kN) * kK, 2);
+  std::vector<float> x = randomVector(size_t(m) * kK, 1), y(size_t(m) * kN);
+  for (auto _ : state) {
+    if (m == 1)
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, kN, kK, 1.0f, w.data(), kK,
+                  x.data(), 1, 0.0f, y.data(), 1);
+    else
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, kN, kK, 1.0f,
+                  x.data(), kK, w.data(), kK, 0.0f, y.data(), kN);
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.counters["weight_bytes_per_s"] = benchmark::Counter(
+      kDenseBytes, benchmark::Counter::kIsIterationInvariantRate,
+      benchmark::Counter::kIs1024);
+}
+#endif
+
+/// a[i] = b[i] + s * c[i] over 3 x 64 MiB, one thread per core: bytes moved per second is the
+/// practical memory bandwidth (the roofline of a memory-bound GEMV).
+void BM_Triad(benchmark::State &state) {
+  const size_t n = size_t(16) << 20;
+  std::vector<float> a(n), b = randomVector(n, 3), c = randomVector(n, 4);
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  auto triad = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i)
+      a[i] = b[i] + 3.0f * c[i];
+  };
+  for (auto _ : state) {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back(triad, n * t / threads, n * (t + 1) / threads);
+    for (std::thread &t : pool)
+      t.join();
+    benchmark::DoNotOptimize(a.data());
+  }
+  state.counters["bytes_per_s"] = benchmark::Counter(
+      3.0 * 4 * n, benchmark::Counter::kIsIterationInvariantRate,
+      benchmark::Counter::kIs1024);
+}
+
+} // namespace
+
+BENCHMARK(BM_Triad)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_TernTernary_GEMV)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_TernDense_GEMV)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_TernTernary_GEMM8)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_TernDense_GEMM8)->Unit(benchmark::kMicrosecond)->UseRealTime();
+#ifdef TERN_BENCH_OPENBLAS
+BENCHMARK(BM_OpenBLAS)->Arg(1)->Arg(8)->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+#endif
+
+BENCHMARK_MAIN();
