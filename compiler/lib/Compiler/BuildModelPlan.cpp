@@ -199,11 +199,20 @@ FailureOr<tp::Port> PlanBuilder::portFor(Type type, DictionaryAttr attrs,
   if (tensor.getRank() > 8)
     return emitError(loc) << kind << " " << index << " has rank "
                           << tensor.getRank() << "; at most 8 is supported";
-  std::optional<tk::ScalarType> scalar = toScalarType(tensor.getElementType());
-  if (!scalar || tensor.getElementType().isIndex())
+  // The runtime's dtypes: f32, f64, i1 (bool), i8..i64, ui8.
+  Type element = tensor.getElementType();
+  bool supported = element.isF32() || element.isF64() ||
+                   element.isSignlessInteger(1) ||
+                   element.isSignlessInteger(8) ||
+                   element.isSignlessInteger(16) ||
+                   element.isSignlessInteger(32) ||
+                   element.isSignlessInteger(64) ||
+                   element.isUnsignedInteger(8);
+  std::optional<tk::ScalarType> scalar = toScalarType(element);
+  if (!scalar || !supported)
     return emitError(loc) << kind << " " << index << " has element type "
                           << tensor.getElementType()
-                          << "; supported: f32, f64, i1, i8, i16, i32, i64";
+                          << "; supported: f32, f64, i1, i8, i16, i32, i64, ui8";
   tp::Port port;
   port.name = (kind + Twine(index)).str();
   if (attrs)

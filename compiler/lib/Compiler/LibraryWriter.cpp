@@ -9,6 +9,7 @@
 
 #include "tern/Compiler/LibraryWriter.h"
 
+#include <cstdio>
 #include <set>
 #include <sstream>
 
@@ -43,6 +44,10 @@ static const std::set<std::string> &cKeywords() {
 bool emit::isValidModelName(const std::string &name) {
   if (name.empty() || name.size() > 64 || cKeywords().count(name))
     return false;
+  // The runtime's and Halide's C symbols share these prefixes.
+  for (const char *reserved : {"tern_", "halide_", "_halide"})
+    if (name.rfind(reserved, 0) == 0)
+      return false;
   if (!(isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
     return false;
   for (char c : name)
@@ -64,7 +69,8 @@ static std::string sanitize(const std::string &name) {
 
 std::vector<std::string> emit::parameterNames(const plan::ModelPlan &plan) {
   std::vector<std::string> names;
-  std::set<std::string> used = {"model"};
+  // `model` is the handle; `in` and `out` are locals of <name>_run.
+  std::set<std::string> used = {"model", "in", "out"};
   auto add = [&](const std::string &raw) {
     std::string base = sanitize(raw), name = base;
     for (int i = 2; used.count(name); ++i)
@@ -95,6 +101,7 @@ static std::string cType(ScalarType t) {
 
 static std::string dtypeEnum(ScalarType t) {
   switch (t.kind) {
+  // Ports are limited to these types by the model builder.
   case ScalarType::Float:
     return t.bits == 64 ? "TERN_DTYPE_F64" : "TERN_DTYPE_F32";
   case ScalarType::Int:
@@ -128,19 +135,34 @@ static std::string shapeText(const std::vector<int64_t> &shape) {
   return s + "]";
 }
 
-static std::string cString(const std::string &s) {
-  std::string out = "\"";
+/// `s` escaped for the inside of a C string literal: quotes, backslashes
+/// and control characters; with `printfFormat`, `%` doubled too, for a
+/// format string with no arguments.
+static std::string escapeC(const std::string &s, bool printfFormat) {
+  std::string out;
   for (char c : s) {
-    if (c == '"' || c == '\\')
+    if (c == '"' || c == '\\') {
       out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
+      out += c;
+    } else if (c == '%' && printfFormat) {
+      out += "%%";
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      snprintf(buf, sizeof(buf), "\\%03o", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out += c;
     }
-    out += c;
   }
-  return out + "\"";
+  return out;
 }
+
+static std::string cString(const std::string &s) {
+  return "\"" + escapeC(s, false) + "\"";
+}
+
+/// For text inside a printf format string with no arguments.
+static std::string formatSafe(const std::string &s) { return escapeC(s, true); }
 
 /// A comment-safe rendering of `s` (no "*/").
 static std::string commentSafe(const std::string &s) {
@@ -384,7 +406,7 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
        << "      detail[sizeof(detail) - 1] = 0;\n"
        << "      return tern_set_error(TERN_ERROR_KERNEL_FAILED, \"" << n
        << ": kernel " << k.name << " (step " << stepIndex << ", "
-       << commentSafe(s.location)
+       << formatSafe(s.location)
        << ") failed with Halide error %d: %s\", err, detail);\n"
        << "    }\n  }\n";
     ++stepIndex;
@@ -409,13 +431,13 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
   for (size_t i = 0; i < plan.inputs.size(); ++i, ++p)
     os << "  if (!" << params[p]
        << ")\n    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, \"" << n
-       << "_run: input " << i << " '" << commentSafe(plan.inputs[i].name)
+       << "_run: input " << i << " '" << formatSafe(plan.inputs[i].name)
        << "' is NULL\");\n"
        << "  in[" << i << "] = (void *)" << params[p] << ";\n";
   for (size_t i = 0; i < plan.outputs.size(); ++i, ++p)
     os << "  if (!" << params[p]
        << ")\n    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, \"" << n
-       << "_run: output " << i << " '" << commentSafe(plan.outputs[i].name)
+       << "_run: output " << i << " '" << formatSafe(plan.outputs[i].name)
        << "' is NULL\");\n"
        << "  out[" << i << "] = (void *)" << params[p] << ";\n";
   os << "  return " << n << "_run_impl(model, in, out);\n}\n\n";

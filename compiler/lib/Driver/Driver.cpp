@@ -209,10 +209,12 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   std::unique_ptr<llvm::MemoryBuffer> file =
       openInputFile(options.input, &errorMessage);
   if (!file)
-    return fail("cannot open input file '" + options.input +
-                "': " + errorMessage);
+    return fail(errorMessage);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // A diagnostic on the module would otherwise print the whole module,
+  // weights included.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context, llvm::errs());

@@ -11,6 +11,7 @@
 #include "tern/Target/Halide/Kernel.h"
 #include "KernelNames.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -110,6 +111,8 @@ const char *detail::opName(Op op) {
     return "gt";
   case Op::Ge:
     return "ge";
+  case Op::IsNan:
+    return "isnan";
   case Op::Select:
     return "select";
   case Op::Cast:
@@ -140,6 +143,7 @@ int detail::opArity(Op op) {
   case Op::Sin:
   case Op::Cos:
   case Op::Cast:
+  case Op::IsNan:
     return 1;
   case Op::Add:
   case Op::Sub:
@@ -225,6 +229,10 @@ ExprRef unary(Op op, ExprRef a) {
 ExprRef binary(Op op, ExprRef a, ExprRef b) {
   ScalarType t = typeOf(a);
   return make(op, t, {std::move(a), std::move(b)});
+}
+
+ExprRef isNan(ExprRef a) {
+  return make(Op::IsNan, ScalarType::boolean(), {std::move(a)});
 }
 
 ExprRef compare(Op op, ExprRef a, ExprRef b) {

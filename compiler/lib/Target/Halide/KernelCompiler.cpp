@@ -25,6 +25,10 @@
 
 #include "Halide.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -441,6 +445,13 @@ private:
                     ", expected a float or integer type");
       return true;
     }
+    case Op::IsNan:
+      if (t != ScalarType::boolean())
+        return fail(name + " has type " + t.str() + ", expected bool");
+      if (!isFloat(x.args[0]->type))
+        return fail(name + " tests an operand of type " +
+                    x.args[0]->type.str() + ", expected a float type");
+      return true;
     case Op::Select:
       if (x.args[0]->type != ScalarType::boolean())
         return fail("select condition has type " + x.args[0]->type.str() +
@@ -970,6 +981,8 @@ Halide::Expr Translator::translateNode(const Expr &x) {
     return arg(0) > arg(1);
   case Op::Ge:
     return arg(0) >= arg(1);
+  case Op::IsNan:
+    return Halide::is_nan(arg(0));
   case Op::Select:
     return Halide::select(arg(0), arg(1), arg(2));
   case Op::Cast: {
@@ -1178,9 +1191,29 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
 //===----------------------------------------------------------------------===//
 
 /// resolveTarget without the lock, for use inside guarded().
+/// True unless this is an x86 CPU without AVX512-FP16 (CPUID leaf 7, EDX
+/// bit 23).
+bool hostHasAvx512Fp16() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+    return false;
+  return (d >> 23) & 1;
+#else
+  return true;
+#endif
+}
+
 Status parseTarget(const std::string &name, Halide::Target &out) {
   if (name == "host") {
     out = Halide::get_host_target();
+    // Halide 14 reports AVX512_SapphireRapids for any CPU with AVX512-BF16
+    // and AVX-VNNI (AMD Zen 4 among them), and LLVM then uses AVX512-FP16
+    // instructions, which such CPUs lack (SIGILL at run time). Keep the
+    // feature only where FP16 is really there.
+    if (out.has_feature(Halide::Target::AVX512_SapphireRapids) &&
+        !hostHasAvx512Fp16())
+      out = out.without_feature(Halide::Target::AVX512_SapphireRapids);
     return Status::success();
   }
   if (name.empty() || !Halide::Target::validate_target_string(name))

@@ -1,4 +1,4 @@
-//===- KernelNames.h - Spellings shared by Kernel.cpp and the backend -*- C++ -*-===//
+//===- KernelNames.h - Op spellings for printer and backend -*- C++ -*-===//
 //
 // Kernel.cpp prints kernels and KernelCompiler.cpp names ops in its messages;
 // both must spell an op the same way, so the spelling lives here, private to

@@ -228,7 +228,31 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
     FailureOr<tk::ExprRef> a = operand(0), b = operand(1);
     if (failed(a) || failed(b))
       return failure();
+    bool logical = kop == tk::Op::And || kop == tk::Op::Or ||
+                   kop == tk::Op::Xor;
+    if ((*a)->type.kind == tk::ScalarType::Bool && !logical) {
+      defOp->emitError() << "'" << defOp->getName()
+                         << "' on i1 is not supported by the Halide "
+                            "emitter; extend to i8 first";
+      return failure();
+    }
     return tk::binary(kop, *a, *b);
+  };
+  // NaN-aware min/max. `propagate`: NaN if either is NaN (maximumf);
+  // otherwise the other operand (maxnumf). Constant operands are never NaN
+  // here, so their checks fold away (ReLU costs one extra compare).
+  auto nanAwareMinMax = [&](tk::Op kop,
+                            bool propagate) -> FailureOr<tk::ExprRef> {
+    FailureOr<tk::ExprRef> a = operand(0), b = operand(1);
+    if (failed(a) || failed(b))
+      return failure();
+    tk::ExprRef result = tk::binary(kop, *a, *b);
+    auto isConst = [](const tk::ExprRef &e) { return e->op == tk::Op::Const; };
+    if (!isConst(*b))
+      result = tk::select(tk::isNan(*b), propagate ? *b : *a, result);
+    if (!isConst(*a))
+      result = tk::select(tk::isNan(*a), propagate ? *a : *b, result);
+    return result;
   };
   auto unaryOf = [&](tk::Op kop) -> FailureOr<tk::ExprRef> {
     FailureOr<tk::ExprRef> a = operand(0);
@@ -244,8 +268,21 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
     if (failed(a) || failed(b) || failed(t))
       return failure();
     tk::ScalarType u = tk::ScalarType::u(t->bits);
-    return tk::cast(
-        *t, tk::binary(kop, tk::cast(u, *a), tk::cast(u, *b)));
+    return tk::cast(*t, tk::binary(kop, tk::cast(u, *a), tk::cast(u, *b)));
+  };
+  // Signed conversions read i1 as 0 or -1 (true is all ones).
+  auto signedFromBool = [&]() -> FailureOr<tk::ExprRef> {
+    FailureOr<tk::ExprRef> a = operand(0);
+    FailureOr<tk::ScalarType> to = typeOf(defOp->getResult(0));
+    if (failed(a) || failed(to))
+      return failure();
+    if ((*a)->type.kind != tk::ScalarType::Bool)
+      return tk::cast(*to, *a);
+    bool isFloat = to->kind == tk::ScalarType::Float;
+    tk::ExprRef minusOne =
+        isFloat ? tk::constFloat(-1.0, *to) : tk::constInt(-1, *to);
+    tk::ExprRef zero = isFloat ? tk::constFloat(0.0, *to) : tk::constInt(0, *to);
+    return tk::select(*a, minusOne, zero);
   };
   auto castTo = [&]() -> FailureOr<tk::ExprRef> {
     FailureOr<tk::ExprRef> a = operand(0);
@@ -306,10 +343,10 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
       .Case([&](arith::MulFOp) { return binaryOf(tk::Op::Mul); })
       .Case([&](arith::DivFOp) { return binaryOf(tk::Op::Div); })
       .Case([&](arith::RemFOp) { return binaryOf(tk::Op::Rem); })
-      .Case([&](arith::MaximumFOp) { return binaryOf(tk::Op::Max); })
-      .Case([&](arith::MinimumFOp) { return binaryOf(tk::Op::Min); })
-      .Case([&](arith::MaxNumFOp) { return binaryOf(tk::Op::Max); })
-      .Case([&](arith::MinNumFOp) { return binaryOf(tk::Op::Min); })
+      .Case([&](arith::MaximumFOp) { return nanAwareMinMax(tk::Op::Max, true); })
+      .Case([&](arith::MinimumFOp) { return nanAwareMinMax(tk::Op::Min, true); })
+      .Case([&](arith::MaxNumFOp) { return nanAwareMinMax(tk::Op::Max, false); })
+      .Case([&](arith::MinNumFOp) { return nanAwareMinMax(tk::Op::Min, false); })
       .Case([&](arith::NegFOp) { return unaryOf(tk::Op::Neg); })
       // Integer arithmetic (signless = signed unless the op says unsigned).
       .Case([&](arith::AddIOp) { return binaryOf(tk::Op::Add); })
@@ -340,32 +377,51 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
         FailureOr<tk::ExprRef> a = operand(0), b = operand(1);
         if (failed(a) || failed(b))
           return failure();
+        // Kernel comparisons are IEEE (false on NaN, except ne): the
+        // ordered predicates map directly, the unordered ones add "or
+        // either is NaN", `one` adds "and neither is NaN".
+        tk::ExprRef unordered =
+            tk::binary(tk::Op::Or, tk::isNan(*a), tk::isNan(*b));
+        auto orUnordered = [&](tk::Op op) {
+          return tk::binary(tk::Op::Or, tk::compare(op, *a, *b), unordered);
+        };
         using P = arith::CmpFPredicate;
         switch (c.getPredicate()) {
+        case P::AlwaysFalse:
+          return tk::constInt(0, tk::ScalarType::boolean());
+        case P::AlwaysTrue:
+          return tk::constInt(1, tk::ScalarType::boolean());
         case P::OEQ:
-        case P::UEQ:
           return tk::compare(tk::Op::Eq, *a, *b);
-        case P::ONE:
-        case P::UNE:
-          return tk::compare(tk::Op::Ne, *a, *b);
-        case P::OLT:
-        case P::ULT:
-          return tk::compare(tk::Op::Lt, *a, *b);
-        case P::OLE:
-        case P::ULE:
-          return tk::compare(tk::Op::Le, *a, *b);
         case P::OGT:
-        case P::UGT:
           return tk::compare(tk::Op::Gt, *a, *b);
         case P::OGE:
-        case P::UGE:
           return tk::compare(tk::Op::Ge, *a, *b);
-        default:
-          c.emitError() << "arith.cmpf predicate '"
-                        << arith::stringifyCmpFPredicate(c.getPredicate())
-                        << "' is not supported by the Halide emitter";
-          return failure();
+        case P::OLT:
+          return tk::compare(tk::Op::Lt, *a, *b);
+        case P::OLE:
+          return tk::compare(tk::Op::Le, *a, *b);
+        case P::ONE:
+          return tk::binary(tk::Op::And, tk::compare(tk::Op::Ne, *a, *b),
+                            tk::unary(tk::Op::Not, unordered));
+        case P::ORD:
+          return tk::unary(tk::Op::Not, unordered);
+        case P::UEQ:
+          return orUnordered(tk::Op::Eq);
+        case P::UGT:
+          return orUnordered(tk::Op::Gt);
+        case P::UGE:
+          return orUnordered(tk::Op::Ge);
+        case P::ULT:
+          return orUnordered(tk::Op::Lt);
+        case P::ULE:
+          return orUnordered(tk::Op::Le);
+        case P::UNE:
+          return tk::compare(tk::Op::Ne, *a, *b);
+        case P::UNO:
+          return unordered;
         }
+        return failure();
       })
       .Case([&](arith::CmpIOp c) -> R {
         FailureOr<tk::ExprRef> a = operand(0), b = operand(1);
@@ -377,7 +433,15 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
         bool isUnsigned =
             p == P::ult || p == P::ule || p == P::ugt || p == P::uge;
         tk::ExprRef l = *a, r = *b;
-        if (isUnsigned && t->kind != tk::ScalarType::Bool) {
+        bool ordering = p != P::eq && p != P::ne;
+        if (t->kind == tk::ScalarType::Bool && ordering) {
+          // i1 as a number: 1 unsigned, -1 signed.
+          tk::ScalarType i8 = tk::ScalarType::i(8);
+          tk::ExprRef one = tk::constInt(isUnsigned ? 1 : -1, i8);
+          tk::ExprRef zero = tk::constInt(0, i8);
+          l = tk::select(l, one, zero);
+          r = tk::select(r, one, zero);
+        } else if (isUnsigned && t->kind != tk::ScalarType::Bool) {
           l = tk::cast(tk::ScalarType::u(t->bits), l);
           r = tk::cast(tk::ScalarType::u(t->bits), r);
         }
@@ -404,9 +468,21 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
       // Conversions.
       .Case([&](arith::ExtFOp) { return castTo(); })
       .Case([&](arith::TruncFOp) { return castTo(); })
-      .Case([&](arith::ExtSIOp) { return castTo(); })
-      .Case([&](arith::TruncIOp) { return castTo(); })
-      .Case([&](arith::SIToFPOp) { return castTo(); })
+      .Case([&](arith::ExtSIOp) { return signedFromBool(); })
+      .Case([&](arith::TruncIOp e) -> R {
+        FailureOr<tk::ExprRef> a = operand(0);
+        FailureOr<tk::ScalarType> from = typeOf(e.getIn());
+        if (failed(a) || failed(from))
+          return failure();
+        if (!e.getType().isInteger(1))
+          return castTo();
+        // Truncation to i1 keeps the lowest bit.
+        return tk::compare(
+            tk::Op::Ne,
+            tk::binary(tk::Op::And, *a, tk::constInt(1, *from)),
+            tk::constInt(0, *from));
+      })
+      .Case([&](arith::SIToFPOp) { return signedFromBool(); })
       .Case([&](arith::FPToSIOp) { return castTo(); })
       .Case([&](arith::IndexCastOp) { return castTo(); })
       .Case([&](arith::ExtUIOp e) -> R {
@@ -551,8 +627,7 @@ LogicalResult GenericTranslator::run(StringRef name) {
         std::vector<tk::ExprRef> indices;
         for (int d : out.loopDims)
           indices.push_back(tk::loopVar(d));
-        initExpr =
-            tk::load(inputIndexFor(init.get()), std::move(indices), *t);
+        initExpr = tk::load(inputIndexFor(init.get()), std::move(indices), *t);
       }
     }
 

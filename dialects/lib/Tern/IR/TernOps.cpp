@@ -121,7 +121,7 @@ LogicalResult TernaryMatmulOp::verify() {
   int64_t resultM = resultType.getDimSize(0), resultN = resultType.getDimSize(1);
   if ((!ShapedType::isDynamic(m) && !ShapedType::isDynamic(resultM) &&
        m != resultM) ||
-      (!ShapedType::isDynamic(resultN) && resultN != n))
+      resultN != n)
     return emitOpError() << "expected a result of shape ["
                          << (ShapedType::isDynamic(m) ? std::string("?")
                                                       : std::to_string(m))

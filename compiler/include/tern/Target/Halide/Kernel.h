@@ -67,7 +67,8 @@ enum class Op {
   Shr,      ///< arithmetic for Int, logical for UInt
   Neg, Not, Abs,
   Exp, Log, Sqrt, Rsqrt, Tanh, Erf, Floor, Ceil, Sin, Cos, Pow,
-  Eq, Ne, Lt, Le, Gt, Ge,
+  Eq, Ne, Lt, Le, Gt, Ge, ///< IEEE: false if either is NaN, except Ne
+  IsNan,    ///< Bool from one float operand
   Select,   ///< args = {condition (Bool), true value, false value}
   Cast      ///< args = {value}; converts to the node's type (C semantics,
             ///< float to int truncates toward zero)
@@ -98,6 +99,7 @@ ExprRef unary(Op op, ExprRef a);
 ExprRef binary(Op op, ExprRef a, ExprRef b);
 ExprRef compare(Op op, ExprRef a, ExprRef b);
 ExprRef select(ExprRef cond, ExprRef t, ExprRef f);
+ExprRef isNan(ExprRef a);
 ExprRef cast(ScalarType type, ExprRef a);
 
 /// Prints an expression in a compact prefix form, for messages and tests.

@@ -1,0 +1,186 @@
+// RUN: tern-opt %s -tern-lower-ternary | FileCheck %s --enable-var-scope
+// RUN: tern-opt %s -tern-lower-ternary | FileCheck %s --check-prefix=NOMUL
+
+// tern.ternary_matmul becomes two linalg.generic ops: an add/subtract
+// accumulation over (m, n, k) that decodes each 2-bit trit, then one
+// multiplication by the scale per output. The packed N x B weights are read
+// byte-major (B x N, so that outputs in vector lanes load adjacent bytes):
+// a linalg.transpose for weights that are not constant, a transposed
+// constant otherwise.
+
+// CHECK-DAG: #[[$MK:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[$MN:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$ROW:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[$FIRST:.*]] = affine_map<(d0, d1) -> (0)>
+
+// The NOMUL prefix proves the accumulation has no multiply: from the `^bb0`
+// of each reduction generic to its `linalg.yield` there is no arith.mulf or
+// arith.muli; the only mulf is in the scale generic that follows.
+
+// NOMUL-LABEL: func.func @per_row
+// NOMUL:         linalg.generic
+// NOMUL-SAME:      iterator_types = ["parallel", "parallel", "reduction"]
+// NOMUL-NEXT:    ^bb0(
+// NOMUL-NOT:       arith.mulf
+// NOMUL-NOT:       arith.muli
+// NOMUL:           linalg.yield
+// NOMUL-NEXT:    } -> tensor<2x3xf32>
+// NOMUL-NEXT:    linalg.generic
+// NOMUL-SAME:      iterator_types = ["parallel", "parallel"]
+// NOMUL-NEXT:    ^bb0(
+// NOMUL-NEXT:      arith.mulf
+// NOMUL-NEXT:      linalg.yield
+
+// CHECK-LABEL: func.func @per_row(
+// CHECK-SAME:    %[[X:.*]]: tensor<2x8xf32>, %[[W:.*]]: tensor<3x2xi8>, %[[S:.*]]: tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK-DAG:     %[[MINUS:.*]] = arith.constant 2 : i8
+// CHECK-DAG:     %[[PLUS:.*]] = arith.constant 1 : i8
+// CHECK-DAG:     %[[MASK:.*]] = arith.constant 3 : i8
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[FOUR:.*]] = arith.constant 4 : index
+// CHECK-DAG:     %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:         %[[T_EMPTY:.*]] = tensor.empty() : tensor<2x3xi8>
+// CHECK-NEXT:    %[[T:.*]] = linalg.transpose ins(%[[W]] : tensor<3x2xi8>) outs(%[[T_EMPTY]] : tensor<2x3xi8>) permutation = [1, 0]
+// CHECK:         %[[EMPTY:.*]] = tensor.empty() : tensor<2x3xf32>
+// CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[EMPTY]] : tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<2x8xf32>) outs(%[[INIT]] : tensor<2x3xf32>) {
+// CHECK-NEXT:    ^bb0(%[[IN:.*]]: f32, %[[OUT:.*]]: f32):
+// CHECK-NEXT:      %[[N:.*]] = linalg.index 1 : index
+// CHECK-NEXT:      %[[K:.*]] = linalg.index 2 : index
+// CHECK-NEXT:      %[[BYTE_IDX:.*]] = arith.divui %[[K]], %[[FOUR]] : index
+// CHECK-NEXT:      %[[SLOT:.*]] = arith.remui %[[K]], %[[FOUR]] : index
+// CHECK-NEXT:      %[[BYTE:.*]] = tensor.extract %[[T]][%[[BYTE_IDX]], %[[N]]] : tensor<2x3xi8>
+// CHECK-NEXT:      %[[SHIFT:.*]] = arith.shli %[[SLOT]], %[[ONE]] : index
+// CHECK-NEXT:      %[[SHIFT8:.*]] = arith.index_cast %[[SHIFT]] : index to i8
+// CHECK-NEXT:      %[[SHIFTED:.*]] = arith.shrui %[[BYTE]], %[[SHIFT8]] : i8
+// CHECK-NEXT:      %[[CODE:.*]] = arith.andi %[[SHIFTED]], %[[MASK]] : i8
+// CHECK-NEXT:      %[[IS_PLUS:.*]] = arith.cmpi eq, %[[CODE]], %[[PLUS]] : i8
+// CHECK-NEXT:      %[[IS_MINUS:.*]] = arith.cmpi eq, %[[CODE]], %[[MINUS]] : i8
+// CHECK-NEXT:      %[[ADDED:.*]] = arith.addf %[[OUT]], %[[IN]] : f32
+// CHECK-NEXT:      %[[SUBTRACTED:.*]] = arith.subf %[[OUT]], %[[IN]] : f32
+// CHECK-NEXT:      %[[MINUS_OR_KEEP:.*]] = arith.select %[[IS_MINUS]], %[[SUBTRACTED]], %[[OUT]] : f32
+// CHECK-NEXT:      %[[NEXT:.*]] = arith.select %[[IS_PLUS]], %[[ADDED]], %[[MINUS_OR_KEEP]] : f32
+// CHECK-NEXT:      linalg.yield %[[NEXT]] : f32
+// CHECK-NEXT:    } -> tensor<2x3xf32>
+// CHECK-NEXT:    %[[Y:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[ACC]], %[[S]] : tensor<2x3xf32>, tensor<3xf32>) outs(%[[EMPTY]] : tensor<2x3xf32>) {
+// CHECK-NEXT:    ^bb0(%[[A:.*]]: f32, %[[SCALE:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT:      %[[PROD:.*]] = arith.mulf %[[A]], %[[SCALE]] : f32
+// CHECK-NEXT:      linalg.yield %[[PROD]] : f32
+// CHECK-NEXT:    } -> tensor<2x3xf32>
+// CHECK-NEXT:    return %[[Y]] : tensor<2x3xf32>
+// CHECK-NOT:     tern.ternary_matmul
+func.func @per_row(%x: tensor<2x8xf32>, %w: tensor<3x2xi8>, %s: tensor<3xf32>)
+    -> tensor<2x3xf32> {
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_row, packing = i2>}
+         : (tensor<2x8xf32>, tensor<3x2xi8>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// Per tensor: the same accumulation; the scale is read at index 0 for every
+// output.
+
+// NOMUL-LABEL: func.func @per_tensor
+// NOMUL:         linalg.generic
+// NOMUL-SAME:      iterator_types = ["parallel", "parallel", "reduction"]
+// NOMUL-NEXT:    ^bb0(
+// NOMUL-NOT:       arith.mulf
+// NOMUL-NOT:       arith.muli
+// NOMUL:           linalg.yield
+// NOMUL-NEXT:    } -> tensor<4x5xf32>
+// NOMUL-NEXT:    linalg.generic
+// NOMUL-SAME:      iterator_types = ["parallel", "parallel"]
+// NOMUL-NEXT:    ^bb0(
+// NOMUL-NEXT:      arith.mulf
+// NOMUL-NEXT:      linalg.yield
+
+// CHECK-LABEL: func.func @per_tensor(
+// CHECK-SAME:    %[[X:.*]]: tensor<4x10xf32>, %[[W:.*]]: tensor<5x3xi8>, %[[S:.*]]: tensor<1xf32>) -> tensor<4x5xf32>
+// CHECK:         %[[T:.*]] = linalg.transpose ins(%[[W]] : tensor<5x3xi8>) outs(%{{.*}} : tensor<3x5xi8>) permutation = [1, 0]
+// CHECK:         %[[EMPTY:.*]] = tensor.empty() : tensor<4x5xf32>
+// CHECK:         %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<4x5xf32>)
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<4x10xf32>) outs(%[[INIT]] : tensor<4x5xf32>) {
+// CHECK:           tensor.extract %[[T]][%{{.*}}, %{{.*}}] : tensor<3x5xi8>
+// CHECK:           arith.shrui
+// CHECK:           arith.andi
+// CHECK:           arith.select
+// CHECK:           arith.select
+// CHECK:         } -> tensor<4x5xf32>
+// CHECK-NEXT:    %[[Y:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$FIRST]], #[[$ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[ACC]], %[[S]] : tensor<4x5xf32>, tensor<1xf32>) outs(%[[EMPTY]] : tensor<4x5xf32>) {
+// CHECK:           arith.mulf
+// CHECK:         return %[[Y]] : tensor<4x5xf32>
+func.func @per_tensor(%x: tensor<4x10xf32>, %w: tensor<5x3xi8>,
+                      %s: tensor<1xf32>) -> tensor<4x5xf32> {
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = i2>}
+         : (tensor<4x10xf32>, tensor<5x3xi8>, tensor<1xf32>) -> tensor<4x5xf32>
+  return %y : tensor<4x5xf32>
+}
+
+// Dynamic M: the result's first extent comes from tensor.dim of the input;
+// f16 throughout (the accumulation adds in the input's type).
+
+// NOMUL-LABEL: func.func @dynamic_m
+// NOMUL:         linalg.generic
+// NOMUL-SAME:      iterator_types = ["parallel", "parallel", "reduction"]
+// NOMUL-NEXT:    ^bb0(
+// NOMUL-NOT:       arith.mulf
+// NOMUL-NOT:       arith.muli
+// NOMUL:           linalg.yield
+// NOMUL-NEXT:    } -> tensor<?x3xf16>
+
+// CHECK-LABEL: func.func @dynamic_m(
+// CHECK-SAME:    %[[X:.*]]: tensor<?x8xf16>, %[[W:.*]]: tensor<3x2xi8>, %[[S:.*]]: tensor<3xf16>) -> tensor<?x3xf16>
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:     %[[ZERO:.*]] = arith.constant 0.000000e+00 : f16
+// CHECK:         %[[T:.*]] = linalg.transpose ins(%[[W]] : tensor<3x2xi8>)
+// CHECK:         %[[DIM:.*]] = tensor.dim %[[X]], %[[C0]] : tensor<?x8xf16>
+// CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[DIM]]) : tensor<?x3xf16>
+// CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f16) outs(%[[EMPTY]] : tensor<?x3xf16>) -> tensor<?x3xf16>
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<?x8xf16>) outs(%[[INIT]] : tensor<?x3xf16>) {
+// CHECK-NEXT:    ^bb0(%[[IN:.*]]: f16, %[[OUT:.*]]: f16):
+// CHECK:           tensor.extract %[[T]]
+// CHECK:           arith.addf %[[OUT]], %[[IN]] : f16
+// CHECK:           arith.subf %[[OUT]], %[[IN]] : f16
+// CHECK:         } -> tensor<?x3xf16>
+// CHECK-NEXT:    %[[Y:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[ACC]], %[[S]] : tensor<?x3xf16>, tensor<3xf16>) outs(%[[EMPTY]] : tensor<?x3xf16>) {
+// CHECK:           arith.mulf %{{.*}}, %{{.*}} : f16
+// CHECK:         return %[[Y]] : tensor<?x3xf16>
+func.func @dynamic_m(%x: tensor<?x8xf16>, %w: tensor<3x2xi8>,
+                     %s: tensor<3xf16>) -> tensor<?x3xf16> {
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_row, packing = i2>}
+         : (tensor<?x8xf16>, tensor<3x2xi8>, tensor<3xf16>) -> tensor<?x3xf16>
+  return %y : tensor<?x3xf16>
+}
+
+// Constant packed weights, as tern-raise leaves them, are transposed at
+// compile time (no linalg.transpose) and read in place by tensor.extract:
+// the lowering does not unpack them. K = 8: two bytes per row.
+//   N x B = [[73, 1], [37, 2], [-128, 0]]  ->  B x N = [[73, 37, -128], [1, 2, 0]]
+
+// CHECK-LABEL: func.func @constant_weights(
+// CHECK-NOT:     linalg.transpose
+// CHECK-NOT:     tensor<3x2xi8>
+// CHECK-DAG:     %[[W:.*]] = arith.constant dense<{{\[\[}}73, 37, -128], [1, 2, 0]]> : tensor<2x3xi8>
+// CHECK-DAG:     %[[S:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<3xf32>
+// CHECK-NOT:     linalg.transpose
+// CHECK-NOT:     tensor<3x2xi8>
+// CHECK:         linalg.generic
+// CHECK:           %[[N:.*]] = linalg.index 1 : index
+// CHECK:           %[[K:.*]] = linalg.index 2 : index
+// CHECK:           %[[B:.*]] = arith.divui %[[K]], %{{.*}} : index
+// CHECK:           tensor.extract %[[W]][%[[B]], %[[N]]] : tensor<2x3xi8>
+// CHECK:         linalg.generic
+// CHECK-SAME:      ins(%{{.*}}, %[[S]] : tensor<1x3xf32>, tensor<3xf32>)
+// CHECK-NOT:     tern.ternary_matmul
+// CHECK-NOT:     tensor<3x2xi8>
+func.func @constant_weights(%x: tensor<1x8xf32>) -> tensor<1x3xf32> {
+  %w = arith.constant dense<[[73, 1], [37, 2], [-128, 0]]> : tensor<3x2xi8>
+  %s = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_row, packing = i2>}
+         : (tensor<1x8xf32>, tensor<3x2xi8>, tensor<3xf32>) -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
+}

@@ -1,0 +1,1222 @@
+//===- TernaryMatmulTest.cpp - ternc end to end through the C API ---------===//
+//
+// The lit tests check what each pass prints; they cannot tell whether the
+// library ternc links computes the right numbers. These tests write small
+// models (func + linalg on tensors with seeded random weights), compile them
+// with the real ternc binary, load the shared library with dlopen and compare
+// what NAME_run returns with a reference written here as plain loops over the
+// float weights the test generated, before anything packed them. Nothing of
+// the compiler is linked in, so a bug in the packing, the raising or the
+// kernels cannot cancel out in the reference. They also check the generated
+// C API: the info table, NAME_run_tensors, the error paths and two instances
+// running at once.
+//
+// ternc takes a second or two per model, and ctest runs every test case in a
+// process of its own, so compiled libraries are cached by the hash of their
+// MLIR text: under $TERN_E2E_CACHE_DIR when ctest sets it (a fixture removes
+// that folder before and after the run), else in a fresh folder under /tmp
+// that the process deletes when it exits.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#ifndef TERNC_PATH
+#error "TERNC_PATH must name the ternc binary"
+#endif
+
+extern char **environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+//===----------------------------------------------------------------------===//
+// Models
+//===----------------------------------------------------------------------===//
+
+/// How the MLIR holds a layer's weights.
+enum class Layout {
+  NK,        // N x K constant, transposed-B indexing maps (PyTorch's layout)
+  KN,        // K x N constant, linalg.matmul's default maps
+  Transpose, // N x K constant, linalg.transpose to K x N, default maps
+};
+
+/// One fully connected layer: out[m][n] = act(sum_k in[m][k] * w[n][k] +
+/// bias[n]). The test keeps the weights as N x K (row n = output channel n)
+/// whatever `layout` the MLIR uses.
+struct Layer {
+  int64_t n = 0, k = 0;
+  std::vector<float> weights; // n * k, row-major w[n][k]
+  Layout layout = Layout::NK;
+  std::vector<float> bias; // empty or n values
+  bool relu = false;
+  /// Whether tern-raise must turn this layer into tern.ternary_matmul.
+  bool ternary = true;
+};
+
+/// A chain of layers over one M x K input, with one output.
+struct Model {
+  std::string name;
+  int64_t m = 1;
+  std::string inputName = "x", outputName = "y";
+  std::vector<Layer> layers;
+
+  int64_t inputSize() const { return m * layers.front().k; }
+  int64_t outputSize() const { return m * layers.back().n; }
+};
+
+enum class Scale { PerTensor, PerRow };
+
+/// N x K ternary weights: every row n is {-a_n, 0, +a_n}, with one a for the
+/// whole tensor or one per row. Rows listed in `zeroRows` are all zero.
+std::vector<float> ternaryWeights(std::mt19937 &rng, int64_t n, int64_t k,
+                                  Scale scale,
+                                  const std::vector<int64_t> &zeroRows = {}) {
+  std::uniform_int_distribution<int> trit(-1, 1);
+  std::uniform_real_distribution<float> magnitude(0.05f, 1.5f);
+  float tensorScale = magnitude(rng);
+  std::vector<float> w(n * k);
+  for (int64_t r = 0; r < n; ++r) {
+    float a = scale == Scale::PerRow ? magnitude(rng) : tensorScale;
+    bool zero =
+        std::find(zeroRows.begin(), zeroRows.end(), r) != zeroRows.end();
+    for (int64_t c = 0; c < k; ++c)
+      w[r * k + c] = zero ? 0.0f : static_cast<float>(trit(rng)) * a;
+  }
+  return w;
+}
+
+/// N x K floats in [-1, 1]: rows with many magnitudes, never ternary.
+std::vector<float> denseWeights(std::mt19937 &rng, int64_t n, int64_t k) {
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  std::vector<float> w(n * k);
+  for (float &v : w)
+    v = value(rng);
+  return w;
+}
+
+std::vector<float> randomVector(std::mt19937 &rng, int64_t size, float lo,
+                                float hi) {
+  std::uniform_real_distribution<float> value(lo, hi);
+  std::vector<float> v(size);
+  for (float &x : v)
+    x = value(rng);
+  return v;
+}
+
+/// A float literal that parses back to exactly `v` (9 significant digits
+/// identify an f32; the exponent form always reads as a float).
+std::string literal(float v) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.9e", static_cast<double>(v));
+  return text;
+}
+
+/// `text` as an MLIR string literal.
+std::string mlirString(const std::string &text) {
+  std::string s = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      s += '\\';
+    s += c;
+  }
+  return s + "\"";
+}
+
+std::string tensorType(int64_t rows, int64_t cols) {
+  return "tensor<" + std::to_string(rows) + "x" + std::to_string(cols) +
+         "xf32>";
+}
+
+/// `dense<...>` of a rows x cols matrix given by `at(r, c)`; a splat when
+/// every value is the same, as front ends print zero matrices.
+template <typename At>
+std::string denseMatrix(int64_t rows, int64_t cols, At at) {
+  bool splat = true;
+  for (int64_t r = 0; r < rows && splat; ++r)
+    for (int64_t c = 0; c < cols && splat; ++c)
+      splat = at(r, c) == at(0, 0);
+  if (splat)
+    return "dense<" + literal(at(0, 0)) + ">";
+  std::string s = "dense<[";
+  for (int64_t r = 0; r < rows; ++r) {
+    s += r ? ",\n    [" : "\n    [";
+    for (int64_t c = 0; c < cols; ++c)
+      s += (c ? ", " : "") + literal(at(r, c));
+    s += "]";
+  }
+  return s + "]>";
+}
+
+/// The model as MLIR: the same form examples/ternary-mlp/model.mlir has.
+std::string toMlir(const Model &model) {
+  std::ostringstream os;
+  const Layer &first = model.layers.front(), &last = model.layers.back();
+  os << "func.func @" << model.name << "(%x: " << tensorType(model.m, first.k)
+     << " {tern.name = " << mlirString(model.inputName) << "}) -> ("
+     << tensorType(model.m, last.n)
+     << " {tern.name = " << mlirString(model.outputName) << "}) {\n"
+     << "  %zero = arith.constant " << literal(0.0f) << " : f32\n";
+  std::string h = "%x";
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    const Layer &l = model.layers[i];
+    std::string id = std::to_string(i);
+    std::string nkType = tensorType(l.n, l.k), knType = tensorType(l.k, l.n);
+    std::string wType = l.layout == Layout::NK ? nkType : knType;
+    std::string inType = tensorType(model.m, l.k);
+    std::string outType = tensorType(model.m, l.n);
+    std::string w = "%w" + id;
+    if (l.layout == Layout::KN) {
+      os << "  " << w << " = arith.constant "
+         << denseMatrix(
+                l.k, l.n,
+                [&](int64_t r, int64_t c) { return l.weights[c * l.k + r]; })
+         << " : " << knType << "\n";
+    } else {
+      os << "  " << w << " = arith.constant "
+         << denseMatrix(
+                l.n, l.k,
+                [&](int64_t r, int64_t c) { return l.weights[r * l.k + c]; })
+         << " : " << nkType << "\n";
+    }
+    if (l.layout == Layout::Transpose) {
+      os << "  %wi" << id << " = tensor.empty() : " << knType << "\n"
+         << "  %wt" << id << " = linalg.transpose ins(" << w << " : " << nkType
+         << ") outs(%wi" << id << " : " << knType << ") permutation = [1, 0]\n";
+      w = "%wt" + id;
+    }
+    os << "  %e" << id << " = tensor.empty() : " << outType << "\n"
+       << "  %f" << id << " = linalg.fill ins(%zero : f32) outs(%e" << id
+       << " : " << outType << ") -> " << outType << "\n"
+       << "  %m" << id << " = linalg.matmul ";
+    if (l.layout == Layout::NK)
+      os << "indexing_maps = [affine_map<(m, n, k) -> (m, k)>, "
+            "affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, "
+            "n)>] ";
+    os << "ins(" << h << ", " << w << " : " << inType << ", " << wType
+       << ") outs(%f" << id << " : " << outType << ") -> " << outType << "\n";
+    h = "%m" + id;
+    if (l.bias.empty() && !l.relu)
+      continue;
+    std::string biasType = "tensor<" + std::to_string(l.n) + "xf32>";
+    if (!l.bias.empty()) {
+      os << "  %b" << id << " = arith.constant dense<[";
+      for (int64_t j = 0; j < l.n; ++j)
+        os << (j ? ", " : "") << literal(l.bias[j]);
+      os << "]> : " << biasType << "\n";
+    }
+    os << "  %h" << id
+       << " = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, "
+          "d1)>, ";
+    if (!l.bias.empty())
+      os << "affine_map<(d0, d1) -> (d1)>, ";
+    os << "affine_map<(d0, d1) -> (d0, d1)>], iterator_types = "
+          "[\"parallel\", \"parallel\"]} ins("
+       << h;
+    if (!l.bias.empty())
+      os << ", %b" << id;
+    os << " : " << outType;
+    if (!l.bias.empty())
+      os << ", " << biasType;
+    os << ") outs(%e" << id << " : " << outType << ") {\n"
+       << (l.bias.empty() ? "  ^bb0(%a: f32, %o: f32):\n"
+                          : "  ^bb0(%a: f32, %b: f32, %o: f32):\n");
+    std::string v = "%a";
+    if (!l.bias.empty()) {
+      os << "    %s = arith.addf %a, %b : f32\n";
+      v = "%s";
+    }
+    if (l.relu) {
+      os << "    %r = arith.maximumf " << v << ", %zero : f32\n";
+      v = "%r";
+    }
+    os << "    linalg.yield " << v << " : f32\n"
+       << "  } -> " << outType << "\n";
+    h = "%h" + id;
+  }
+  os << "  return " << h << " : " << tensorType(model.m, last.n) << "\n}\n";
+  return os.str();
+}
+
+//===----------------------------------------------------------------------===//
+// Reference
+//===----------------------------------------------------------------------===//
+
+/// The expected output, in double, and a bound on its magnitude: for one
+/// layer without bias, bound[m][n] = sum_k |x[m][k] * w[n][k]|; a bias adds
+/// |bias[n]|, and a later layer sums the earlier bounds times |w|, so the
+/// bound grows with every rounding the network can make.
+struct Reference {
+  std::vector<double> value, bound;
+};
+
+Reference reference(const Model &model, const float *x) {
+  Reference in;
+  in.value.assign(x, x + model.inputSize());
+  for (double v : in.value)
+    in.bound.push_back(std::fabs(v));
+  for (const Layer &l : model.layers) {
+    Reference out;
+    out.value.assign(model.m * l.n, 0.0);
+    out.bound.assign(model.m * l.n, 0.0);
+    for (int64_t m = 0; m < model.m; ++m)
+      for (int64_t n = 0; n < l.n; ++n) {
+        double sum = 0.0, bound = 0.0;
+        for (int64_t k = 0; k < l.k; ++k) {
+          double w = l.weights[n * l.k + k];
+          sum += in.value[m * l.k + k] * w;
+          bound += in.bound[m * l.k + k] * std::fabs(w);
+        }
+        if (!l.bias.empty()) {
+          sum += l.bias[n];
+          bound += std::fabs(l.bias[n]);
+        }
+        if (l.relu)
+          sum = std::max(sum, 0.0);
+        out.value[m * l.n + n] = sum;
+        out.bound[m * l.n + n] = bound;
+      }
+    in = std::move(out);
+  }
+  return in;
+}
+
+/// Tolerance: |got - ref| <= 1e-5 + 1e-5 * sum_k |x_k * w_k| per output
+/// element (the bound of Reference for networks). f32 accumulation of K
+/// terms errs by about sqrt(K) * 2^-24 of that sum, well inside 1e-5 for the
+/// K used here; a wrong trit, scale or layout is off by a whole term.
+::testing::AssertionResult matchesReference(const Model &model, const float *x,
+                                            const std::vector<float> &got) {
+  Reference ref = reference(model, x);
+  if (got.size() != ref.value.size())
+    return ::testing::AssertionFailure()
+           << "output has " << got.size() << " elements, expected "
+           << ref.value.size();
+  int64_t n = model.layers.back().n;
+  int bad = 0;
+  ::testing::AssertionResult result = ::testing::AssertionSuccess();
+  std::ostringstream os;
+  for (size_t i = 0; i < got.size(); ++i) {
+    double tol = 1e-5 + 1e-5 * ref.bound[i];
+    double diff = std::fabs(static_cast<double>(got[i]) - ref.value[i]);
+    if (diff <= tol) // false for NaN
+      continue;
+    if (bad++ < 8)
+      os << "\n  out[" << i / n << "][" << i % n << "] = " << got[i]
+         << ", expected " << ref.value[i] << " (|diff| " << diff
+         << " > tolerance " << tol << ")";
+  }
+  if (bad == 0)
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << bad << " of " << got.size() << " elements differ" << os.str();
+}
+
+/// The start of the remark `ternc --tern-report` must print for `l`: ternary
+/// layers are raised with one scale when every nonzero weight has the same
+/// magnitude and one per row otherwise; other layers stay dense.
+std::string expectedRemark(const Layer &l) {
+  if (!l.ternary)
+    return "tern-raise: left linalg.matmul as is";
+  std::vector<float> magnitudes;
+  for (float w : l.weights)
+    if (w != 0.0f && std::find(magnitudes.begin(), magnitudes.end(),
+                               std::fabs(w)) == magnitudes.end())
+      magnitudes.push_back(std::fabs(w));
+  return "tern-raise: raised to tern.ternary_matmul: " + std::to_string(l.n) +
+         " x " + std::to_string(l.k) + " weights, " +
+         (magnitudes.size() > 1 ? "per_row" : "per_tensor") + " scale";
+}
+
+/// The tern-raise remarks of a report, in the order of the matmuls.
+std::vector<std::string> raiseRemarks(const std::string &report) {
+  std::vector<std::string> remarks;
+  std::istringstream in(report);
+  for (std::string line; std::getline(in, line);)
+    if (size_t at = line.find("remark: tern-raise: "); at != std::string::npos)
+      remarks.push_back(line.substr(at + std::strlen("remark: ")));
+  return remarks;
+}
+
+//===----------------------------------------------------------------------===//
+// Compiling and loading
+//===----------------------------------------------------------------------===//
+
+/// Stands for every generated NAME_model type; the generated functions are
+/// called through pointers whose parameters all are pointers.
+struct OpaqueModel;
+
+using InfoFn = const tern_model_info *(*)();
+using CreateFn = tern_status (*)(OpaqueModel **, const tern_create_options *);
+using RunFn = tern_status (*)(OpaqueModel *, const float *, float *);
+using RunTensorsFn = tern_status (*)(OpaqueModel *, const tern_tensor *, size_t,
+                                     tern_tensor *, size_t);
+using DestroyFn = void (*)(OpaqueModel *);
+using LastErrorFn = const char *(*)();
+using ClearErrorFn = void (*)();
+
+/// A loaded model library. The runtime (and its per-thread error message) is
+/// linked into each library, so tern_last_error comes from the library too.
+struct Library {
+  std::string name, dir;
+  std::string report; // what `ternc --tern-report` printed
+  void *handle = nullptr;
+  InfoFn info = nullptr;
+  CreateFn create = nullptr;
+  RunFn run = nullptr;
+  RunTensorsFn runTensors = nullptr;
+  DestroyFn destroy = nullptr;
+  LastErrorFn lastError = nullptr;
+  ClearErrorFn clearError = nullptr;
+};
+
+std::string readFile(const fs::path &path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// 64-bit FNV-1a: a stable cache key across processes of one build.
+std::string hashText(const std::string &text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx",
+                static_cast<unsigned long long>(h));
+  return hex;
+}
+
+/// Runs `argv` with stdout and stderr sent to `log`; returns the exit status
+/// or -1 if it did not exit normally.
+int runProcess(const std::vector<std::string> &args, const fs::path &log) {
+  std::vector<char *> argv;
+  for (const std::string &a : args)
+    argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid;
+  int err = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (err != 0)
+    return -1;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// Compiles models with ternc once per MLIR text and keeps the libraries
+/// loaded until the process exits.
+class ModelCache {
+public:
+  static ModelCache &get() {
+    static ModelCache cache;
+    return cache;
+  }
+
+  /// Compiles (or finds) and loads `model`; fails the current test with the
+  /// reason and returns nullptr on error.
+  const Library *load(const Model &model) {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::string text = toMlir(model);
+    std::string key = model.name + "-" + hashText(text);
+    auto it = libraries.find(key);
+    if (it != libraries.end())
+      return &it->second;
+
+    fs::path dir = root / key;
+    if (!fs::exists(dir / ("lib" + model.name + ".so"))) {
+      // Compile into a private folder and rename it into place, so that
+      // processes compiling the same model at once never see half a folder.
+      fs::path tmp = root / ("tmp-" + key + "-" + std::to_string(getpid()) +
+                             "-" + std::to_string(counter++));
+      fs::create_directories(tmp);
+      fs::path input = tmp / "model.mlir";
+      std::ofstream(input) << text;
+      fs::path log = root / ("log-" + tmp.filename().string() + ".txt");
+      int rc = runProcess({TERNC_PATH, input.string(), "-o", tmp.string(),
+                           "--name", model.name, "--quiet", "--tern-report"},
+                          log);
+      std::string output = readFile(log);
+      fs::remove(log);
+      std::ofstream(tmp / "ternc.log") << output;
+      if (rc != 0) {
+        ADD_FAILURE() << "ternc exited with " << rc << " on model '"
+                      << model.name << "' (" << input.string()
+                      << "; set TERN_E2E_CACHE_DIR=<dir> to keep it):\n"
+                      << output;
+        return nullptr;
+      }
+      std::error_code ec;
+      fs::rename(tmp, dir, ec);
+      if (ec) // Another process won the race; use its copy.
+        fs::remove_all(tmp);
+    }
+
+    Library lib;
+    lib.name = model.name;
+    lib.dir = dir.string();
+    lib.report = readFile(dir / "ternc.log");
+    std::string path = (dir / ("lib" + model.name + ".so")).string();
+    lib.handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!lib.handle) {
+      ADD_FAILURE() << "dlopen(" << path << ") failed: " << dlerror();
+      return nullptr;
+    }
+    bool ok = true;
+    auto sym = [&](auto &fn, const std::string &symbol) {
+      void *p = dlsym(lib.handle, symbol.c_str());
+      if (!p) {
+        ADD_FAILURE() << path << " does not export " << symbol;
+        ok = false;
+      }
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(p);
+    };
+    sym(lib.info, model.name + "_info");
+    sym(lib.create, model.name + "_create");
+    sym(lib.run, model.name + "_run");
+    sym(lib.runTensors, model.name + "_run_tensors");
+    sym(lib.destroy, model.name + "_destroy");
+    sym(lib.lastError, "tern_last_error");
+    sym(lib.clearError, "tern_clear_error");
+    if (!ok)
+      return nullptr;
+    return &libraries.emplace(key, lib).first->second;
+  }
+
+  /// Deletes the folder if this process made it. The libraries stay mapped:
+  /// Halide's thread pool inside each may still have threads parked.
+  void cleanUp() {
+    if (ownsRoot) {
+      std::error_code ec;
+      fs::remove_all(root, ec);
+    }
+  }
+
+private:
+  ModelCache() {
+    if (const char *dir = std::getenv("TERN_E2E_CACHE_DIR"); dir && *dir) {
+      root = dir;
+      fs::create_directories(root);
+      return;
+    }
+    std::string tmpl = (fs::temp_directory_path() / "tern-e2e-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) {
+      std::perror("mkdtemp");
+      std::abort();
+    }
+    root = tmpl;
+    ownsRoot = true;
+  }
+
+  std::mutex mutex;
+  fs::path root;
+  bool ownsRoot = false;
+  int counter = 0;
+  std::map<std::string, Library> libraries;
+};
+
+class CacheEnvironment : public ::testing::Environment {
+public:
+  void TearDown() override { ModelCache::get().cleanUp(); }
+};
+
+const ::testing::Environment *const cacheEnvironment =
+    ::testing::AddGlobalTestEnvironment(new CacheEnvironment);
+
+/// Where a crash inside a model's kernels jumps back to, per thread.
+thread_local sigjmp_buf *crashLanding = nullptr;
+
+extern "C" void onKernelCrash(int sig) {
+  if (crashLanding)
+    siglongjmp(*crashLanding, sig);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+/// Calls `fn` and returns 0, or the signal that killed it (SIGILL, SIGSEGV,
+/// SIGBUS, SIGFPE on this thread), so that a kernel that crashes fails its
+/// test instead of ending every test after it.
+template <typename Fn> int survivingCrashes(Fn &&fn) {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    struct sigaction action;
+    std::memset(&action, 0, sizeof(action));
+    action.sa_handler = onKernelCrash;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_NODEFER;
+    for (int sig : {SIGILL, SIGSEGV, SIGBUS, SIGFPE})
+      sigaction(sig, &action, nullptr);
+  });
+  sigjmp_buf landing;
+  if (int sig = sigsetjmp(landing, 1)) {
+    crashLanding = nullptr;
+    return sig;
+  }
+  crashLanding = &landing;
+  fn();
+  crashLanding = nullptr;
+  return 0;
+}
+
+/// Runs `call` (a NAME_run or NAME_run_tensors call) and expects TERN_OK.
+template <typename Call>
+::testing::AssertionResult runsOk(const Library &lib, Call &&call) {
+  tern_status status = TERN_OK;
+  int sig = survivingCrashes([&] { status = call(); });
+  if (sig != 0)
+    return ::testing::AssertionFailure()
+           << lib.name << "'s kernels died with signal " << sig << " ("
+           << strsignal(sig) << ")"
+           << (sig == SIGILL ? ": they use an instruction this CPU does not "
+                               "have (see HostTarget.OnlyFeaturesThisCpuHas)"
+                             : "");
+  if (status != TERN_OK)
+    return ::testing::AssertionFailure()
+           << lib.name << " returned " << status << ": " << lib.lastError();
+  return ::testing::AssertionSuccess();
+}
+
+/// Owns one model instance.
+class Instance {
+public:
+  explicit Instance(const Library &lib) : lib(lib) {
+    tern_status status = lib.create(&model, nullptr);
+    EXPECT_EQ(status, TERN_OK) << lib.lastError();
+  }
+  ~Instance() { lib.destroy(model); }
+  Instance(const Instance &) = delete;
+  Instance &operator=(const Instance &) = delete;
+
+  OpaqueModel *get() const { return model; }
+  explicit operator bool() const { return model != nullptr; }
+
+private:
+  const Library &lib;
+  OpaqueModel *model = nullptr;
+};
+
+tern_tensor tensorOf(const float *data, int64_t rows, int64_t cols) {
+  tern_tensor t;
+  std::memset(&t, 0, sizeof(t));
+  t.data = const_cast<float *>(data);
+  t.dtype = TERN_DTYPE_F32;
+  t.rank = 2;
+  t.shape[0] = rows;
+  t.shape[1] = cols;
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// The cases
+//===----------------------------------------------------------------------===//
+
+/// One ternary layer of the given shape, scale kind and layout.
+Model ternaryModel(const std::string &name, unsigned seed, int64_t m, int64_t k,
+                   int64_t n, Scale scale, Layout layout,
+                   const std::vector<int64_t> &zeroRows = {}) {
+  std::mt19937 rng(seed);
+  Model model;
+  model.name = name;
+  model.m = m;
+  Layer l;
+  l.n = n;
+  l.k = k;
+  l.weights = ternaryWeights(rng, n, k, scale, zeroRows);
+  l.layout = layout;
+  model.layers.push_back(l);
+  return model;
+}
+
+/// The model every API test shares: small, so that it compiles fast, with
+/// K not a multiple of 4 and M > 1.
+Model apiModel() {
+  Model model =
+      ternaryModel("api_model", 7, 4, 10, 3, Scale::PerRow, Layout::NK);
+  model.inputName = "features";
+  model.outputName = "scores";
+  return model;
+}
+
+Model mlpModel() {
+  std::mt19937 rng(2026);
+  Model model;
+  model.name = "mlp";
+  model.m = 4;
+  model.inputName = "pixels";
+  model.outputName = "logits";
+  Layer l1;
+  l1.n = 32;
+  l1.k = 24;
+  l1.weights = ternaryWeights(rng, l1.n, l1.k, Scale::PerRow, {5});
+  l1.layout = Layout::NK;
+  l1.bias = randomVector(rng, l1.n, -0.5f, 0.5f);
+  l1.relu = true;
+  Layer l2;
+  l2.n = 10;
+  l2.k = 32;
+  l2.weights = ternaryWeights(rng, l2.n, l2.k, Scale::PerRow);
+  l2.layout = Layout::KN;
+  l2.bias = randomVector(rng, l2.n, -0.5f, 0.5f);
+  model.layers = {l1, l2};
+  return model;
+}
+
+Model denseModel(const std::string &name, unsigned seed, int64_t m, int64_t k,
+                 int64_t n, Layout layout) {
+  std::mt19937 rng(seed);
+  Model model;
+  model.name = name;
+  model.m = m;
+  Layer l;
+  l.n = n;
+  l.k = k;
+  l.weights = denseWeights(rng, n, k);
+  l.layout = layout;
+  l.ternary = false;
+  model.layers.push_back(l);
+  return model;
+}
+
+struct Case {
+  const char *name;
+  Model (*make)();
+};
+
+void PrintTo(const Case &c, std::ostream *os) { *os << c.name; }
+
+const Case kCases[] = {
+    // Shapes and layouts; one scale per row means one per output channel,
+    // so a column of the K x N constant in the "kn" layout.
+    {"ternary_1x64x256_per_row_nk",
+     [] {
+       return ternaryModel("t_1x64x256", 1, 1, 64, 256, Scale::PerRow,
+                           Layout::NK);
+     }},
+    {"ternary_4x10x3_per_tensor_kn",
+     [] {
+       return ternaryModel("t_4x10x3", 2, 4, 10, 3, Scale::PerTensor,
+                           Layout::KN);
+     }},
+    {"ternary_4x10x3_per_row_nk", apiModel},
+    // Two packed bytes per row, the second one mostly padding.
+    {"ternary_2x5x3_per_row_nk",
+     [] {
+       return ternaryModel("t_2x5x3", 19, 2, 5, 3, Scale::PerRow, Layout::NK);
+     }},
+    {"ternary_1x7x1_per_row_nk",
+     [] {
+       return ternaryModel("t_1x7x1", 3, 1, 7, 1, Scale::PerRow, Layout::NK);
+     }},
+    {"ternary_3x33x17_per_row_kn",
+     [] {
+       Model model =
+           ternaryModel("t_3x33x17", 4, 3, 33, 17, Scale::PerRow, Layout::KN);
+       // Not a C identifier: the info table keeps it, the C parameter is
+       // renamed.
+       model.inputName = "input:0";
+       return model;
+     }},
+    {"ternary_3x33x17_per_tensor_nk_negative_zeros",
+     [] {
+       Model model = ternaryModel("t_3x33x17_pt", 5, 3, 33, 17,
+                                  Scale::PerTensor, Layout::NK);
+       // -0.0 is a zero trit too.
+       bool flip = false;
+       for (float &w : model.layers[0].weights)
+         if (w == 0.0f && (flip = !flip))
+           w = -0.0f;
+       return model;
+     }},
+    {"ternary_2x256x10_per_tensor_nk",
+     [] {
+       return ternaryModel("t_2x256x10", 6, 2, 256, 10, Scale::PerTensor,
+                           Layout::NK);
+     }},
+    {"ternary_2x256x10_per_row_kn",
+     [] {
+       return ternaryModel("t_2x256x10_pr", 8, 2, 256, 10, Scale::PerRow,
+                           Layout::KN);
+     }},
+    // Square, so that mixing up rows and columns of the weights cannot
+    // show up as a shape error.
+    {"ternary_2x16x16_per_row_kn",
+     [] {
+       return ternaryModel("t_2x16x16", 14, 2, 16, 16, Scale::PerRow,
+                           Layout::KN);
+     }},
+    {"ternary_9x40x33_per_row_nk",
+     [] {
+       return ternaryModel("t_9x40x33", 15, 9, 40, 33, Scale::PerRow,
+                           Layout::NK);
+     }},
+    {"ternary_3x12x7_per_row_transpose_op",
+     [] {
+       return ternaryModel("t_3x12x7_tr", 16, 3, 12, 7, Scale::PerRow,
+                           Layout::Transpose);
+     }},
+    // A row of zeros: its scale is unknowable and its outputs must be 0.
+    {"zero_row_3x20x8_per_row_nk",
+     [] {
+       return ternaryModel("zero_row_nk", 9, 3, 20, 8, Scale::PerRow,
+                           Layout::NK, {5});
+     }},
+    {"zero_row_2x18x6_per_tensor_kn",
+     [] {
+       return ternaryModel("zero_row_kn", 10, 2, 18, 6, Scale::PerTensor,
+                           Layout::KN, {0});
+     }},
+    {"all_zero_2x12x5",
+     [] {
+       return ternaryModel("all_zero", 11, 2, 12, 5, Scale::PerTensor,
+                           Layout::NK, {0, 1, 2, 3, 4});
+     }},
+    // Not ternary: must stay on the dense path and still be right.
+    {"dense_3x16x8_nk",
+     [] { return denseModel("dense_nk", 12, 3, 16, 8, Layout::NK); }},
+    {"dense_2x9x5_kn",
+     [] { return denseModel("dense_kn", 13, 2, 9, 5, Layout::KN); }},
+    {"mlp_4x24x32x10_bias_relu", mlpModel},
+    // One scale for the tensor, then bias and ReLU (BitNet's form): the
+    // scaling and the bias fuse into one kernel.
+    {"ternary_2x12x6_per_tensor_bias_relu",
+     [] {
+       Model model = ternaryModel("t_pt_bias_relu", 17, 2, 12, 6,
+                                  Scale::PerTensor, Layout::NK);
+       std::mt19937 rng(18);
+       model.layers[0].bias = randomVector(rng, 6, -0.5f, 0.5f);
+       model.layers[0].relu = true;
+       return model;
+     }},
+};
+
+constexpr int kBatch = 6;
+
+class TernaryMatmul : public ::testing::TestWithParam<Case> {};
+
+TEST_P(TernaryMatmul, MatchesReference) {
+  Model model = GetParam().make();
+  const Library *lib = ModelCache::get().load(model);
+  ASSERT_NE(lib, nullptr);
+
+  // Each layer took the path the case is about: a ternary layer that fell
+  // back to dense kernels would still compute the right numbers.
+  std::vector<std::string> remarks = raiseRemarks(lib->report);
+  ASSERT_EQ(remarks.size(), model.layers.size()) << lib->report;
+  for (size_t i = 0; i < remarks.size(); ++i) {
+    std::string expected = expectedRemark(model.layers[i]);
+    EXPECT_EQ(remarks[i].compare(0, expected.size(), expected), 0)
+        << "layer " << i << ": expected '" << expected << "...', got '"
+        << remarks[i] << "'";
+  }
+
+  // The info table describes the function's signature.
+  const tern_model_info *info = lib->info();
+  ASSERT_NE(info, nullptr);
+  EXPECT_STREQ(info->name, model.name.c_str());
+  ASSERT_EQ(info->num_inputs, 1);
+  ASSERT_EQ(info->num_outputs, 1);
+  const tern_tensor_info &in = info->inputs[0], &out = info->outputs[0];
+  EXPECT_STREQ(in.name, model.inputName.c_str());
+  EXPECT_EQ(in.dtype, TERN_DTYPE_F32);
+  ASSERT_EQ(in.rank, 2);
+  EXPECT_EQ(in.shape[0], model.m);
+  EXPECT_EQ(in.shape[1], model.layers.front().k);
+  EXPECT_STREQ(out.name, model.outputName.c_str());
+  EXPECT_EQ(out.dtype, TERN_DTYPE_F32);
+  ASSERT_EQ(out.rank, 2);
+  EXPECT_EQ(out.shape[0], model.m);
+  EXPECT_EQ(out.shape[1], model.layers.back().n);
+
+  Instance instance(*lib);
+  ASSERT_TRUE(instance);
+  std::mt19937 rng(99);
+  for (int b = 0; b < kBatch; ++b) {
+    std::vector<float> x = randomVector(rng, model.inputSize(), -2.0f, 2.0f);
+    std::vector<float> y(model.outputSize(), std::nanf(""));
+    ASSERT_TRUE(runsOk(
+        *lib, [&] { return lib->run(instance.get(), x.data(), y.data()); }))
+        << "batch " << b;
+    EXPECT_TRUE(matchesReference(model, x.data(), y)) << "batch " << b;
+
+    // The descriptor API runs the same kernels on the same buffers.
+    std::vector<float> z(model.outputSize(), std::nanf(""));
+    tern_tensor tin = tensorOf(x.data(), model.m, model.layers.front().k);
+    tern_tensor tout = tensorOf(z.data(), model.m, model.layers.back().n);
+    ASSERT_TRUE(runsOk(
+        *lib,
+        [&] { return lib->runTensors(instance.get(), &tin, 1, &tout, 1); }))
+        << "batch " << b;
+    EXPECT_EQ(std::memcmp(y.data(), z.data(), y.size() * sizeof(float)), 0)
+        << "run and run_tensors differ on batch " << b;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(E2E, TernaryMatmul, ::testing::ValuesIn(kCases),
+                         [](const ::testing::TestParamInfo<Case> &info) {
+                           return std::string(info.param.name);
+                         });
+
+//===----------------------------------------------------------------------===//
+// The C API around the kernels
+//===----------------------------------------------------------------------===//
+
+class ModelApi : public ::testing::Test {
+protected:
+  void SetUp() override {
+    model = apiModel();
+    lib = ModelCache::get().load(model);
+    ASSERT_NE(lib, nullptr);
+    instance = std::make_unique<Instance>(*lib);
+    ASSERT_TRUE(*instance);
+    std::mt19937 rng(5);
+    x = randomVector(rng, model.inputSize(), -2.0f, 2.0f);
+    y.assign(model.outputSize(), 0.0f);
+    lib->clearError();
+  }
+
+  /// Descriptors that match the info table.
+  tern_tensor input() { return tensorOf(x.data(), model.m, model.layers[0].k); }
+  tern_tensor output() {
+    return tensorOf(y.data(), model.m, model.layers[0].n);
+  }
+
+  /// Checks that the model still runs correctly after an error.
+  void expectStillWorks() {
+    ASSERT_TRUE(runsOk(
+        *lib, [&] { return lib->run(instance->get(), x.data(), y.data()); }));
+    EXPECT_TRUE(matchesReference(model, x.data(), y));
+  }
+
+  Model model;
+  const Library *lib = nullptr;
+  std::unique_ptr<Instance> instance;
+  std::vector<float> x, y;
+};
+
+TEST_F(ModelApi, SuccessClearsError) {
+  ASSERT_EQ(lib->run(nullptr, x.data(), y.data()), TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STRNE(lib->lastError(), "");
+  expectStillWorks();
+  EXPECT_STREQ(lib->lastError(), "");
+}
+
+TEST_F(ModelApi, RunNullModel) {
+  EXPECT_EQ(lib->run(nullptr, x.data(), y.data()), TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::strstr(lib->lastError(), "model is NULL"), nullptr)
+      << lib->lastError();
+}
+
+TEST_F(ModelApi, RunNullInput) {
+  EXPECT_EQ(lib->run(instance->get(), nullptr, y.data()),
+            TERN_ERROR_INVALID_ARGUMENT);
+  std::string message = lib->lastError();
+  EXPECT_NE(message.find("input 0"), std::string::npos) << message;
+  EXPECT_NE(message.find("'features'"), std::string::npos) << message;
+  expectStillWorks();
+}
+
+TEST_F(ModelApi, RunNullOutput) {
+  EXPECT_EQ(lib->run(instance->get(), x.data(), nullptr),
+            TERN_ERROR_INVALID_ARGUMENT);
+  std::string message = lib->lastError();
+  EXPECT_NE(message.find("output 0"), std::string::npos) << message;
+  EXPECT_NE(message.find("'scores'"), std::string::npos) << message;
+  expectStillWorks();
+}
+
+TEST_F(ModelApi, CreateNullOut) {
+  EXPECT_EQ(lib->create(nullptr, nullptr), TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::strstr(lib->lastError(), "out_model"), nullptr)
+      << lib->lastError();
+}
+
+TEST_F(ModelApi, CreateWithOptions) {
+  tern_create_options options;
+  std::memset(&options, 0, sizeof(options));
+  options.num_threads = 1;
+  OpaqueModel *other = nullptr;
+  ASSERT_EQ(lib->create(&other, &options), TERN_OK) << lib->lastError();
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(lib->run(other, x.data(), y.data()), TERN_OK) << lib->lastError();
+  EXPECT_TRUE(matchesReference(model, x.data(), y));
+  lib->destroy(other);
+}
+
+TEST_F(ModelApi, DestroyNull) { lib->destroy(nullptr); }
+
+TEST_F(ModelApi, RunTensorsNullModel) {
+  tern_tensor in = input(), out = output();
+  EXPECT_EQ(lib->runTensors(nullptr, &in, 1, &out, 1),
+            TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::strstr(lib->lastError(), "model is NULL"), nullptr)
+      << lib->lastError();
+}
+
+TEST_F(ModelApi, RunTensorsWrongShape) {
+  tern_tensor in = input(), out = output();
+  in.shape[1] += 1;
+  EXPECT_EQ(lib->runTensors(instance->get(), &in, 1, &out, 1),
+            TERN_ERROR_SHAPE_MISMATCH);
+  EXPECT_NE(std::strstr(lib->lastError(), "features"), nullptr)
+      << lib->lastError();
+
+  in = input();
+  out.shape[0] = model.m + 1;
+  EXPECT_EQ(lib->runTensors(instance->get(), &in, 1, &out, 1),
+            TERN_ERROR_SHAPE_MISMATCH);
+  EXPECT_NE(std::strstr(lib->lastError(), "scores"), nullptr)
+      << lib->lastError();
+
+  // Same element count, wrong rank.
+  out = output();
+  in.rank = 1;
+  in.shape[0] = model.inputSize();
+  in.shape[1] = 0;
+  EXPECT_EQ(lib->runTensors(instance->get(), &in, 1, &out, 1),
+            TERN_ERROR_SHAPE_MISMATCH);
+  expectStillWorks();
+}
+
+TEST_F(ModelApi, RunTensorsWrongDtype) {
+  tern_tensor in = input(), out = output();
+  in.dtype = TERN_DTYPE_I32;
+  EXPECT_EQ(lib->runTensors(instance->get(), &in, 1, &out, 1),
+            TERN_ERROR_DTYPE_MISMATCH);
+  in = input();
+  out.dtype = TERN_DTYPE_F64;
+  EXPECT_EQ(lib->runTensors(instance->get(), &in, 1, &out, 1),
+            TERN_ERROR_DTYPE_MISMATCH);
+  expectStillWorks();
+}
+
+TEST_F(ModelApi, RunTensorsWrongCounts) {
+  tern_tensor in[2] = {input(), input()}, out[2] = {output(), output()};
+  EXPECT_EQ(lib->runTensors(instance->get(), in, 0, out, 1),
+            TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(lib->runTensors(instance->get(), in, 2, out, 1),
+            TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(lib->runTensors(instance->get(), in, 1, out, 0),
+            TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(lib->runTensors(instance->get(), in, 1, out, 2),
+            TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::strstr(lib->lastError(), "expected 1 inputs and 1 outputs"),
+            nullptr)
+      << lib->lastError();
+}
+
+TEST_F(ModelApi, RunTensorsNullArrays) {
+  tern_tensor in = input(), out = output();
+  EXPECT_EQ(lib->runTensors(instance->get(), nullptr, 1, &out, 1),
+            TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(lib->runTensors(instance->get(), &in, 1, nullptr, 1),
+            TERN_ERROR_INVALID_ARGUMENT);
+  // A descriptor without data.
+  in.data = nullptr;
+  EXPECT_EQ(lib->runTensors(instance->get(), &in, 1, &out, 1),
+            TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::strstr(lib->lastError(), "data is NULL"), nullptr)
+      << lib->lastError();
+  expectStillWorks();
+}
+
+/// tern.name is free text: it must reach the info table and the error
+/// messages as written, whatever C or printf would make of it.
+void checkPortNames(const std::string &modelName, const std::string &input,
+                    const std::string &output) {
+  Model model =
+      ternaryModel(modelName, 20, 2, 10, 3, Scale::PerRow, Layout::NK);
+  model.inputName = input;
+  model.outputName = output;
+  const Library *lib = ModelCache::get().load(model);
+  ASSERT_NE(lib, nullptr);
+  const tern_model_info *info = lib->info();
+  EXPECT_EQ(info->inputs[0].name, model.inputName);
+  EXPECT_EQ(info->outputs[0].name, model.outputName);
+
+  Instance instance(*lib);
+  ASSERT_TRUE(instance);
+  std::mt19937 rng(21);
+  std::vector<float> x = randomVector(rng, model.inputSize(), -2.0f, 2.0f);
+  std::vector<float> y(model.outputSize());
+  EXPECT_EQ(lib->run(instance.get(), nullptr, y.data()),
+            TERN_ERROR_INVALID_ARGUMENT);
+  std::string message = lib->lastError();
+  EXPECT_NE(message.find("'" + model.inputName + "'"), std::string::npos)
+      << message;
+  EXPECT_EQ(lib->run(instance.get(), x.data(), nullptr),
+            TERN_ERROR_INVALID_ARGUMENT);
+  message = lib->lastError();
+  EXPECT_NE(message.find("'" + model.outputName + "'"), std::string::npos)
+      << message;
+  ASSERT_TRUE(runsOk(
+      *lib, [&] { return lib->run(instance.get(), x.data(), y.data()); }));
+  EXPECT_TRUE(matchesReference(model, x.data(), y));
+}
+
+TEST(PortNames, QuotesAndBackslashes) {
+  checkPortNames("port_quotes", "in \"0\" \\ x", "out \"0\"");
+}
+
+// "%d" would make printf read an argument that was never passed ("%s"
+// would crash, so the test uses integer conversions only).
+TEST(PortNames, PercentSigns) {
+  checkPortNames("port_percent", "in%d%%", "out%i");
+}
+
+// The most obvious names of all; the C parameters named after them must not
+// clash with anything the generated code declares.
+TEST(PortNames, InAndOut) { checkPortNames("port_in_out", "in", "out"); }
+
+/// The features of a Halide x86 target string and the /proc/cpuinfo flags
+/// each needs. avx512_sapphirerapids makes LLVM compile for the
+/// sapphirerapids CPU, which has AVX512-FP16 (vmovw and friends).
+const std::map<std::string, std::vector<std::string>> &x86FeatureFlags() {
+  static const std::map<std::string, std::vector<std::string>> flags = {
+      {"sse41", {"sse4_1"}},
+      {"avx", {"avx"}},
+      {"avx2", {"avx2"}},
+      {"fma", {"fma"}},
+      {"f16c", {"f16c"}},
+      {"avx512", {"avx512f", "avx512cd"}},
+      {"avx512_knl", {"avx512pf", "avx512er"}},
+      {"avx512_skylake", {"avx512vl", "avx512bw", "avx512dq"}},
+      {"avx512_cannonlake", {"avx512ifma", "avx512vbmi"}},
+      {"avx512_sapphirerapids", {"avx512_bf16", "avx_vnni", "avx512_fp16"}},
+  };
+  return flags;
+}
+
+/// ternc's default --target=host must only use what this CPU has: a
+/// library built on a machine should run on it.
+TEST(HostTarget, OnlyFeaturesThisCpuHas) {
+  Model model = apiModel();
+  const Library *lib = ModelCache::get().load(model);
+  ASSERT_NE(lib, nullptr);
+  // The header says "generated by ternc from <file> for target <t>. ..."
+  std::string header = readFile(fs::path(lib->dir) / (model.name + ".h"));
+  size_t at = header.find(" for target ");
+  ASSERT_NE(at, std::string::npos) << header;
+  at += std::strlen(" for target ");
+  std::string target = header.substr(at, header.find(". ", at) - at);
+  if (target.rfind("x86-64-", 0) != 0)
+    GTEST_SKIP() << "not an x86-64 target: " << target;
+
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line, cpuFlags;
+  while (std::getline(cpuinfo, line))
+    if (line.rfind("flags", 0) == 0) {
+      cpuFlags = " " + line.substr(line.find(':') + 1) + " ";
+      break;
+    }
+  if (cpuFlags.empty())
+    GTEST_SKIP() << "no flags line in /proc/cpuinfo";
+
+  std::istringstream features(target);
+  for (std::string feature; std::getline(features, feature, '-');) {
+    auto it = x86FeatureFlags().find(feature);
+    if (it == x86FeatureFlags().end())
+      continue;
+    for (const std::string &flag : it->second)
+      EXPECT_NE(cpuFlags.find(" " + flag + " "), std::string::npos)
+          << "ternc's host target " << target << " has '" << feature
+          << "', which needs the CPU flag '" << flag
+          << "' that /proc/cpuinfo does not list";
+  }
+}
+
+/// Two handles of one model on two threads at once: each thread's results
+/// must match the reference and be bit-identical to the other's.
+TEST(ModelConcurrency, TwoInstancesOnTwoThreads) {
+  Model model = mlpModel();
+  const Library *lib = ModelCache::get().load(model);
+  ASSERT_NE(lib, nullptr);
+  Instance a(*lib), b(*lib);
+  ASSERT_TRUE(a && b);
+
+  constexpr int kInputs = 8, kRounds = 200;
+  std::mt19937 rng(31);
+  std::vector<std::vector<float>> inputs;
+  for (int i = 0; i < kInputs; ++i)
+    inputs.push_back(randomVector(rng, model.inputSize(), -2.0f, 2.0f));
+
+  struct Result {
+    std::vector<std::vector<float>> outputs; // last round's, per input
+    int failedRuns = 0, unstable = 0;
+  };
+  auto work = [&](const Instance &instance, Result &result) {
+    result.outputs.assign(kInputs, std::vector<float>(model.outputSize()));
+    std::vector<float> y(model.outputSize());
+    for (int round = 0; round < kRounds; ++round)
+      for (int i = 0; i < kInputs; ++i) {
+        // Stagger the two threads over the inputs.
+        int j = (i + round) % kInputs;
+        tern_status status = TERN_ERROR_INTERNAL;
+        if (survivingCrashes([&] {
+              status = lib->run(instance.get(), inputs[j].data(), y.data());
+            }) != 0 ||
+            status != TERN_OK) {
+          ++result.failedRuns;
+          continue;
+        }
+        if (round > 0 && y != result.outputs[j])
+          ++result.unstable;
+        result.outputs[j] = y;
+      }
+  };
+  Result ra, rb;
+  std::thread ta(work, std::cref(a), std::ref(ra));
+  std::thread tb(work, std::cref(b), std::ref(rb));
+  ta.join();
+  tb.join();
+
+  EXPECT_EQ(ra.failedRuns, 0);
+  EXPECT_EQ(rb.failedRuns, 0);
+  EXPECT_EQ(ra.unstable, 0) << "results changed between rounds";
+  EXPECT_EQ(rb.unstable, 0) << "results changed between rounds";
+  for (int i = 0; i < kInputs; ++i) {
+    EXPECT_TRUE(matchesReference(model, inputs[i].data(), ra.outputs[i]))
+        << "input " << i;
+    EXPECT_EQ(ra.outputs[i], rb.outputs[i]) << "input " << i;
+  }
+}
+
+} // namespace

@@ -1,0 +1,165 @@
+//===- TernaryPackingTest.cpp - The i2 packing of ternary weights ---------===//
+//
+// TernaryPacking.h is the one definition of how tern-raise stores trits, how
+// the verifier reads them back and what the kernels decode, so its layout is
+// pinned here byte by byte: codes, their order inside a byte, row padding and
+// the round trip. The header needs only the standard library, so this test
+// links nothing but GoogleTest.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Dialect/Tern/IR/TernaryPacking.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+using namespace mlir::tern::packing;
+
+namespace {
+
+std::vector<uint8_t> asBytes(const std::vector<int8_t> &packed) {
+  return std::vector<uint8_t>(packed.begin(), packed.end());
+}
+
+std::vector<int8_t> randomTrits(std::mt19937 &rng, int64_t count) {
+  std::uniform_int_distribution<int> trit(-1, 1);
+  std::vector<int8_t> trits(count);
+  for (int8_t &t : trits)
+    t = static_cast<int8_t>(trit(rng));
+  return trits;
+}
+
+TEST(TernaryPacking, Constants) {
+  EXPECT_EQ(kI2TritsPerByte, 4);
+  EXPECT_EQ(kI2BitsPerTrit, 2);
+  EXPECT_EQ(kI2Zero, 0b00);
+  EXPECT_EQ(kI2Plus, 0b01);
+  EXPECT_EQ(kI2Minus, 0b10);
+  EXPECT_EQ(kI2Invalid, 0b11);
+}
+
+TEST(TernaryPacking, BytesPerRow) {
+  EXPECT_EQ(i2BytesPerRow(0), 0);
+  for (int64_t k = 1; k <= 13; ++k)
+    EXPECT_EQ(i2BytesPerRow(k), (k + 3) / 4) << "k = " << k;
+  EXPECT_EQ(i2BytesPerRow(4), 1);
+  EXPECT_EQ(i2BytesPerRow(5), 2);
+  EXPECT_EQ(i2BytesPerRow(256), 64);
+}
+
+TEST(TernaryPacking, EncodeEachTrit) {
+  EXPECT_EQ(i2Encode(0), kI2Zero);
+  EXPECT_EQ(i2Encode(1), kI2Plus);
+  EXPECT_EQ(i2Encode(-1), kI2Minus);
+  // Only the sign matters.
+  EXPECT_EQ(i2Encode(7), kI2Plus);
+  EXPECT_EQ(i2Encode(-128), kI2Minus);
+}
+
+TEST(TernaryPacking, DecodeEachCode) {
+  EXPECT_EQ(i2Decode(0b00), 0);
+  EXPECT_EQ(i2Decode(0b01), 1);
+  EXPECT_EQ(i2Decode(0b10), -1);
+  // The invalid code decodes as 0 (verifiers reject it first).
+  EXPECT_EQ(i2Decode(0b11), 0);
+  for (int8_t t : {-1, 0, 1})
+    EXPECT_EQ(i2Decode(i2Encode(t)), t);
+}
+
+// Trit c of a row sits in byte c / 4, bits 2 * (c % 4) and up (least
+// significant first):
+//   row 0 = [+1, -1, 0, -1 | +1]     -> 0b10'00'10'01 = 0x89, 0b01 = 0x01
+//   row 1 = [ 0,  0, 0,  0 | -1]     -> 0x00, 0b10 = 0x02
+//   row 2 = [-1, -1, -1, -1 | 0]     -> 0b10'10'10'10 = 0xAA, 0x00
+//   row 3 = [+1, +1, +1, +1 | +1]    -> 0b01'01'01'01 = 0x55, 0x01
+TEST(TernaryPacking, HandComputedBytes) {
+  std::vector<int8_t> trits = {1,  -1, 0,  -1, 1,  //
+                               0,  0,  0,  0,  -1, //
+                               -1, -1, -1, -1, 0,  //
+                               1,  1,  1,  1,  1};
+  std::vector<int8_t> packed = packI2(trits, 4, 5);
+  std::vector<uint8_t> expected = {0x89, 0x01, 0x00, 0x02,
+                                   0xAA, 0x00, 0x55, 0x01};
+  EXPECT_EQ(asBytes(packed), expected);
+  EXPECT_EQ(unpackI2(packed, 4, 5), trits);
+
+  // i2CodeAt reads single codes, including from bytes with the sign bit set.
+  EXPECT_EQ(i2CodeAt(&packed[0], 0), kI2Plus);
+  EXPECT_EQ(i2CodeAt(&packed[0], 1), kI2Minus);
+  EXPECT_EQ(i2CodeAt(&packed[0], 2), kI2Zero);
+  EXPECT_EQ(i2CodeAt(&packed[0], 3), kI2Minus);
+  EXPECT_EQ(i2CodeAt(&packed[0], 4), kI2Plus);
+  EXPECT_EQ(i2CodeAt(&packed[4], 3), kI2Minus);
+}
+
+TEST(TernaryPacking, SingleTritRows) {
+  std::vector<int8_t> trits = {1, -1, 0};
+  std::vector<int8_t> packed = packI2(trits, 3, 1);
+  EXPECT_EQ(asBytes(packed), (std::vector<uint8_t>{0x01, 0x02, 0x00}));
+  EXPECT_EQ(unpackI2(packed, 3, 1), trits);
+}
+
+TEST(TernaryPacking, RoundTripRandomRows) {
+  std::mt19937 rng(1234);
+  for (int64_t k = 1; k <= 13; ++k) {
+    for (int64_t rows : {1, 2, 5}) {
+      std::vector<int8_t> trits = randomTrits(rng, rows * k);
+      std::vector<int8_t> packed = packI2(trits, rows, k);
+      int64_t bytesPerRow = i2BytesPerRow(k);
+      ASSERT_EQ(static_cast<int64_t>(packed.size()), rows * bytesPerRow)
+          << "k = " << k << ", rows = " << rows;
+      EXPECT_EQ(unpackI2(packed, rows, k), trits)
+          << "k = " << k << ", rows = " << rows;
+      for (int64_t r = 0; r < rows; ++r) {
+        const int8_t *row = &packed[r * bytesPerRow];
+        for (int64_t c = 0; c < k; ++c) {
+          EXPECT_EQ(i2CodeAt(row, c), i2Encode(trits[r * k + c]))
+              << "k = " << k << ", row " << r << ", trit " << c;
+          EXPECT_NE(i2CodeAt(row, c), kI2Invalid);
+        }
+        // Padding trits after the last one of a row are zero, so that rows
+        // start on byte boundaries and a kernel may read whole bytes.
+        for (int64_t c = k; c < bytesPerRow * kI2TritsPerByte; ++c)
+          EXPECT_EQ(i2CodeAt(row, c), kI2Zero)
+              << "k = " << k << ", row " << r << ", padding trit " << c;
+        if (k % kI2TritsPerByte != 0) {
+          uint8_t last = static_cast<uint8_t>(row[bytesPerRow - 1]);
+          uint8_t usedBits = static_cast<uint8_t>(
+              (1u << (kI2BitsPerTrit * (k % kI2TritsPerByte))) - 1);
+          EXPECT_EQ(last & ~usedBits, 0)
+              << "k = " << k << ", row " << r << ": padding bits of 0x"
+              << std::hex << static_cast<int>(last) << " are not zero";
+        }
+      }
+    }
+  }
+}
+
+// Every byte without an invalid code is the packing of exactly one row of
+// four trits.
+TEST(TernaryPacking, EveryValidByteRoundTrips) {
+  int valid = 0;
+  for (int byte = 0; byte < 256; ++byte) {
+    bool hasInvalid = false;
+    for (int c = 0; c < 4; ++c)
+      hasInvalid |= ((byte >> (2 * c)) & 0b11) == kI2Invalid;
+    if (hasInvalid)
+      continue;
+    ++valid;
+    std::vector<int8_t> packed = {static_cast<int8_t>(byte)};
+    std::vector<int8_t> trits = unpackI2(packed, 1, 4);
+    EXPECT_EQ(asBytes(packI2(trits, 1, 4)),
+              std::vector<uint8_t>{static_cast<uint8_t>(byte)})
+        << "byte 0x" << std::hex << byte;
+  }
+  EXPECT_EQ(valid, 81); // 3^4
+}
+
+TEST(TernaryPacking, EmptyMatrix) {
+  EXPECT_TRUE(packI2({}, 0, 5).empty());
+  EXPECT_TRUE(unpackI2({}, 0, 5).empty());
+}
+
+} // namespace

@@ -1,0 +1,21 @@
+// RUN: ternc --help | FileCheck %s
+// RUN: ternc --help | FileCheck %s --check-prefix=OPTS
+
+// --help lists the emit kinds, lib being the default, and ternc's options.
+
+// CHECK: USAGE: ternc [options] <model.mlir>
+// CHECK: --emit=<value>
+// CHECK-NEXT: =mlir
+// CHECK-NEXT: =kernel
+// CHECK-NEXT: =halide-stmt
+// CHECK-NEXT: =obj
+// CHECK-NEXT: =lib {{.*}}(default)
+
+// OPTS-DAG: --name=<identifier>
+// OPTS-DAG: --target=<string>
+// OPTS-DAG: --entry=<function>
+// OPTS-DAG: --dump-after=<pass>
+// OPTS-DAG: --tern-report
+// OPTS-DAG: --quiet
+// OPTS-DAG: --keep-temps
+// OPTS-DAG: -o <path>
