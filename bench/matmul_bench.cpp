@@ -1,4 +1,5 @@
-//===- matmul_bench.cpp - Ternary vs dense layers, one run --------*- C++ -*-===//
+//===- matmul_bench.cpp - Ternary vs dense layers, one run --------*- C++
+//-*-===//
 //
 // One fully connected layer of BitNet b1.58 2B's shape (2560 x 2560), at
 // batch 1 (GEMV, decode) and batch 8, compiled by ternc twice: with ternary
@@ -42,8 +43,8 @@ std::vector<float> randomVector(size_t n, unsigned seed) {
 
 /// Runs a ternc-compiled model in a benchmark loop.
 template <typename Model, typename Create, typename Run, typename Destroy>
-void runModel(benchmark::State &state, Create create, Run run,
-              Destroy destroy, int m, double weightBytes) {
+void runModel(benchmark::State &state, Create create, Run run, Destroy destroy,
+              int m, double weightBytes) {
   Model *model = nullptr;
   if (create(&model, nullptr) != TERN_OK) {
     state.SkipWithError(tern_last_error());
@@ -105,8 +106,9 @@ void BM_OpenBLAS(benchmark::State &state) {
 }
 #endif
 
-/// a[i] = b[i] + s * c[i] over 3 x 64 MiB, one thread per core: bytes moved per second is the
-/// practical memory bandwidth (the roofline of a memory-bound GEMV).
+/// a[i] = b[i] + s * c[i] over 3 x 64 MiB, one thread per core: bytes moved per
+/// second is the practical memory bandwidth (the roofline of a memory-bound
+/// GEMV).
 void BM_Triad(benchmark::State &state) {
   const size_t n = size_t(16) << 20;
   std::vector<float> a(n), b = randomVector(n, 3), c = randomVector(n, 4);
@@ -136,7 +138,10 @@ BENCHMARK(BM_TernDense_GEMV)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_TernTernary_GEMM8)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_TernDense_GEMM8)->Unit(benchmark::kMicrosecond)->UseRealTime();
 #ifdef TERN_BENCH_OPENBLAS
-BENCHMARK(BM_OpenBLAS)->Arg(1)->Arg(8)->Unit(benchmark::kMicrosecond)
+BENCHMARK(BM_OpenBLAS)
+    ->Arg(1)
+    ->Arg(8)
+    ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
 #endif
 

@@ -44,15 +44,15 @@ FailureOr<func::FuncOp> mlir::tern::findEntryFunction(ModuleOp module,
     return candidates.front();
   if (candidates.empty()) {
     if (!entry.empty())
-      return module.emitError() << "no function named '" << entry
-                                << "' with a body in the module";
+      return module.emitError()
+             << "no function named '" << entry << "' with a body in the module";
     return module.emitError()
            << "the module has no public function with a body to compile";
   }
-  InFlightDiagnostic diag =
-      module.emitError() << "the module has " << candidates.size()
-                         << " public functions; name the one to compile "
-                            "with --entry=NAME";
+  InFlightDiagnostic diag = module.emitError()
+                            << "the module has " << candidates.size()
+                            << " public functions; name the one to compile "
+                               "with --entry=NAME";
   for (func::FuncOp f : candidates)
     diag.attachNote(f.getLoc()) << "candidate '" << f.getSymName() << "'";
   return failure();
@@ -148,14 +148,14 @@ FailureOr<tp::View> PlanBuilder::viewOf(Value v, Operation *user) {
     return it->second;
   auto type = dyn_cast<RankedTensorType>(v.getType());
   if (!type)
-    return user->emitError() << "operand of type " << v.getType()
-                             << " is not a ranked tensor";
+    return user->emitError()
+           << "operand of type " << v.getType() << " is not a ranked tensor";
   if (failed(checkSize(type, user)))
     return failure();
   std::optional<tk::ScalarType> scalar = toScalarType(type.getElementType());
   if (!scalar)
-    return user->emitError() << "element type " << type.getElementType()
-                             << " is not supported";
+    return user->emitError()
+           << "element type " << type.getElementType() << " is not supported";
 
   Operation *def = v.getDefiningOp();
   if (ElementsAttr attr = getConstantElements(v)) {
@@ -201,18 +201,17 @@ FailureOr<tp::Port> PlanBuilder::portFor(Type type, DictionaryAttr attrs,
                           << tensor.getRank() << "; at most 8 is supported";
   // The runtime's dtypes: f32, f64, i1 (bool), i8..i64, ui8.
   Type element = tensor.getElementType();
-  bool supported = element.isF32() || element.isF64() ||
-                   element.isSignlessInteger(1) ||
-                   element.isSignlessInteger(8) ||
-                   element.isSignlessInteger(16) ||
-                   element.isSignlessInteger(32) ||
-                   element.isSignlessInteger(64) ||
-                   element.isUnsignedInteger(8);
+  bool supported =
+      element.isF32() || element.isF64() || element.isSignlessInteger(1) ||
+      element.isSignlessInteger(8) || element.isSignlessInteger(16) ||
+      element.isSignlessInteger(32) || element.isSignlessInteger(64) ||
+      element.isUnsignedInteger(8);
   std::optional<tk::ScalarType> scalar = toScalarType(element);
   if (!scalar || !supported)
-    return emitError(loc) << kind << " " << index << " has element type "
-                          << tensor.getElementType()
-                          << "; supported: f32, f64, i1, i8, i16, i32, i64, ui8";
+    return emitError(loc)
+           << kind << " " << index << " has element type "
+           << tensor.getElementType()
+           << "; supported: f32, f64, i1, i8, i16, i32, i64, ui8";
   tp::Port port;
   port.name = (kind + Twine(index)).str();
   if (attrs)
@@ -258,8 +257,8 @@ LogicalResult PlanBuilder::planGeneric(linalg::GenericOp op) {
     tp::View view;
     auto direct = directOutputs.find(out);
     if (direct != directOutputs.end()) {
-      view.type = *toScalarType(
-          cast<RankedTensorType>(out.getType()).getElementType());
+      view.type =
+          *toScalarType(cast<RankedTensorType>(out.getType()).getElementType());
       auto shape = cast<RankedTensorType>(out.getType()).getShape();
       view.shape.assign(shape.begin(), shape.end());
       view.storage.kind = tp::Storage::Output;
@@ -409,8 +408,7 @@ FailureOr<tp::ModelPlan> PlanBuilder::build() {
   // Results not written in place are copied into the caller's outputs.
   for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
     auto direct = directOutputs.find(v);
-    if (direct != directOutputs.end() &&
-        direct->second == static_cast<int>(i))
+    if (direct != directOutputs.end() && direct->second == static_cast<int>(i))
       continue;
     FailureOr<tp::View> source = viewOf(v, ret);
     if (failed(source))

@@ -124,8 +124,8 @@ bool runTool(StringRef program, ArrayRef<std::string> args, StringRef what,
     in = stdinPath;
   std::optional<StringRef> redirects[] = {in, StringRef(log), StringRef(log)};
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait(*path, argv, std::nullopt, redirects, 0,
-                                     0, &message);
+  int rc = llvm::sys::ExecuteAndWait(*path, argv, std::nullopt, redirects, 0, 0,
+                                     &message);
   if (rc != 0) {
     std::string command;
     for (StringRef a : argv)
@@ -153,7 +153,8 @@ std::string locate(StringRef argv0, StringRef buildPath, StringRef relative) {
 }
 
 std::string defaultName(StringRef input) {
-  std::string stem = input == "-" ? "model" : llvm::sys::path::stem(input).str();
+  std::string stem =
+      input == "-" ? "model" : llvm::sys::path::stem(input).str();
   std::string name;
   for (char c : stem)
     name += (isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
@@ -192,8 +193,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
       options.emit == EmitKind::Lib || options.emit == EmitKind::Obj;
   Progress progress(options.quiet || !toLibrary, toLibrary ? 6 : 3);
 
-  std::string name = options.name.empty() ? defaultName(options.input)
-                                          : options.name;
+  std::string name =
+      options.name.empty() ? defaultName(options.input) : options.name;
   if (!::tern::emit::isValidModelName(name))
     return fail("invalid model name '" + name +
                 "': use a C identifier (letters, digits, '_'; not a C "
@@ -312,8 +313,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
                 " kernels with Halide for " + target);
   std::vector<std::string> objects;
   for (auto [i, k] : llvm::enumerate(plan->kernels)) {
-    progress.note("kernel " + Twine(i + 1) + "/" +
-                  Twine(plan->kernels.size()) + ": " + k.name);
+    progress.note("kernel " + Twine(i + 1) + "/" + Twine(plan->kernels.size()) +
+                  ": " + k.name);
     std::string obj = inBuild(k.name + ".o");
     if (tk::Status s = tk::compileToObject(k, target, obj); !s) {
       reportKernelError(k, *plan, s.message);
@@ -335,14 +336,14 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   llvm::sys::fs::make_absolute(weightsAbs);
   if (!writeFile(header, ::tern::emit::generateHeader(*plan, target)) ||
       !writeFile(driverSrc, ::tern::emit::generateDriver(*plan)) ||
-      !writeFile(weightsBin, StringRef(plan->weights.data(),
-                                       plan->weights.size())) ||
-      !writeFile(weightsAsm,
-                 ::tern::emit::generateWeightsAsm(*plan, weightsAbs.str().str())))
+      !writeFile(weightsBin,
+                 StringRef(plan->weights.data(), plan->weights.size())) ||
+      !writeFile(weightsAsm, ::tern::emit::generateWeightsAsm(
+                                 *plan, weightsAbs.str().str())))
     return 1;
 
-  std::string runtimeLib =
-      locate(options.argv0, TERN_BUILD_RUNTIME_LIBRARY, "lib/libtern_runtime.a");
+  std::string runtimeLib = locate(options.argv0, TERN_BUILD_RUNTIME_LIBRARY,
+                                  "lib/libtern_runtime.a");
   std::string runtimeInclude =
       locate(options.argv0, TERN_BUILD_RUNTIME_INCLUDE_DIR, "include");
   if (runtimeLib.empty() || runtimeInclude.empty())
@@ -403,18 +404,17 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
     if (!runTool(ar, {"-M"}, "create " + staticLib, mriPath))
       return 1;
     if (!runTool(cc,
-                 {"-shared", "-o", sharedLib, "-Wl,--whole-archive",
-                  staticLib, "-Wl,--no-whole-archive", "-lpthread", "-ldl",
-                  "-lm"},
+                 {"-shared", "-o", sharedLib, "-Wl,--whole-archive", staticLib,
+                  "-Wl,--no-whole-archive", "-lpthread", "-ldl", "-lm"},
                  "link " + sharedLib))
       return 1;
   }
 
   if (!options.keepTemps)
     llvm::sys::fs::remove_directories(buildDir);
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   if (!options.quiet)
     llvm::errs() << "ternc: wrote "
                  << (options.emit == EmitKind::Obj

@@ -18,11 +18,10 @@ using namespace mlir;
 namespace tk = ::tern::kernel;
 
 /// Plans each public function with a body and calls `print` on each plan.
-static LogicalResult
-forEachPlan(Operation *op,
-            function_ref<LogicalResult(func::FuncOp,
-                                       const ::tern::plan::ModelPlan &)>
-                print) {
+static LogicalResult forEachPlan(
+    Operation *op,
+    function_ref<LogicalResult(func::FuncOp, const ::tern::plan::ModelPlan &)>
+        print) {
   auto module = dyn_cast<ModuleOp>(op);
   if (!module)
     return op->emitError("expected a builtin.module");
@@ -44,12 +43,14 @@ void mlir::tern::registerTranslations() {
       "(one per unique linalg.generic, with inputs, loops and expressions)",
       [](Operation *op, raw_ostream &os) {
         return forEachPlan(
-            op, [&](func::FuncOp f, const ::tern::plan::ModelPlan &plan) -> LogicalResult {
+            op,
+            [&](func::FuncOp f,
+                const ::tern::plan::ModelPlan &plan) -> LogicalResult {
               os << "// function @" << f.getSymName() << ": "
                  << plan.numKernelCalls << " kernel calls, "
                  << plan.kernels.size() << " unique kernels, "
-                 << plan.weights.size() << " weight bytes, "
-                 << plan.arenaBytes << " arena bytes\n";
+                 << plan.weights.size() << " weight bytes, " << plan.arenaBytes
+                 << " arena bytes\n";
               for (const tk::Kernel &k : plan.kernels)
                 os << tk::toString(k) << "\n";
               return success();
@@ -63,7 +64,9 @@ void mlir::tern::registerTranslations() {
       "for the host",
       [](Operation *op, raw_ostream &os) {
         return forEachPlan(
-            op, [&](func::FuncOp f, const ::tern::plan::ModelPlan &plan) -> LogicalResult {
+            op,
+            [&](func::FuncOp f,
+                const ::tern::plan::ModelPlan &plan) -> LogicalResult {
               for (const tk::Kernel &k : plan.kernels) {
                 std::string stmt;
                 if (tk::Status s = tk::lowerToStmt(k, "host", stmt); !s)

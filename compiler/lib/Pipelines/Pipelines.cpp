@@ -18,7 +18,7 @@
 using namespace mlir;
 
 void mlir::tern::buildKernelPipeline(OpPassManager &pm,
-                               const KernelPipelineOptions &options) {
+                                     const KernelPipelineOptions &options) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   TernRaisePassOptions raiseOptions;
   raiseOptions.report = options.report;

@@ -52,8 +52,8 @@ static Value transposePacked(PatternRewriter &rewriter, Location loc,
         rewriter, loc, transposedType,
         DenseElementsAttr::get(transposedType, transposed));
   }
-  Value empty = tensor::EmptyOp::create(rewriter, loc, transposedType.getShape(),
-                                        type.getElementType());
+  Value empty = tensor::EmptyOp::create(
+      rewriter, loc, transposedType.getShape(), type.getElementType());
   return linalg::TransposeOp::create(rewriter, loc, weights, empty,
                                      ArrayRef<int64_t>{1, 0})
       ->getResult(0);
@@ -81,8 +81,8 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
       dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, input, 0));
     Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                           elementType, dynamicSizes);
-    Value zero = arith::ConstantOp::create(rewriter, loc, elementType,
-                                           rewriter.getFloatAttr(elementType, 0));
+    Value zero = arith::ConstantOp::create(
+        rewriter, loc, elementType, rewriter.getFloatAttr(elementType, 0));
     Value init =
         linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
 
@@ -118,8 +118,7 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
           Value shift = arith::ShLIOp::create(b, l, slot, indexConst(1));
           Value shift8 = arith::IndexCastOp::create(b, l, i8, shift);
           Value code = arith::AndIOp::create(
-              b, l, arith::ShRUIOp::create(b, l, byte, shift8),
-              i8Const(0b11));
+              b, l, arith::ShRUIOp::create(b, l, byte, shift8), i8Const(0b11));
           Value isPlus = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
                                                code, i8Const(packing::kI2Plus));
           Value isMinus = arith::CmpIOp::create(

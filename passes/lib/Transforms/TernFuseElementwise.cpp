@@ -34,8 +34,7 @@ struct TernFuseElementwisePass
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    linalg::populateElementwiseOpsFusionPatterns(patterns,
-                                                 onlyIntoElementwise);
+    linalg::populateElementwiseOpsFusionPatterns(patterns, onlyIntoElementwise);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -1,4 +1,5 @@
-//===- TernRaise.cpp - Raise ternary matmuls to tern ops ---------*- C++ -*-===//
+//===- TernRaise.cpp - Raise ternary matmuls to tern ops ---------*- C++
+//-*-===//
 //
 // The bridge from what front ends produce (linalg.matmul with constant
 // float weights) to what Tern compiles well (tern.ternary_matmul with packed
@@ -41,7 +42,7 @@ struct TernaryWeights {
 
 /// Where the N x K weight matrix of a matmul comes from.
 struct WeightSource {
-  Value constant;         // the constant holding the values
+  Value constant;          // the constant holding the values
   bool transposed = false; // true: the constant is N x K; false: K x N
 };
 
@@ -223,8 +224,8 @@ static LogicalResult raise(linalg::MatmulOp op, RewriterBase &rewriter,
   std::vector<int8_t> packed =
       packing::packI2(weights.trits, weights.n, weights.k);
   int64_t bytesPerRow = encoding.getBytesPerRow(weights.k);
-  auto packedType = RankedTensorType::get({weights.n, bytesPerRow},
-                                          IntegerType::get(ctx, 8));
+  auto packedType =
+      RankedTensorType::get({weights.n, bytesPerRow}, IntegerType::get(ctx, 8));
   auto packedAttr = DenseElementsAttr::get(
       packedType, ArrayRef<int8_t>(packed.data(), packed.size()));
   Value packedValue =
@@ -241,18 +242,18 @@ static LogicalResult raise(linalg::MatmulOp op, RewriterBase &rewriter,
     scaleValues.push_back(v);
   }
   Value scalesValue = arith::ConstantOp::create(
-      rewriter, loc, scalesType, DenseElementsAttr::get(scalesType, scaleValues));
+      rewriter, loc, scalesType,
+      DenseElementsAttr::get(scalesType, scaleValues));
 
-  auto ternary = TernaryMatmulOp::create(
-      rewriter, loc, resultType, op.getDpsInputOperand(0)->get(), packedValue,
-      scalesValue, encoding);
+  auto ternary = TernaryMatmulOp::create(rewriter, loc, resultType,
+                                         op.getDpsInputOperand(0)->get(),
+                                         packedValue, scalesValue, encoding);
   Value oldWeights = op.getDpsInputOperand(1)->get();
   rewriter.replaceOp(op, ternary.getResult());
   // The float weights are dead now; drop them (and a transpose feeding the
   // matmul) so that no copy of them reaches the weight blob.
-  Operation *transpose = oldWeights != source->constant
-                            ? oldWeights.getDefiningOp()
-                            : nullptr;
+  Operation *transpose =
+      oldWeights != source->constant ? oldWeights.getDefiningOp() : nullptr;
   if (transpose && transpose->use_empty() && isPure(transpose))
     rewriter.eraseOp(transpose);
   if (Operation *def = source->constant.getDefiningOp())
@@ -261,8 +262,8 @@ static LogicalResult raise(linalg::MatmulOp op, RewriterBase &rewriter,
 
   int64_t denseBytes = weights.n * weights.k * (elementType.getWidth() / 8);
   int64_t packedBytes =
-      weights.n * bytesPerRow +
-      static_cast<int64_t>(weights.scales.size()) * (elementType.getWidth() / 8);
+      weights.n * bytesPerRow + static_cast<int64_t>(weights.scales.size()) *
+                                    (elementType.getWidth() / 8);
   llvm::raw_string_ostream os(what);
   os << "raised to tern.ternary_matmul: " << weights.n << " x " << weights.k
      << " weights, " << stringifyTernaryScale(weights.scaleKind)

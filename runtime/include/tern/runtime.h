@@ -136,7 +136,8 @@ typedef struct tern_model_info {
   const tern_tensor_info *outputs;
 } tern_model_info;
 
-/*===-- Model creation options ---------------------------------------------===*/
+/*===-- Model creation options
+ * ---------------------------------------------===*/
 
 typedef struct tern_create_options {
   /* Threads used by this process's kernels; 0 keeps the current setting
@@ -160,7 +161,8 @@ int32_t tern_get_num_threads(void);
  * generated code compares it to the one it last applied. */
 uint64_t tern_num_threads_generation(void);
 
-/*===-- Activation arena ---------------------------------------------------===*/
+/*===-- Activation arena
+ * ---------------------------------------------------===*/
 
 /* One aligned block holding a model instance's intermediate tensors, laid
  * out by the compiler's memory plan. */

@@ -1,4 +1,5 @@
-//===- LibraryWriter.h - C header, driver and weights of a model -*- C++ -*-===//
+//===- LibraryWriter.h - C header, driver and weights of a model -*- C++
+//-*-===//
 //
 // Prints the parts of a generated library that are not kernels: the public C
 // header (the model's API), the C driver that allocates the arena and calls

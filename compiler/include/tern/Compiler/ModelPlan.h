@@ -42,7 +42,7 @@ struct View {
 
 /// One input or output of the model.
 struct Port {
-  std::string name;  ///< as given by `tern.name`, or input0/output0
+  std::string name; ///< as given by `tern.name`, or input0/output0
   kernel::ScalarType type;
   std::vector<int64_t> shape;
 };

@@ -29,19 +29,19 @@ enum class EmitKind {
 };
 
 struct Options {
-  std::string input = "-";  ///< file, or "-" for standard input
-  std::string output;       ///< directory (obj, lib) or file ("" = stdout)
-  std::string name;         ///< C prefix; default: the input file's stem
+  std::string input = "-"; ///< file, or "-" for standard input
+  std::string output;      ///< directory (obj, lib) or file ("" = stdout)
+  std::string name;        ///< C prefix; default: the input file's stem
   EmitKind emit = EmitKind::Lib;
   std::string target = "host"; ///< Halide target string
-  std::string entry;        ///< function to compile ("" = the only public)
+  std::string entry;           ///< function to compile ("" = the only public)
   std::vector<std::string> dumpAfter; ///< pass arguments to print after
-  bool report = false;      ///< print the compile report
-  bool quiet = false;       ///< no progress lines
-  bool keepTemps = false;   ///< keep <output>/<name>.build/
-  std::string cc;           ///< C compiler ("" = $CC or cc)
-  std::string ar;           ///< archiver ("" = ar)
-  std::string argv0;        ///< to find the installed runtime
+  bool report = false;                ///< print the compile report
+  bool quiet = false;                 ///< no progress lines
+  bool keepTemps = false;             ///< keep <output>/<name>.build/
+  std::string cc;                     ///< C compiler ("" = $CC or cc)
+  std::string ar;                     ///< archiver ("" = ar)
+  std::string argv0;                  ///< to find the installed runtime
 };
 
 /// Runs one compile. Diagnostics and progress go to stderr, the emitted text

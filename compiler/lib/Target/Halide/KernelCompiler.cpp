@@ -1047,8 +1047,8 @@ std::string Translator::run() {
       Halide::Func acc;
       if (o.update) {
         // See Built::accumulators: reduce into an internal buffer, then copy.
-        acc = Halide::Func(namer.get(o.buffer.name + "_acc",
-                                     "acc" + std::to_string(i)));
+        acc = Halide::Func(
+            namer.get(o.buffer.name + "_acc", "acc" + std::to_string(i)));
         acc(pureArgs(o)) = translate(o.init);
         selfExpr = [&](int) { return Halide::Expr(acc(pureArgExprs(o))); };
         acc(pureArgs(o)) = translate(o.update);

@@ -228,8 +228,8 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
     FailureOr<tk::ExprRef> a = operand(0), b = operand(1);
     if (failed(a) || failed(b))
       return failure();
-    bool logical = kop == tk::Op::And || kop == tk::Op::Or ||
-                   kop == tk::Op::Xor;
+    bool logical =
+        kop == tk::Op::And || kop == tk::Op::Or || kop == tk::Op::Xor;
     if ((*a)->type.kind == tk::ScalarType::Bool && !logical) {
       defOp->emitError() << "'" << defOp->getName()
                          << "' on i1 is not supported by the Halide "
@@ -281,7 +281,8 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
     bool isFloat = to->kind == tk::ScalarType::Float;
     tk::ExprRef minusOne =
         isFloat ? tk::constFloat(-1.0, *to) : tk::constInt(-1, *to);
-    tk::ExprRef zero = isFloat ? tk::constFloat(0.0, *to) : tk::constInt(0, *to);
+    tk::ExprRef zero =
+        isFloat ? tk::constFloat(0.0, *to) : tk::constInt(0, *to);
     return tk::select(*a, minusOne, zero);
   };
   auto castTo = [&]() -> FailureOr<tk::ExprRef> {
@@ -343,10 +344,14 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
       .Case([&](arith::MulFOp) { return binaryOf(tk::Op::Mul); })
       .Case([&](arith::DivFOp) { return binaryOf(tk::Op::Div); })
       .Case([&](arith::RemFOp) { return binaryOf(tk::Op::Rem); })
-      .Case([&](arith::MaximumFOp) { return nanAwareMinMax(tk::Op::Max, true); })
-      .Case([&](arith::MinimumFOp) { return nanAwareMinMax(tk::Op::Min, true); })
-      .Case([&](arith::MaxNumFOp) { return nanAwareMinMax(tk::Op::Max, false); })
-      .Case([&](arith::MinNumFOp) { return nanAwareMinMax(tk::Op::Min, false); })
+      .Case(
+          [&](arith::MaximumFOp) { return nanAwareMinMax(tk::Op::Max, true); })
+      .Case(
+          [&](arith::MinimumFOp) { return nanAwareMinMax(tk::Op::Min, true); })
+      .Case(
+          [&](arith::MaxNumFOp) { return nanAwareMinMax(tk::Op::Max, false); })
+      .Case(
+          [&](arith::MinNumFOp) { return nanAwareMinMax(tk::Op::Min, false); })
       .Case([&](arith::NegFOp) { return unaryOf(tk::Op::Neg); })
       // Integer arithmetic (signless = signed unless the op says unsigned).
       .Case([&](arith::AddIOp) { return binaryOf(tk::Op::Add); })
@@ -477,10 +482,9 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
         if (!e.getType().isInteger(1))
           return castTo();
         // Truncation to i1 keeps the lowest bit.
-        return tk::compare(
-            tk::Op::Ne,
-            tk::binary(tk::Op::And, *a, tk::constInt(1, *from)),
-            tk::constInt(0, *from));
+        return tk::compare(tk::Op::Ne,
+                           tk::binary(tk::Op::And, *a, tk::constInt(1, *from)),
+                           tk::constInt(0, *from));
       })
       .Case([&](arith::SIToFPOp) { return signedFromBool(); })
       .Case([&](arith::FPToSIOp) { return castTo(); })

@@ -94,8 +94,8 @@ LogicalResult TernaryMatmulOp::verify() {
   if (weightsType.getDimSize(1) != bytesPerRow)
     return emitOpError() << "expected weights of shape [" << n << ", "
                          << bytesPerRow << "] (" << encoding.getTritsPerByte()
-                         << " trits per byte for K = " << k
-                         << "), found " << shapeStr(weightsType.getShape());
+                         << " trits per byte for K = " << k << "), found "
+                         << shapeStr(weightsType.getShape());
 
   int64_t numScales = encoding.getNumScales(n);
   if (!scalesType.isDynamicDim(0) && scalesType.getDimSize(0) != numScales)
@@ -118,7 +118,8 @@ LogicalResult TernaryMatmulOp::verify() {
                          << resultType.getElementType();
 
   int64_t m = inputType.getDimSize(0);
-  int64_t resultM = resultType.getDimSize(0), resultN = resultType.getDimSize(1);
+  int64_t resultM = resultType.getDimSize(0),
+          resultN = resultType.getDimSize(1);
   if ((!ShapedType::isDynamic(m) && !ShapedType::isDynamic(resultM) &&
        m != resultM) ||
       resultN != n)

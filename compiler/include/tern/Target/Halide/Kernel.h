@@ -51,27 +51,49 @@ struct ScalarType {
 /// unless stated otherwise; comparisons produce Bool from two operands of one
 /// type.
 enum class Op {
-  Const,    ///< literal: `fval` for Float, `ival` for Int/UInt/Bool
-  LoopVar,  ///< loop dimension `index` of the kernel (type index())
-  Load,     ///< input buffer `index`; args = one index() expr per dimension,
-            ///< in row-major order (args[0] is the outermost dimension)
-  Self,     ///< output `index` at the current point (only in an update)
-  Add, Sub, Mul,
+  Const,   ///< literal: `fval` for Float, `ival` for Int/UInt/Bool
+  LoopVar, ///< loop dimension `index` of the kernel (type index())
+  Load,    ///< input buffer `index`; args = one index() expr per dimension,
+           ///< in row-major order (args[0] is the outermost dimension)
+  Self,    ///< output `index` at the current point (only in an update)
+  Add,
+  Sub,
+  Mul,
   Div,      ///< Float: division; Int: rounds toward zero (C, arith.divsi)
   Rem,      ///< Int: sign of the dividend (C, arith.remsi); Float: fmod
   FloorDiv, ///< Int: rounds toward negative infinity (affine floordiv)
   FloorMod, ///< Int: result in [0, |divisor|) (affine mod)
-  Min, Max,
-  And, Or, Xor, ///< bitwise on Int/UInt, logical on Bool
+  Min,
+  Max,
+  And,
+  Or,
+  Xor, ///< bitwise on Int/UInt, logical on Bool
   Shl,
-  Shr,      ///< arithmetic for Int, logical for UInt
-  Neg, Not, Abs,
-  Exp, Log, Sqrt, Rsqrt, Tanh, Erf, Floor, Ceil, Sin, Cos, Pow,
-  Eq, Ne, Lt, Le, Gt, Ge, ///< IEEE: false if either is NaN, except Ne
-  IsNan,    ///< Bool from one float operand
-  Select,   ///< args = {condition (Bool), true value, false value}
-  Cast      ///< args = {value}; converts to the node's type (C semantics,
-            ///< float to int truncates toward zero)
+  Shr, ///< arithmetic for Int, logical for UInt
+  Neg,
+  Not,
+  Abs,
+  Exp,
+  Log,
+  Sqrt,
+  Rsqrt,
+  Tanh,
+  Erf,
+  Floor,
+  Ceil,
+  Sin,
+  Cos,
+  Pow,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,     ///< IEEE: false if either is NaN, except Ne
+  IsNan,  ///< Bool from one float operand
+  Select, ///< args = {condition (Bool), true value, false value}
+  Cast    ///< args = {value}; converts to the node's type (C semantics,
+          ///< float to int truncates toward zero)
 };
 
 struct Expr;
@@ -130,16 +152,16 @@ struct Output {
 /// CPU schedule for a kernel: data, chosen by passes or defaults, applied in
 /// one place (KernelCompiler). Zero means "let the compiler choose".
 struct Schedule {
-  int vectorWidth = 0;    ///< lanes for the innermost output dimension
-  bool parallel = true;   ///< run the outermost output dimension in parallel
+  int vectorWidth = 0;  ///< lanes for the innermost output dimension
+  bool parallel = true; ///< run the outermost output dimension in parallel
   int64_t minParallelWork = 1 << 14; ///< points below which no threads start
 };
 
 /// One compiled function: `int name(halide_buffer_t *in..., *out...)`.
 struct Kernel {
-  std::string name;                ///< C symbol of the compiled function
+  std::string name;                 ///< C symbol of the compiled function
   std::vector<int64_t> loopExtents; ///< extent of each loop dimension
-  std::vector<bool> isReduction;   ///< per loop dimension
+  std::vector<bool> isReduction;    ///< per loop dimension
   std::vector<Buffer> inputs;
   std::vector<Output> outputs;
   Schedule schedule;

@@ -45,8 +45,7 @@ Status compileToObject(const Kernel &k, const std::string &target,
 
 /// Compiles Halide's runtime for `target` into one object, to be linked once
 /// per library next to any number of kernels.
-Status compileRuntime(const std::string &target,
-                      const std::string &objectPath);
+Status compileRuntime(const std::string &target, const std::string &objectPath);
 
 /// Halide's lowered statement for `k` (after scheduling), as text.
 Status lowerToStmt(const Kernel &k, const std::string &target,

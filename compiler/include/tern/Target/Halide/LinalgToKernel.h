@@ -1,4 +1,5 @@
-//===- LinalgToKernel.h - linalg.generic to a Halide-free Kernel -*- C++ -*-===//
+//===- LinalgToKernel.h - linalg.generic to a Halide-free Kernel -*- C++
+//-*-===//
 //
 // The MLIR half of the Halide emitter: reads one linalg.generic on tensors
 // (indexing maps, iterator types, region of arith/math ops, tensor.extract

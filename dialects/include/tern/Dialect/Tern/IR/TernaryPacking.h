@@ -49,9 +49,9 @@ inline std::vector<int8_t> packI2(const std::vector<int8_t> &trits,
     for (int64_t c = 0; c < k; ++c) {
       uint8_t code = i2Encode(trits[r * k + c]);
       auto &byte = packed[r * bytesPerRow + c / kI2TritsPerByte];
-      byte = static_cast<int8_t>(static_cast<uint8_t>(byte) |
-                                 (code << (kI2BitsPerTrit *
-                                           (c % kI2TritsPerByte))));
+      byte = static_cast<int8_t>(
+          static_cast<uint8_t>(byte) |
+          (code << (kI2BitsPerTrit * (c % kI2TritsPerByte))));
     }
   return packed;
 }
