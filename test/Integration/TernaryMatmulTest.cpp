@@ -1165,6 +1165,48 @@ TEST(HostTarget, OnlyFeaturesThisCpuHas) {
 
 /// Two handles of one model on two threads at once: each thread's results
 /// must match the reference and be bit-identical to the other's.
+// Callers' buffers need not be vector aligned. Halide assumes the buffers a
+// reduction reads back are aligned (it emits aligned AVX-512 loads), so a
+// reduction that accumulated straight into a caller's output crashed when
+// that pointer was off by one float. Inputs and outputs here are offset by
+// 1 and 3 floats from a 64-byte boundary, for a ternary and a dense layer
+// whose outputs are wide enough to be vectorized.
+TEST(UnalignedBuffers, ReductionsWriteAnyOutputPointer) {
+  for (const Model &model :
+       {ternaryModel("unaligned_ternary", 41, 1, 96, 80, Scale::PerRow,
+                     Layout::NK),
+        denseModel("unaligned_dense", 42, 2, 40, 48, Layout::KN)}) {
+    const Library *lib = ModelCache::get().load(model);
+    ASSERT_NE(lib, nullptr) << model.name;
+    Instance instance(*lib);
+    ASSERT_TRUE(instance) << model.name;
+    std::mt19937 rng(43);
+    std::vector<float> x = randomVector(rng, model.inputSize(), -2.0f, 2.0f);
+    for (size_t offset : {size_t(1), size_t(3)}) {
+      // 64-byte aligned storage, then shifted by `offset` floats.
+      std::vector<float> xs(model.inputSize() + 32),
+          ys(model.outputSize() + 32);
+      auto shifted = [&](std::vector<float> &v) {
+        auto base = reinterpret_cast<uintptr_t>(v.data());
+        size_t lead = ((64 - base % 64) % 64) / sizeof(float);
+        return v.data() + lead + offset;
+      };
+      float *xp = shifted(xs), *yp = shifted(ys);
+      ASSERT_NE(reinterpret_cast<uintptr_t>(yp) % 64, 0u);
+      std::copy(x.begin(), x.end(), xp);
+      tern_status status = TERN_ERROR_INTERNAL;
+      ASSERT_EQ(
+          survivingCrashes([&] { status = lib->run(instance.get(), xp, yp); }),
+          0)
+          << model.name << ": crashed with output offset " << offset;
+      ASSERT_EQ(status, TERN_OK) << lib->lastError();
+      std::vector<float> y(yp, yp + model.outputSize());
+      EXPECT_TRUE(matchesReference(model, x.data(), y))
+          << model.name << " offset " << offset;
+    }
+  }
+}
+
 TEST(ModelConcurrency, TwoInstancesOnTwoThreads) {
   Model model = mlpModel();
   const Library *lib = ModelCache::get().load(model);
