@@ -50,6 +50,8 @@ const char *statusString(int status) {
     return "i/o error";
   case TERN_ERROR_INTERNAL:
     return "internal error";
+  case TERN_ERROR_DEVICE:
+    return "device error";
   default:
     return "unknown status";
   }

@@ -29,10 +29,11 @@ TEST(StatusTest, StatusStringCoversEveryCode) {
   EXPECT_STREQ(tern_status_string(TERN_ERROR_KERNEL_FAILED), "kernel failed");
   EXPECT_STREQ(tern_status_string(TERN_ERROR_IO), "i/o error");
   EXPECT_STREQ(tern_status_string(TERN_ERROR_INTERNAL), "internal error");
+  EXPECT_STREQ(tern_status_string(TERN_ERROR_DEVICE), "device error");
 }
 
 TEST(StatusTest, StatusStringOfUnknownValues) {
-  EXPECT_STREQ(c_status_string(8), "unknown status");
+  EXPECT_STREQ(c_status_string(9), "unknown status");
   EXPECT_STREQ(c_status_string(-1), "unknown status");
   EXPECT_STREQ(c_status_string(1 << 30), "unknown status");
   // The C path reaches the same strings for known values.
@@ -79,7 +80,7 @@ TEST(StatusTest, SetErrorReplacesPreviousMessage) {
 }
 
 TEST(StatusTest, NullFormatRecordsStatusString) {
-  for (int value = TERN_OK; value <= TERN_ERROR_INTERNAL; ++value) {
+  for (int value = TERN_OK; value <= TERN_ERROR_DEVICE; ++value) {
     tern_set_error(TERN_ERROR_IO, "stale");
     EXPECT_EQ(c_set_error_null_format(value), value);
     EXPECT_STREQ(tern_last_error(),

@@ -35,7 +35,7 @@
 
 // An invalid target string.
 // RUN: not ternc %s --target=bogus-os-arch --emit=halide-stmt 2>&1 | FileCheck %s --check-prefix=TARGET
-// TARGET: ternc: error: invalid --target 'bogus-os-arch': unknown halide target 'bogus-os-arch', expected "host" or a Halide target string such as "x86-64-linux-avx2"
+// TARGET: ternc: error: invalid --target 'bogus-os-arch': unknown halide target 'bogus-os-arch', expected "host", "host-cuda" or a Halide target string such as "x86-64-linux-avx2"
 
 // An op the emitter cannot translate: its name and location, and no output
 // folder is created.

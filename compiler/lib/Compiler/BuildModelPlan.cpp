@@ -75,8 +75,10 @@ namespace {
 
 class PlanBuilder {
 public:
-  PlanBuilder(func::FuncOp func, StringRef name) : func(func) {
+  PlanBuilder(func::FuncOp func, StringRef name, const PlanOptions &options)
+      : func(func), options(options) {
     plan.name = name.str();
+    plan.gpu = options.gpu;
     if (auto file = dyn_cast<FileLineColLoc>(func.getLoc()))
       plan.source = file.getFilename().getValue().str();
   }
@@ -93,7 +95,11 @@ private:
   void noteUse(const tp::View &view);
   void assignArenaOffsets();
 
+  LogicalResult chooseDevice(linalg::GenericOp op, tk::Kernel &kernel,
+                             std::string &fallbackReason);
+
   func::FuncOp func;
+  PlanOptions options;
   tp::ModelPlan plan;
   llvm::DenseMap<Value, tp::View> views;
   llvm::StringMap<int> kernelByText;
@@ -229,6 +235,9 @@ LogicalResult PlanBuilder::planGeneric(linalg::GenericOp op) {
   FailureOr<KernelBuild> build = buildKernel(op, "kernel");
   if (failed(build))
     return failure();
+  std::string fallbackReason;
+  if (failed(chooseDevice(op, build->kernel, fallbackReason)))
+    return failure();
 
   std::string text = tk::toString(build->kernel, /*includeName=*/false);
   int index;
@@ -240,6 +249,9 @@ LogicalResult PlanBuilder::planGeneric(linalg::GenericOp op) {
     build->kernel.name = plan.name + "_k" + std::to_string(index);
     plan.kernels.push_back(build->kernel);
     kernelByText[text] = index;
+    if (!fallbackReason.empty())
+      plan.cpuFallbacks.push_back(
+          {build->kernel.name, locationString(op.getLoc()), fallbackReason});
   }
 
   tp::Step step;
@@ -272,6 +284,32 @@ LogicalResult PlanBuilder::planGeneric(linalg::GenericOp op) {
   plan.steps.push_back(std::move(step));
   ++plan.numKernelCalls;
   return success();
+}
+
+/// The GPU path runs kernels with at least one parallel output dimension
+/// (one thread per output point). Anything else runs on the CPU when the
+/// user allowed it, and is an error otherwise.
+LogicalResult PlanBuilder::chooseDevice(linalg::GenericOp op,
+                                        tk::Kernel &kernel,
+                                        std::string &fallbackReason) {
+  if (!options.gpu)
+    return success();
+  for (const tk::Output &out : kernel.outputs)
+    if (out.loopDims.empty()) {
+      fallbackReason = "its result is a scalar (a full reduction): no "
+                       "parallel dimension to spread over GPU threads";
+      break;
+    }
+  if (fallbackReason.empty()) {
+    kernel.schedule.device = tk::Schedule::GPU;
+    return success();
+  }
+  if (options.allowCpuFallback)
+    return success();
+  return op.emitError() << "the GPU path cannot run this kernel: "
+                        << fallbackReason
+                        << "; compile with --target=host-cuda to run it on "
+                           "the CPU";
 }
 
 void PlanBuilder::assignArenaOffsets() {
@@ -430,8 +468,9 @@ FailureOr<tp::ModelPlan> PlanBuilder::build() {
   return std::move(plan);
 }
 
-FailureOr<tp::ModelPlan> mlir::tern::buildModelPlan(func::FuncOp func,
-                                                    StringRef name) {
-  PlanBuilder builder(func, name);
+FailureOr<tp::ModelPlan>
+mlir::tern::buildModelPlan(func::FuncOp func, StringRef name,
+                           const PlanOptions &options) {
+  PlanBuilder builder(func, name, options);
   return builder.build();
 }

@@ -200,9 +200,21 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
                 "': use a C identifier (letters, digits, '_'; not a C "
                 "keyword), e.g. --name=my_model");
 
+  // --target=cuda: every kernel on the GPU. A Halide target with the cuda
+  // feature (host-cuda, ...): the GPU where it can, the CPU elsewhere.
+  bool strictGpu = options.target == "cuda";
   std::string target;
-  if (tk::Status s = tk::resolveTarget(options.target, target); !s)
+  if (tk::Status s =
+          tk::resolveTarget(strictGpu ? "host-cuda" : options.target, target);
+      !s)
     return fail("invalid --target '" + options.target + "': " + s.message);
+  mlir::tern::PlanOptions planOptions;
+  {
+    SmallVector<StringRef> features;
+    StringRef(target).split(features, '-');
+    planOptions.gpu = llvm::is_contained(features, "cuda");
+    planOptions.allowCpuFallback = planOptions.gpu && !strictGpu;
+  }
 
   // 1. Parse.
   progress.step("parsing " + options.input);
@@ -257,7 +269,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
       mlir::tern::findEntryFunction(*module, options.entry);
   if (failed(entry))
     return 1;
-  FailureOr<tp::ModelPlan> plan = mlir::tern::buildModelPlan(*entry, name);
+  FailureOr<tp::ModelPlan> plan =
+      mlir::tern::buildModelPlan(*entry, name, planOptions);
   if (failed(plan))
     return fail("cannot generate code for '" + options.input +
                 "' (see the errors above)");
@@ -265,13 +278,21 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
                 Twine(plan->kernels.size()) + " unique kernels, weights " +
                 humanBytes(plan->weights.size()) + ", activation arena " +
                 humanBytes(plan->arenaBytes));
+  for (const tp::ModelPlan::Fallback &f : plan->cpuFallbacks)
+    llvm::errs() << f.location << ": remark: kernel " << f.kernel
+                 << " runs on the CPU: " << f.reason << "\n";
   if (options.report) {
     llvm::errs() << "ternc: report for '" << name << "' (target " << target
                  << ")\n";
     for (const tp::Step &s : plan->steps)
       if (s.kind == tp::Step::Call)
         llvm::errs() << "  " << s.location << ": kernel "
-                     << plan->kernels[s.kernel].name << "\n";
+                     << plan->kernels[s.kernel].name
+                     << (plan->kernels[s.kernel].schedule.device ==
+                                 tk::Schedule::GPU
+                             ? " (gpu)"
+                             : " (cpu)")
+                     << "\n";
     llvm::errs() << "  weights: " << plan->weights.size()
                  << " bytes; arena: " << plan->arenaBytes << " bytes\n";
   }

@@ -50,7 +50,9 @@ typedef enum tern_status {
   /* Reading or writing a file failed. */
   TERN_ERROR_IO = 6,
   /* Anything else: a bug in Tern; the message says where. */
-  TERN_ERROR_INTERNAL = 7
+  TERN_ERROR_INTERNAL = 7,
+  /* No usable GPU, or a GPU call (copy, allocation, launch) failed. */
+  TERN_ERROR_DEVICE = 8
 } tern_status;
 
 /* A short constant description of `status` ("ok", "invalid argument", ...);

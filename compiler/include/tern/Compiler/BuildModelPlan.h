@@ -23,10 +23,20 @@ namespace mlir::tern {
 /// choice is ambiguous or impossible.
 FailureOr<func::FuncOp> findEntryFunction(ModuleOp module, StringRef entry);
 
+/// Where kernels may run.
+struct PlanOptions {
+  /// The target has a GPU: kernels get GPU schedules.
+  bool gpu = false;
+  /// With `gpu`: kernels the GPU path cannot run go to the CPU (and are
+  /// listed in ModelPlan::cpuFallbacks) instead of being an error.
+  bool allowCpuFallback = false;
+};
+
 /// Builds the plan of `func` (in kernel form) for a library named `name`.
 /// Emits errors at the ops that cannot be compiled.
-FailureOr<::tern::plan::ModelPlan> buildModelPlan(func::FuncOp func,
-                                                  StringRef name);
+FailureOr<::tern::plan::ModelPlan>
+buildModelPlan(func::FuncOp func, StringRef name,
+               const PlanOptions &options = {});
 
 } // namespace mlir::tern
 

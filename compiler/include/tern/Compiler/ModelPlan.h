@@ -71,6 +71,13 @@ struct ModelPlan {
   int64_t arenaBytes = 0;
   /// Kernel steps before sharing identical kernels (for the report).
   int64_t numKernelCalls = 0;
+  /// The target has a GPU: buffers move between host and device.
+  bool gpu = false;
+  /// GPU targets: kernels that run on the CPU instead, and why.
+  struct Fallback {
+    std::string kernel, location, reason;
+  };
+  std::vector<Fallback> cpuFallbacks;
 };
 
 /// Bytes per element of `t` as stored in memory (bool is one byte).

@@ -359,9 +359,12 @@ std::string toString(const Kernel &k, bool includeName) {
       print(os, o.update);
     }
   }
-  os << "\n  schedule vector=" << k.schedule.vectorWidth
-     << " parallel=" << (k.schedule.parallel ? 1 : 0)
-     << " min_parallel_work=" << k.schedule.minParallelWork << "\n";
+  if (k.schedule.device == Schedule::GPU)
+    os << "\n  schedule gpu threads=" << k.schedule.gpuThreads << "\n";
+  else
+    os << "\n  schedule vector=" << k.schedule.vectorWidth
+       << " parallel=" << (k.schedule.parallel ? 1 : 0)
+       << " min_parallel_work=" << k.schedule.minParallelWork << "\n";
   return os.str();
 }
 

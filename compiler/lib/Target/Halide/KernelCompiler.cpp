@@ -190,6 +190,20 @@ private:
            std::to_string(k.schedule.minParallelWork));
       return;
     }
+    if (k.schedule.device == Schedule::GPU) {
+      if (k.schedule.gpuThreads < 1 || k.schedule.gpuThreads > 1024) {
+        fail("schedule asks for " + std::to_string(k.schedule.gpuThreads) +
+             " GPU threads per block, expected 1 to 1024");
+        return;
+      }
+      for (size_t i = 0; i < k.outputs.size(); ++i)
+        if (k.outputs[i].loopDims.empty()) {
+          fail("output " + std::to_string(i) +
+               " is a scalar: the kernel has no parallel dimension to map "
+               "to GPU threads; run it on the CPU (--target=host-cuda)");
+          return;
+        }
+    }
 
     bool hasReduction = false;
     int numParallel = 0;
@@ -786,6 +800,8 @@ private:
     return args;
   }
   void applySchedule(Halide::Func f, const Output &o, Halide::Type widest);
+  void applyGpuSchedule(Halide::Func f, const std::vector<Halide::Var> &v,
+                        const std::vector<int64_t> &ext);
 };
 
 bool Translator::isDataDependent(const ExprRef &e) {
@@ -1118,6 +1134,34 @@ std::string Translator::run() {
   return "";
 }
 
+/// The GPU schedule: the innermost output dimension (and the next one, up to
+/// 4 wide, when it has more than one point) tiled into thread blocks of
+/// Schedule::gpuThreads threads; each thread computes one output point and
+/// its whole reduction in registers. Tails are guarded. With the packed
+/// ternary weights stored byte-major, neighbouring threads (outputs) read
+/// neighbouring bytes, so weight loads coalesce. Dimensions further out
+/// stay serial loops on the host around the launch.
+void Translator::applyGpuSchedule(Halide::Func f,
+                                  const std::vector<Halide::Var> &v,
+                                  const std::vector<int64_t> &ext) {
+  auto tile = [&](auto &&stage) {
+    const auto guard = Halide::TailStrategy::GuardWithIf;
+    int tx = static_cast<int>(
+        std::min<int64_t>(k.schedule.gpuThreads, std::max<int64_t>(1, ext[0])));
+    Halide::Var bx(v[0].name() + "_b"), txv(v[0].name() + "_t");
+    if (v.size() >= 2 && ext[1] > 1) {
+      int ty = static_cast<int>(std::min<int64_t>(4, ext[1]));
+      Halide::Var by(v[1].name() + "_b"), tyv(v[1].name() + "_t");
+      stage.gpu_tile(v[0], v[1], bx, by, txv, tyv, tx, ty, guard);
+    } else {
+      stage.gpu_tile(v[0], bx, txv, tx, guard);
+    }
+  };
+  tile(f);
+  if (f.has_update_definition())
+    tile(f.update(0));
+}
+
 /// The default CPU schedule, from Kernel::schedule:
 ///  - vectorize the innermost output dimension by the schedule's width or
 ///    the target's natural width for the element type, when its extent is
@@ -1140,6 +1184,11 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
   std::vector<int64_t> ext(rank);
   for (int j = 0; j < rank; ++j)
     ext[j] = o.buffer.shape[rank - 1 - j];
+
+  if (k.schedule.device == Schedule::GPU) {
+    applyGpuSchedule(f, v, ext);
+    return;
+  }
 
   int64_t work = 1;
   for (int64_t e : k.loopExtents)
@@ -1205,22 +1254,37 @@ bool hostHasAvx512Fp16() {
 }
 
 Status parseTarget(const std::string &name, Halide::Target &out) {
-  if (name == "host") {
-    out = Halide::get_host_target();
-    // Halide 14 reports AVX512_SapphireRapids for any CPU with AVX512-BF16
-    // and AVX-VNNI (AMD Zen 4 among them), and LLVM then uses AVX512-FP16
-    // instructions, which such CPUs lack (SIGILL at run time). Keep the
-    // feature only where FP16 is really there.
-    if (out.has_feature(Halide::Target::AVX512_SapphireRapids) &&
-        !hostHasAvx512Fp16())
-      out = out.without_feature(Halide::Target::AVX512_SapphireRapids);
-    return Status::success();
-  }
   if (name.empty() || !Halide::Target::validate_target_string(name))
     return Status::error("unknown halide target '" + name +
-                         "', expected \"host\" or a Halide target string "
-                         "such as \"x86-64-linux-avx2\"");
+                         "', expected \"host\", \"host-cuda\" or a Halide "
+                         "target string such as \"x86-64-linux-avx2\"");
   out = Halide::Target(name);
+  // Halide 14 reports AVX512_SapphireRapids for any CPU with AVX512-BF16
+  // and AVX-VNNI (AMD Zen 4 among them), and LLVM then uses AVX512-FP16
+  // instructions, which such CPUs lack (SIGILL at run time). For the host,
+  // keep the feature only where FP16 is really there.
+  if (name.rfind("host", 0) == 0 &&
+      out.has_feature(Halide::Target::AVX512_SapphireRapids) &&
+      !hostHasAvx512Fp16())
+    out = out.without_feature(Halide::Target::AVX512_SapphireRapids);
+  // Without a capability Halide emits PTX for sm_20, which current CUDA
+  // drivers no longer load; default to Volta (sm_70), which every GPU
+  // since then (H100 included) JIT-compiles.
+  if (out.has_feature(Halide::Target::CUDA)) {
+    bool hasCapability = false;
+    for (auto f : {Halide::Target::CUDACapability30,
+                   Halide::Target::CUDACapability32,
+                   Halide::Target::CUDACapability35,
+                   Halide::Target::CUDACapability50,
+                   Halide::Target::CUDACapability61,
+                   Halide::Target::CUDACapability70,
+                   Halide::Target::CUDACapability75,
+                   Halide::Target::CUDACapability80,
+                   Halide::Target::CUDACapability86})
+      hasCapability |= out.has_feature(f);
+    if (!hasCapability)
+      out = out.with_feature(Halide::Target::CUDACapability70);
+  }
   return Status::success();
 }
 
@@ -1244,6 +1308,10 @@ Status checkNonEmpty(const std::string &path) {
 
 Status buildKernel(const Kernel &k, const Halide::Target &target,
                    Built &built) {
+  if (k.schedule.device == Schedule::GPU && !target.has_gpu_feature())
+    return Status::error(kernelPrefix(k) +
+                         "has a GPU schedule but target '" +
+                         target.to_string() + "' has no GPU feature");
   Translator t(k, target, built);
   std::string unsupported = t.run();
   if (!unsupported.empty())

@@ -152,9 +152,18 @@ struct Output {
 /// CPU schedule for a kernel: data, chosen by passes or defaults, applied in
 /// one place (KernelCompiler). Zero means "let the compiler choose".
 struct Schedule {
-  int vectorWidth = 0;  ///< lanes for the innermost output dimension
-  bool parallel = true; ///< run the outermost output dimension in parallel
-  int64_t minParallelWork = 1 << 14; ///< points below which no threads start
+  /// Where the kernel runs. GPU needs a target with a GPU feature (cuda)
+  /// and at least one parallel output dimension.
+  enum Device { CPU, GPU };
+  Device device = CPU;
+  int vectorWidth = 0;  ///< CPU: lanes for the innermost output dimension
+  bool parallel = true; ///< CPU: run the outermost output dimension in parallel
+  int64_t minParallelWork = 1 << 14; ///< CPU: points below which no threads
+                                     ///< start
+  /// GPU: threads per block along the innermost output dimension (a
+  /// second dimension, if any, gets up to 4); each thread computes one
+  /// output point and runs its reduction serially, in registers.
+  int gpuThreads = 128;
 };
 
 /// One compiled function: `int name(halide_buffer_t *in..., *out...)`.
