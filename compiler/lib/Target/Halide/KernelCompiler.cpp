@@ -1272,15 +1272,12 @@ Status parseTarget(const std::string &name, Halide::Target &out) {
   // since then (H100 included) JIT-compiles.
   if (out.has_feature(Halide::Target::CUDA)) {
     bool hasCapability = false;
-    for (auto f : {Halide::Target::CUDACapability30,
-                   Halide::Target::CUDACapability32,
-                   Halide::Target::CUDACapability35,
-                   Halide::Target::CUDACapability50,
-                   Halide::Target::CUDACapability61,
-                   Halide::Target::CUDACapability70,
-                   Halide::Target::CUDACapability75,
-                   Halide::Target::CUDACapability80,
-                   Halide::Target::CUDACapability86})
+    for (auto f :
+         {Halide::Target::CUDACapability30, Halide::Target::CUDACapability32,
+          Halide::Target::CUDACapability35, Halide::Target::CUDACapability50,
+          Halide::Target::CUDACapability61, Halide::Target::CUDACapability70,
+          Halide::Target::CUDACapability75, Halide::Target::CUDACapability80,
+          Halide::Target::CUDACapability86})
       hasCapability |= out.has_feature(f);
     if (!hasCapability)
       out = out.with_feature(Halide::Target::CUDACapability70);
@@ -1309,8 +1306,7 @@ Status checkNonEmpty(const std::string &path) {
 Status buildKernel(const Kernel &k, const Halide::Target &target,
                    Built &built) {
   if (k.schedule.device == Schedule::GPU && !target.has_gpu_feature())
-    return Status::error(kernelPrefix(k) +
-                         "has a GPU schedule but target '" +
+    return Status::error(kernelPrefix(k) + "has a GPU schedule but target '" +
                          target.to_string() + "' has no GPU feature");
   Translator t(k, target, built);
   std::string unsupported = t.run();
