@@ -1,5 +1,17 @@
 // RUN: tern-opt %s -tern-lower-ternary | FileCheck %s --enable-var-scope
 // RUN: tern-opt %s -tern-lower-ternary | FileCheck %s --check-prefix=NOMUL
+// RUN: tern-opt %s -tern-lower-ternary=byte-major=false | FileCheck %s --check-prefix=ROWS
+
+// With byte-major=false (GPU schedules, whose warp lanes walk one row) the
+// packed weights are read as stored, N x B: no transpose, extract[n, k / 4].
+// ROWS-LABEL: func.func @per_row(
+// ROWS-SAME:    %[[X:.*]]: tensor<2x8xf32>, %[[W:.*]]: tensor<3x2xi8>, %[[S:.*]]: tensor<3xf32>)
+// ROWS-NOT:     linalg.transpose
+// ROWS:         linalg.generic
+// ROWS:           %[[N:.*]] = linalg.index 1 : index
+// ROWS:           %[[K:.*]] = linalg.index 2 : index
+// ROWS:           %[[B:.*]] = arith.divui %[[K]], %{{.*}} : index
+// ROWS:           tensor.extract %[[W]][%[[N]], %[[B]]] : tensor<3x2xi8>
 
 // tern.ternary_matmul becomes two linalg.generic ops: an add/subtract
 // accumulation over (m, n, k) that decodes each 2-bit trit, then one

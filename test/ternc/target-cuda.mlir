@@ -58,3 +58,13 @@
 // FALLBACK: kernel sum_k0 (cpu)
 // RUN: FileCheck %s --input-file=%t/sum/sum.h --check-prefix=FALLBACK-HEADER
 // FALLBACK-HEADER: tern_status sum_run_device(sum_model *model,
+
+// A long reduction with few outputs (a GEMV): the reduction is split over
+// the 32 lanes of a warp (thread blocks 32 wide, partial sums in shared
+// memory), not one thread per output.
+// RUN: ternc %S/Inputs/gemv.mlir --target=cuda --emit=halide-stmt 2>/dev/null | FileCheck %s --check-prefix=SPLIT
+// SPLIT: halide_cuda_run(cuda[0], "_kernel_out0_acc_s1_{{.*}}_w___block_id_x", {{[0-9]+}}, 1, 1, 32, {{[0-9]+}}, 1, 0 + ({{[0-9]+}}*4),
+// The same model on the CPU has no GPU launch at all.
+// RUN: ternc %S/Inputs/gemv.mlir --emit=halide-stmt 2>/dev/null | FileCheck %s --check-prefix=HOSTONLY
+// HOSTONLY: module name=gemv_k0
+// HOSTONLY-NOT: halide_cuda_run

@@ -257,6 +257,7 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   }
   mlir::tern::KernelPipelineOptions pipelineOptions;
   pipelineOptions.report = options.report;
+  pipelineOptions.gpu = planOptions.gpu;
   mlir::tern::buildKernelPipeline(pm, pipelineOptions);
   if (failed(pm.run(*module)))
     return fail("lowering '" + options.input +

@@ -23,7 +23,9 @@ void mlir::tern::buildKernelPipeline(OpPassManager &pm,
   TernRaisePassOptions raiseOptions;
   raiseOptions.report = options.report;
   funcPm.addPass(createTernRaisePass(raiseOptions));
-  funcPm.addPass(createTernLowerTernaryPass());
+  TernLowerTernaryPassOptions lowerOptions;
+  lowerOptions.byteMajor = !options.gpu;
+  funcPm.addPass(createTernLowerTernaryPass(lowerOptions));
   funcPm.addPass(createLinalgGeneralizeNamedOpsPass());
   funcPm.addPass(createTernFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());

@@ -60,7 +60,9 @@ static Value transposePacked(PatternRewriter &rewriter, Location loc,
 }
 
 struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
-  using OpRewritePattern::OpRewritePattern;
+  LowerTernaryMatmul(MLIRContext *context, bool byteMajor)
+      : OpRewritePattern(context), byteMajor(byteMajor) {}
+  bool byteMajor;
 
   LogicalResult matchAndRewrite(TernaryMatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -74,7 +76,8 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
     auto elementType = cast<FloatType>(resultType.getElementType());
     Value input = op.getInput(), weights = op.getWeights();
 
-    Value columns = transposePacked(rewriter, loc, weights);
+    Value packed = byteMajor ? transposePacked(rewriter, loc, weights)
+                             : weights;
 
     SmallVector<Value> dynamicSizes;
     if (resultType.isDynamicDim(0))
@@ -112,8 +115,10 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
           Value perByte = indexConst(packing::kI2TritsPerByte);
           Value byteIndex = arith::DivUIOp::create(b, l, col, perByte);
           Value slot = arith::RemUIOp::create(b, l, col, perByte);
-          Value byte = tensor::ExtractOp::create(b, l, columns,
-                                                 ValueRange{byteIndex, row});
+          Value byte = tensor::ExtractOp::create(
+              b, l, packed,
+              byteMajor ? ValueRange{byteIndex, row}
+                        : ValueRange{row, byteIndex});
           // shift = 2 * slot, as a shift so that no multiply appears at all.
           Value shift = arith::ShLIOp::create(b, l, slot, indexConst(1));
           Value shift8 = arith::IndexCastOp::create(b, l, i8, shift);
@@ -161,7 +166,7 @@ struct TernLowerTernaryPass
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateTernLowerTernaryPatterns(patterns);
+    populateTernLowerTernaryPatterns(patterns, byteMajor);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     // Anything left is an encoding this pass cannot lower: say so.
@@ -178,6 +183,7 @@ struct TernLowerTernaryPass
 
 } // namespace
 
-void mlir::tern::populateTernLowerTernaryPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerTernaryMatmul>(patterns.getContext());
+void mlir::tern::populateTernLowerTernaryPatterns(RewritePatternSet &patterns,
+                                                  bool byteMajor) {
+  patterns.add<LowerTernaryMatmul>(patterns.getContext(), byteMajor);
 }

@@ -22,6 +22,10 @@ struct KernelPipelineOptions
                       llvm::cl::desc("Emit a remark per layer saying how it "
                                      "was compiled and why"),
                       llvm::cl::init(false)};
+  Option<bool> gpu{*this, "gpu",
+                   llvm::cl::desc("Lay kernels out for GPU schedules (packed "
+                                  "ternary weights read row by row)"),
+                   llvm::cl::init(false)};
 };
 
 /// Input form (func + linalg on tensors) to kernel form (linalg.generic on

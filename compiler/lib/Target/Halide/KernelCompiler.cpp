@@ -25,6 +25,8 @@
 
 #include "Halide.h"
 
+#include <optional>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -779,6 +781,9 @@ private:
   /// Per loop dimension: its Var (parallel) or RVar (reduction) as an Expr.
   std::vector<Halide::Expr> loopExprs;
   std::vector<Halide::Var> vars; ///< per loop dimension (parallel ones used)
+  /// The reduction domain, when the kernel reduces; rdom[0] is the
+  /// innermost reduction dimension.
+  std::optional<Halide::RDom> rdom;
   /// Maps Self(j) to an Expr; set while translating updates.
   std::function<Halide::Expr(int)> selfExpr;
   std::unordered_map<const Expr *, Halide::Expr> memo;
@@ -1037,6 +1042,7 @@ std::string Translator::run() {
     for (auto it = reductionDims.rbegin(); it != reductionDims.rend(); ++it)
       region.emplace_back(0, static_cast<int>(k.loopExtents[*it]));
     Halide::RDom r(region, "r");
+    rdom = r;
     int m = static_cast<int>(reductionDims.size());
     for (int j = 0; j < m; ++j)
       loopExprs[reductionDims[j]] = r[m - 1 - j];
@@ -1158,8 +1164,50 @@ void Translator::applyGpuSchedule(Halide::Func f,
     }
   };
   tile(f);
-  if (f.has_update_definition())
-    tile(f.update(0));
+  if (!f.has_update_definition())
+    return;
+
+  // Few outputs and a long reduction (a GEMV, a small batch): one thread
+  // per output would leave most of the GPU idle. Split the reduction over
+  // the 32 lanes of a warp instead: lane u takes every 32nd group of 4
+  // consecutive reduction steps (so with row-major weights the lanes of a
+  // warp read consecutive bytes), partial sums live in shared memory, and
+  // one thread per output adds the 32 partials. Each block handles 4
+  // outputs. Halide's rfactor proves the update associative first; when it
+  // cannot, the kernel keeps one thread per output.
+  int64_t outputs = 1;
+  for (int64_t e : ext)
+    outputs *= e;
+  int64_t inner = rdom ? rdom->x.extent().as<Halide::Internal::IntImm>()->value
+                       : 0;
+  bool warpSplit = rdom && v.size() <= 2 && inner >= 256 && outputs <= 65536;
+  if (warpSplit) {
+    try {
+      const auto guard = Halide::TailStrategy::GuardWithIf;
+      Halide::RVar rb("rb"), rt("rt"), ro("ro"), ri("ri");
+      Halide::Var u("lane");
+      Halide::Func partial = f.update(0)
+                                 .split(rdom->x, rb, rt, 4, guard)
+                                 .split(rb, ro, ri, 32, guard)
+                                 .rfactor(ri, u);
+      Halide::Var b(v[0].name() + "_w"), t(v[0].name() + "_o");
+      Halide::Stage update = f.update(0);
+      update.split(v[0], b, t, 4, guard);
+      if (v.size() == 2 && ext[1] > 1)
+        update.gpu_blocks(b, v[1]);
+      else
+        update.gpu_blocks(b);
+      update.gpu_threads(t);
+      partial.compute_at(f, b).gpu_threads(u, v[0]);
+      partial.update(0).gpu_threads(u, v[0]);
+      return;
+    } catch (const Halide::Error &) {
+      // Not provably associative: fall through to one thread per output.
+      // The reduction splits made before rfactor stay; they only reorder
+      // the thread's serial loop.
+    }
+  }
+  tile(f.update(0));
 }
 
 /// The default CPU schedule, from Kernel::schedule:

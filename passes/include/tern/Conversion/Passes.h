@@ -26,8 +26,10 @@ namespace tern {
 #include "tern/Conversion/Passes.h.inc"
 
 /// Patterns that rewrite tern.ternary_matmul into add/subtract
-/// linalg.generic kernels (see TernLowerTernaryPass).
-void populateTernLowerTernaryPatterns(RewritePatternSet &patterns);
+/// linalg.generic kernels (see TernLowerTernaryPass and its byte-major
+/// option).
+void populateTernLowerTernaryPatterns(RewritePatternSet &patterns,
+                                      bool byteMajor = true);
 
 } // namespace tern
 } // namespace mlir
