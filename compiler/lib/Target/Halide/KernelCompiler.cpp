@@ -784,6 +784,10 @@ private:
   /// The reduction domain, when the kernel reduces; rdom[0] is the
   /// innermost reduction dimension.
   std::optional<Halide::RDom> rdom;
+  /// Inputs read at data-dependent or non-affine indices (gathers): their
+  /// footprint over a tile is unknown or loose, so they are never staged in
+  /// GPU shared memory.
+  std::set<int> gatherInputs;
   /// Maps Self(j) to an Expr; set while translating updates.
   std::function<Halide::Expr(int)> selfExpr;
   std::unordered_map<const Expr *, Halide::Expr> memo;
@@ -808,6 +812,24 @@ private:
   void applyGpuSchedule(Halide::Func f, const std::vector<Halide::Var> &v,
                         const std::vector<int64_t> &ext);
 };
+
+/// Loop variables and constants combined with +, -, * and floor division:
+/// index expressions whose footprint over a tile Halide bounds tightly.
+static bool isAffineIndex(const ExprRef &e) {
+  switch (e->op) {
+  case Op::LoopVar:
+  case Op::Const:
+    return true;
+  case Op::Add:
+  case Op::Sub:
+  case Op::Mul:
+  case Op::FloorDiv:
+  case Op::FloorMod:
+    return isAffineIndex(e->args[0]) && isAffineIndex(e->args[1]);
+  default:
+    return false;
+  }
+}
 
 bool Translator::isDataDependent(const ExprRef &e) {
   auto it = dataDependent.find(e.get());
@@ -875,9 +897,13 @@ Halide::Expr Translator::translateNode(const Expr &x) {
       // guarantees indices in range, so promise it (no code is generated
       // for the promise; Target::CheckUnsafePromises would check it).
       // Affine indices are left alone so Halide still proves them.
-      if (isDataDependent(x.args[j]))
+      if (isDataDependent(x.args[j])) {
         e = Halide::unsafe_promise_clamped(e, 0,
                                            static_cast<int>(b.shape[j] - 1));
+        gatherInputs.insert(x.index);
+      } else if (!isAffineIndex(x.args[j])) {
+        gatherInputs.insert(x.index);
+      }
       idx.push_back(e);
     }
     return built.inputs[x.index](idx);
@@ -1167,7 +1193,8 @@ void Translator::applyGpuSchedule(Halide::Func f,
   if (!f.has_update_definition())
     return;
 
-  // Few outputs and a long reduction (a GEMV, a small batch): one thread
+  // Few rows of outputs and a long reduction (a GEMV, a batch of up to 8):
+  // one thread
   // per output would leave most of the GPU idle. Split the reduction over
   // the 32 lanes of a warp instead: lane u takes every 32nd group of 4
   // consecutive reduction steps (so with row-major weights the lanes of a
@@ -1180,7 +1207,8 @@ void Translator::applyGpuSchedule(Halide::Func f,
     outputs *= e;
   int64_t inner = rdom ? rdom->x.extent().as<Halide::Internal::IntImm>()->value
                        : 0;
-  bool warpSplit = rdom && v.size() <= 2 && inner >= 256 && outputs <= 65536;
+  bool smallBatch = v.size() == 1 || (v.size() == 2 && ext[1] <= 8);
+  bool warpSplit = rdom && smallBatch && inner >= 256 && outputs <= 65536;
   if (warpSplit) {
     try {
       const auto guard = Halide::TailStrategy::GuardWithIf;
@@ -1206,6 +1234,35 @@ void Translator::applyGpuSchedule(Halide::Func f,
       // The reduction splits made before rfactor stay; they only reorder
       // the thread's serial loop.
     }
+  }
+  // Many outputs in two dimensions (a GEMM): 16 x 16 output tiles per
+  // block; the reduction advances 16 steps at a time, and for each step
+  // the block first copies the tiles of its inputs into shared memory
+  // (every thread loads a few elements, then a barrier), so each input
+  // element is read from global memory once per block instead of once per
+  // thread. Gathered inputs are read directly.
+  if (rdom && v.size() == 2 && ext[0] >= 16 && ext[1] >= 16) {
+    const auto guard = Halide::TailStrategy::GuardWithIf;
+    Halide::Var bx(v[0].name() + "_bx"), by(v[1].name() + "_by"),
+        tx(v[0].name() + "_tx"), ty(v[1].name() + "_ty");
+    Halide::RVar ro("ro"), ri("ri");
+    Halide::Stage update = f.update(0);
+    update.gpu_tile(v[0], v[1], bx, by, tx, ty, 16, 16, guard)
+        .split(rdom->x, ro, ri, 16, guard)
+        .reorder(ri, tx, ty, ro, bx, by);
+    for (size_t i = 0; i < built.inputs.size(); ++i) {
+      if (gatherInputs.count(static_cast<int>(i)) ||
+          built.inputs[i].dimensions() == 0)
+        continue;
+      Halide::Func staged = built.inputs[i].in(f);
+      std::vector<Halide::Var> args = staged.args();
+      staged.compute_at(f, ro);
+      if (args.size() >= 2)
+        staged.gpu_threads(args[0], args[1]);
+      else
+        staged.gpu_threads(args[0]);
+    }
+    return;
   }
   tile(f.update(0));
 }

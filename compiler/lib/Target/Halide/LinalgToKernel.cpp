@@ -42,6 +42,26 @@ std::optional<tk::ScalarType> mlir::tern::toScalarType(Type type) {
   return std::nullopt;
 }
 
+/// True for index values known to be non-negative: loop indices, constants
+/// >= 0, and sums, products, quotients and remainders of those. On them the
+/// unsigned divisions equal floor division, which keeps index arithmetic
+/// signed and affine, so Halide bounds the footprint of a load tightly.
+static bool nonNegativeIndex(Value v) {
+  if (!v.getType().isIndex())
+    return false;
+  if (v.getDefiningOp<linalg::IndexOp>())
+    return true;
+  IntegerAttr c;
+  if (matchPattern(v, m_Constant(&c)))
+    return !c.getValue().isNegative();
+  Operation *def = v.getDefiningOp();
+  if (isa_and_nonnull<arith::AddIOp, arith::MulIOp, arith::DivUIOp,
+                      arith::RemUIOp>(def))
+    return nonNegativeIndex(def->getOperand(0)) &&
+           nonNegativeIndex(def->getOperand(1));
+  return false;
+}
+
 namespace {
 
 /// Prints anything MLIR can print, for diagnostics that take only strings.
@@ -360,8 +380,16 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
       .Case([&](arith::DivSIOp) { return binaryOf(tk::Op::Div); })
       .Case([&](arith::RemSIOp) { return binaryOf(tk::Op::Rem); })
       .Case([&](arith::FloorDivSIOp) { return binaryOf(tk::Op::FloorDiv); })
-      .Case([&](arith::DivUIOp) { return unsignedBinary(tk::Op::Div); })
-      .Case([&](arith::RemUIOp) { return unsignedBinary(tk::Op::Rem); })
+      .Case([&](arith::DivUIOp d) {
+        return nonNegativeIndex(d.getLhs()) && nonNegativeIndex(d.getRhs())
+                   ? binaryOf(tk::Op::FloorDiv)
+                   : unsignedBinary(tk::Op::Div);
+      })
+      .Case([&](arith::RemUIOp r) {
+        return nonNegativeIndex(r.getLhs()) && nonNegativeIndex(r.getRhs())
+                   ? binaryOf(tk::Op::FloorMod)
+                   : unsignedBinary(tk::Op::Rem);
+      })
       .Case([&](arith::MaxSIOp) { return binaryOf(tk::Op::Max); })
       .Case([&](arith::MinSIOp) { return binaryOf(tk::Op::Min); })
       .Case([&](arith::MaxUIOp) { return unsignedBinary(tk::Op::Max); })
