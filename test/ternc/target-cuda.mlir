@@ -68,3 +68,10 @@
 // RUN: ternc %S/Inputs/gemv.mlir --emit=halide-stmt 2>/dev/null | FileCheck %s --check-prefix=HOSTONLY
 // HOSTONLY: module name=gemv_k0
 // HOSTONLY-NOT: halide_cuda_run
+
+// Many outputs in two dimensions (a GEMM): 16 x 16 thread blocks over the
+// outputs, input tiles staged in shared memory (a nonzero shared size).
+// RUN: ternc %S/Inputs/gemm.mlir --target=cuda --emit=halide-stmt 2>/dev/null | FileCheck %s --check-prefix=TILED
+// TILED: .shared
+// TILED: bar.sync
+// TILED: halide_cuda_run(cuda[0], "_kernel_out0_acc_s1_{{.*}}_by___block_id_y", 2, 2, 1, 16, 16, 1, 0 + ({{[0-9]+}}*4),
