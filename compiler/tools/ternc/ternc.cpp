@@ -49,9 +49,11 @@ int main(int argc, char **argv) {
                      "tern/runtime.h (default)")));
   cl::opt<std::string> target(
       "target", cl::init("host"), cl::cat(category),
-      cl::desc("Halide target: 'host' (default: this machine's CPU "
-               "features) or a Halide target string such as "
-               "x86-64-linux-avx2"));
+      cl::desc("Where the model runs: 'host' (default: this machine's CPU "
+               "features), 'cuda' (every kernel on an NVIDIA GPU), "
+               "'host-cuda' (the GPU where possible, the CPU elsewhere), or "
+               "a Halide target string such as x86-64-linux-avx2 or "
+               "host-cuda-cuda_capability_86"));
   cl::opt<std::string> entry(
       "entry", cl::value_desc("function"), cl::cat(category),
       cl::desc("Function to compile when the module has several public "
