@@ -13,7 +13,7 @@
 
 // OPTS-DAG: --name=<identifier>
 // OPTS-DAG: --target=<string>
-// OPTS-DAG: cuda (every kernel on an NVIDIA GPU)
+// OPTS-DAG: 'cuda' (every kernel on an NVIDIA GPU)
 // OPTS-DAG: --entry=<function>
 // OPTS-DAG: --dump-after=<pass>
 // OPTS-DAG: --tern-report
