@@ -65,11 +65,11 @@ func.func @wide(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
 
 // A 64 x 256 x 128 matmul: 2M points, so the rows run in parallel
 // (halide_do_par_for over the 64 rows), the columns are vectorized, and the
-// reduction is the innermost serial loop of the update, with a vector
-// broadcast (xW) of the input element.
+// reduction is the innermost serial loop of the update, unrolled by 4
+// (128 = 32 x 4), with a vector broadcast (xW) of the input element.
 // CHECK-LABEL: // kernel matmul_k0
 // CHECK:       external func matmul_k0_par_for_{{.*}}_s1_d0 (
-// CHECK:         for ({{.*}}.s1.r$x, 0, 128) {
+// CHECK:         for ({{.*}}.s1.r$x.ro, 0, 32) {
 // CHECK-NEXT:      {{.*}}[ramp({{.*}}, 1, [[W:[0-9]+]]) aligned({{.*}})] = {{.*}}[ramp({{.*}}, 1, [[W]]) aligned({{.*}})] + (in1[ramp({{.*}}, 1, [[W]]) aligned({{.*}})]*x[[W]](in0[{{.*}}]))
 // CHECK:       external_plus_metadata func matmul_k0 (in0, in1, {{out0[$0-9]*}}) {
 // CHECK:         halide_do_par_for((void *)::matmul_k0_par_for_{{.*}}_s0_d0, 0, 64,
@@ -119,14 +119,17 @@ func.func @row(%x: tensor<1x32768xf32>) -> tensor<1x32768xf32> {
 
 // The ternary accumulation tern-lower-ternary produces (packed weights read
 // byte-major, B x N): Halide keeps it multiply-free. Each step decodes the 2-bit
-// code from the packed byte (shift_right, then a mod 4 that Halide prefers
-// to the mask) and adds x, subtracts it, or adds 0.
+// code from the packed byte (a shift, constant once the reduction is
+// unrolled by 4, then a mod 4 that Halide prefers to the mask) and adds x,
+// subtracts it, or adds 0.
 // CHECK-LABEL: // kernel ternary_k0
-// CHECK:       for ({{.*}}.s1.r$x, 0, 8) {
+// CHECK:       for ({{.*}}.s1.r$x.ro, 0, 2) {
 // CHECK-NOT:     *in1
 // CHECK:         let [[T:.*]] = in1[
 // CHECK-NOT:     *[[T]]
 // CHECK:         = {{.*}} + select({{.*}} == (int8)1, [[T]], select({{.*}} == (int8)2, 0.000000f - [[T]], 0.000000f))
+// CHECK-NOT:     *in1
+// CHECK-COUNT-3: = {{.*}} + select({{.*}} == (int8)1, {{.*}}, select({{.*}} == (int8)2, 0.000000f - {{.*}}, 0.000000f))
 // CHECK-NEXT:  }
 func.func @ternary(%x: tensor<1x8xf32>) -> tensor<1x3xf32> {
   %c2_i8 = arith.constant 2 : i8

@@ -1336,8 +1336,21 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
       stage.vectorize(v[0], width, tail);
   };
   scheduleStage(f, Halide::TailStrategy::ShiftInwards);
-  if (f.has_update_definition())
-    scheduleStage(f.update(0), Halide::TailStrategy::GuardWithIf);
+  if (!f.has_update_definition())
+    return;
+  scheduleStage(f.update(0), Halide::TailStrategy::GuardWithIf);
+  // Unroll the innermost reduction by 4: values that depend only on the
+  // step's quotient by 4 are computed once per 4 steps (the packed byte of
+  // four trits is loaded once, and its shift amounts become constants).
+  if (rdom) {
+    const auto *extent = rdom->x.extent().as<Halide::Internal::IntImm>();
+    if (extent && extent->value >= 8) {
+      Halide::RVar ro("ro"), ri("ri");
+      f.update(0)
+          .split(rdom->x, ro, ri, 4, Halide::TailStrategy::GuardWithIf)
+          .unroll(ri);
+    }
+  }
 }
 
 //===----------------------------------------------------------------------===//
