@@ -3,7 +3,7 @@
 //
 // Prints the parts of a generated library that are not kernels: the public C
 // header (the model's API), the C driver that allocates the arena and calls
-// the kernels in order, and the assembly stub that embeds the weight blob.
+// the kernels in order, and the assembly file that embeds the weight blob.
 // Plain C++ over a ModelPlan: no MLIR, no Halide.
 //
 //===----------------------------------------------------------------------===//
