@@ -140,24 +140,30 @@ func.func @per_tensor(%x: tensor<4x10xf32>, %w: tensor<5x3xi8>,
 // NOMUL-NOT:       arith.mulf
 // NOMUL-NOT:       arith.muli
 // NOMUL:           linalg.yield
-// NOMUL-NEXT:    } -> tensor<?x3xf16>
+// NOMUL-NEXT:    } -> tensor<?x3xf32>
 
+// f16 accumulates in f32 (the unscaled sum is 1/scale times the output and
+// would overflow f16), and the scaled result is truncated back to f16.
 // CHECK-LABEL: func.func @dynamic_m(
 // CHECK-SAME:    %[[X:.*]]: tensor<?x8xf16>, %[[W:.*]]: tensor<3x2xi8>, %[[S:.*]]: tensor<3xf16>) -> tensor<?x3xf16>
 // CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
-// CHECK-DAG:     %[[ZERO:.*]] = arith.constant 0.000000e+00 : f16
+// CHECK-DAG:     %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK:         %[[T:.*]] = linalg.transpose ins(%[[W]] : tensor<3x2xi8>)
 // CHECK:         %[[DIM:.*]] = tensor.dim %[[X]], %[[C0]] : tensor<?x8xf16>
 // CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[DIM]]) : tensor<?x3xf16>
-// CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f16) outs(%[[EMPTY]] : tensor<?x3xf16>) -> tensor<?x3xf16>
-// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<?x8xf16>) outs(%[[INIT]] : tensor<?x3xf16>) {
-// CHECK-NEXT:    ^bb0(%[[IN:.*]]: f16, %[[OUT:.*]]: f16):
+// CHECK:         %[[ACCEMPTY:.*]] = tensor.empty(%[[DIM]]) : tensor<?x3xf32>
+// CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[ACCEMPTY]] : tensor<?x3xf32>) -> tensor<?x3xf32>
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<?x8xf16>) outs(%[[INIT]] : tensor<?x3xf32>) {
+// CHECK-NEXT:    ^bb0(%[[IN:.*]]: f16, %[[OUT:.*]]: f32):
+// CHECK-NEXT:      %[[INW:.*]] = arith.extf %[[IN]] : f16 to f32
 // CHECK:           tensor.extract %[[T]]
-// CHECK:           arith.addf %[[OUT]], %[[IN]] : f16
-// CHECK:           arith.subf %[[OUT]], %[[IN]] : f16
-// CHECK:         } -> tensor<?x3xf16>
-// CHECK-NEXT:    %[[Y:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[ACC]], %[[S]] : tensor<?x3xf16>, tensor<3xf16>) outs(%[[EMPTY]] : tensor<?x3xf16>) {
-// CHECK:           arith.mulf %{{.*}}, %{{.*}} : f16
+// CHECK:           arith.addf %[[OUT]], %[[INW]] : f32
+// CHECK:           arith.subf %[[OUT]], %[[INW]] : f32
+// CHECK:         } -> tensor<?x3xf32>
+// CHECK-NEXT:    %[[Y:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[ACC]], %[[S]] : tensor<?x3xf32>, tensor<3xf16>) outs(%[[EMPTY]] : tensor<?x3xf16>) {
+// CHECK:           %[[SW:.*]] = arith.extf %{{.*}} : f16 to f32
+// CHECK:           %[[P:.*]] = arith.mulf %{{.*}}, %[[SW]] : f32
+// CHECK:           arith.truncf %[[P]] : f32 to f16
 // CHECK:         return %[[Y]] : tensor<?x3xf16>
 func.func @dynamic_m(%x: tensor<?x8xf16>, %w: tensor<3x2xi8>,
                      %s: tensor<3xf16>) -> tensor<?x3xf16> {

@@ -742,6 +742,18 @@ const Case kCases[] = {
      [] {
        return ternaryModel("t_2x5x3", 19, 2, 5, 3, Scale::PerRow, Layout::NK);
      }},
+    // One row of outputs whose count is one more than a whole number of
+    // vectors: the vector tail of the reduction. Halide 14 once dropped its
+    // guard here (the first vector updated twice, the last output never).
+    {"ternary_1x4x17_per_row_nk",
+     [] {
+       return ternaryModel("t_1x4x17", 23, 1, 4, 17, Scale::PerRow, Layout::NK);
+     }},
+    {"ternary_1x40x33_per_tensor_kn",
+     [] {
+       return ternaryModel("t_1x40x33", 24, 1, 40, 33, Scale::PerTensor,
+                           Layout::KN);
+     }},
     {"ternary_1x7x1_per_row_nk",
      [] {
        return ternaryModel("t_1x7x1", 3, 1, 7, 1, Scale::PerRow, Layout::NK);

@@ -76,18 +76,32 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
     auto elementType = cast<FloatType>(resultType.getElementType());
     Value input = op.getInput(), weights = op.getWeights();
 
-    Value packed = byteMajor ? transposePacked(rewriter, loc, weights)
-                             : weights;
+    Value packed =
+        byteMajor ? transposePacked(rewriter, loc, weights) : weights;
+
+    // Narrow floats (f16, bf16) accumulate in f32: the sum of unscaled
+    // activations is 1/scale times larger than the layer's output and would
+    // overflow f16 long before the dense layer does.
+    FloatType accType = elementType.getWidth() < 32
+                            ? cast<FloatType>(rewriter.getF32Type())
+                            : elementType;
+    auto accTensorType = RankedTensorType::get(resultType.getShape(), accType);
 
     SmallVector<Value> dynamicSizes;
     if (resultType.isDynamicDim(0))
       dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, input, 0));
     Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                           elementType, dynamicSizes);
-    Value zero = arith::ConstantOp::create(
-        rewriter, loc, elementType, rewriter.getFloatAttr(elementType, 0));
+    Value accEmpty =
+        accType == elementType
+            ? empty
+            : tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                      accType, dynamicSizes)
+                  .getResult();
+    Value zero = arith::ConstantOp::create(rewriter, loc, accType,
+                                           rewriter.getFloatAttr(accType, 0));
     Value init =
-        linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+        linalg::FillOp::create(rewriter, loc, zero, accEmpty).getResult(0);
 
     // acc[m, n] = sum_k (t[n, k] == +1 ? x[m, k] : t[n, k] == -1 ? -x[m, k]
     //                                                             : 0)
@@ -99,10 +113,12 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
         utils::IteratorType::parallel, utils::IteratorType::parallel,
         utils::IteratorType::reduction};
     auto accumulate = linalg::GenericOp::create(
-        rewriter, loc, resultType, ValueRange{input}, ValueRange{init},
+        rewriter, loc, accTensorType, ValueRange{input}, ValueRange{init},
         ArrayRef<AffineMap>{inputMap, accMap}, reduceIterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = args[0], acc = args[1];
+          if (x.getType() != accType)
+            x = arith::ExtFOp::create(b, l, accType, x);
           Type i8 = b.getI8Type();
           auto indexConst = [&](int64_t v) {
             return arith::ConstantIndexOp::create(b, l, v).getResult();
@@ -115,10 +131,10 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
           Value perByte = indexConst(packing::kI2TritsPerByte);
           Value byteIndex = arith::DivUIOp::create(b, l, col, perByte);
           Value slot = arith::RemUIOp::create(b, l, col, perByte);
-          Value byte = tensor::ExtractOp::create(
-              b, l, packed,
-              byteMajor ? ValueRange{byteIndex, row}
-                        : ValueRange{row, byteIndex});
+          Value byte =
+              tensor::ExtractOp::create(b, l, packed,
+                                        byteMajor ? ValueRange{byteIndex, row}
+                                                  : ValueRange{row, byteIndex});
           // shift = 2 * slot, as a shift so that no multiply appears at all.
           Value shift = arith::ShLIOp::create(b, l, slot, indexConst(1));
           Value shift8 = arith::IndexCastOp::create(b, l, i8, shift);
@@ -152,8 +168,13 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
         ValueRange{accumulate.getResult(0), op.getScales()}, ValueRange{empty},
         ArrayRef<AffineMap>{identity, scaleMap, identity}, parallel2,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(
-              b, l, arith::MulFOp::create(b, l, args[0], args[1]).getResult());
+          Value scale = args[1];
+          if (scale.getType() != accType)
+            scale = arith::ExtFOp::create(b, l, accType, scale);
+          Value product = arith::MulFOp::create(b, l, args[0], scale);
+          if (accType != elementType)
+            product = arith::TruncFOp::create(b, l, elementType, product);
+          linalg::YieldOp::create(b, l, product);
         });
     rewriter.replaceOp(op, scaled.getResult(0));
     return success();

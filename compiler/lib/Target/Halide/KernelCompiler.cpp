@@ -968,6 +968,14 @@ Halide::Expr Translator::translateNode(const Expr &x) {
     // Halide shifts Int arithmetically and UInt logically, as wanted.
     return arg(0) >> arg(1);
   case Op::Neg:
+    if (t.is_float()) {
+      // Flip the sign bit: exact for zeros (0 - x would give +0 for +0)
+      // and NaNs, and no multiply.
+      Halide::Type bits = Halide::UInt(t.bits());
+      Expr sign =
+          Halide::Internal::make_const(bits, uint64_t(1) << (t.bits() - 1));
+      return Halide::reinterpret(t, Halide::reinterpret(bits, arg(0)) ^ sign);
+    }
     return Halide::Internal::make_zero(t) - arg(0);
   case Op::Not:
     return isBool ? !arg(0) : ~arg(0);
@@ -978,7 +986,21 @@ Halide::Expr Translator::translateNode(const Expr &x) {
     // (and wraps for the minimum value).
     return Halide::cast(t, Halide::abs(arg(0)));
   case Op::Exp:
-    return math([](Expr a) { return Halide::exp(a); }, arg(0));
+    // Halide's f32 exp is a polynomial with range reduction that returns 0
+    // for NaN, +inf and arguments past about 3e9; give IEEE answers there.
+    return math(
+        [](Expr a) {
+          if (a.type().bits() != 32)
+            return Halide::exp(a);
+          Expr inf = Halide::Float(32).max();
+          inf = Halide::cast(Halide::Float(32), inf) * 2.0f; // +inf
+          return Halide::select(
+              Halide::is_nan(a), a,
+              Halide::select(
+                  a > 88.7228394f, inf,
+                  Halide::select(a < -103.972084f, 0.0f, Halide::exp(a))));
+        },
+        arg(0));
   case Op::Log:
     return math([](Expr a) { return Halide::log(a); }, arg(0));
   case Op::Sqrt:
@@ -998,7 +1020,12 @@ Halide::Expr Translator::translateNode(const Expr &x) {
     // gets Cody's rational approximations.
     return math(
         [](Expr a) {
-          return a.type().bits() == 64 ? erfF64(a) : Halide::erf(a);
+          if (a.type().bits() == 64)
+            return erfF64(a);
+          // Halide's f32 erf gives NaN for infinities and huge arguments;
+          // erf is +-1 in f32 beyond |x| = 4, so clamp (NaN stays NaN).
+          return Halide::select(Halide::is_nan(a), a,
+                                Halide::erf(Halide::clamp(a, -10.0f, 10.0f)));
         },
         arg(0));
   case Op::Floor:
@@ -1047,6 +1074,69 @@ Halide::Expr Translator::translateNode(const Expr &x) {
   }
   }
   return Expr();
+}
+
+/// If `e` equals Self(output) + X for an X that does not read Self, returns
+/// X; otherwise null. Handles Self, Self + X, X + Self, Self - X and selects
+/// (on Self-free conditions) of those.
+static ExprRef selfAddend(const ExprRef &e, int output) {
+  auto readsSelf = [&](const ExprRef &x, const auto &self) -> bool {
+    if (x->op == Op::Self)
+      return true;
+    for (const ExprRef &a : x->args)
+      if (self(a, self))
+        return true;
+    return false;
+  };
+  auto selfFree = [&](const ExprRef &x) { return !readsSelf(x, readsSelf); };
+  auto isSelf = [&](const ExprRef &x) {
+    return x->op == Op::Self && x->index == output;
+  };
+  switch (e->op) {
+  case Op::Self:
+    if (!isSelf(e))
+      return nullptr;
+    return e->type.kind == ScalarType::Float ? constFloat(0.0, e->type)
+                                             : constInt(0, e->type);
+  case Op::Add:
+    if (isSelf(e->args[0]) && selfFree(e->args[1]))
+      return e->args[1];
+    if (isSelf(e->args[1]) && selfFree(e->args[0]))
+      return e->args[0];
+    return nullptr;
+  case Op::Sub:
+    // self - x == self + (0 - x), also for a zero x whatever its sign.
+    if (isSelf(e->args[0]) && selfFree(e->args[1]))
+      return binary(Op::Sub,
+                    e->type.kind == ScalarType::Float ? constFloat(0.0, e->type)
+                                                      : constInt(0, e->type),
+                    e->args[1]);
+    return nullptr;
+  case Op::Select: {
+    if (!selfFree(e->args[0]))
+      return nullptr;
+    ExprRef t = selfAddend(e->args[1], output);
+    ExprRef f = t ? selfAddend(e->args[2], output) : nullptr;
+    return f ? select(e->args[0], t, f) : nullptr;
+  }
+  default:
+    return nullptr;
+  }
+}
+
+/// Rewrites an update that adds different amounts under different
+/// conditions, select(c, self + a, self), as self + select(c, a, 0). Halide
+/// 14 miscompiles the first form when the update is vectorized with a
+/// guarded tail (the guard is dropped: the first vector is updated twice and
+/// the last never); the second form is also what rfactor recognizes as an
+/// associative sum. Only the sign of a zero result can differ.
+static ExprRef hoistSelfAdd(const ExprRef &update, int output) {
+  if (update->op == Op::Add || update->op == Op::Self)
+    return update;
+  ExprRef addend = selfAddend(update, output);
+  if (!addend)
+    return update;
+  return binary(Op::Add, self(output, update->type), addend);
 }
 
 std::string Translator::run() {
@@ -1099,7 +1189,7 @@ std::string Translator::run() {
             namer.get(o.buffer.name + "_acc", "acc" + std::to_string(i)));
         acc(pureArgs(o)) = translate(o.init);
         selfExpr = [&](int) { return Halide::Expr(acc(pureArgExprs(o))); };
-        acc(pureArgs(o)) = translate(o.update);
+        acc(pureArgs(o)) = translate(hoistSelfAdd(o.update, i));
         f(pureArgs(o)) = acc(pureArgExprs(o));
       } else {
         f(pureArgs(o)) = translate(o.init);
@@ -1205,8 +1295,8 @@ void Translator::applyGpuSchedule(Halide::Func f,
   int64_t outputs = 1;
   for (int64_t e : ext)
     outputs *= e;
-  int64_t inner = rdom ? rdom->x.extent().as<Halide::Internal::IntImm>()->value
-                       : 0;
+  int64_t inner =
+      rdom ? rdom->x.extent().as<Halide::Internal::IntImm>()->value : 0;
   bool smallBatch = v.size() == 1 || (v.size() == 2 && ext[1] <= 8);
   bool warpSplit = rdom && smallBatch && inner >= 256 && outputs <= 65536;
   if (warpSplit) {
@@ -1315,12 +1405,13 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
   bool parallel =
       k.schedule.parallel && work >= k.schedule.minParallelWork && parDim >= 0;
 
+  int64_t chunk = (ext[0] + 15) / 16;
+  if (vectorize)
+    chunk = std::max<int64_t>(width, (chunk + width - 1) / width * width);
+  bool chunked = parallel && parDim == 0 && ext[0] >= 2 * chunk;
   auto scheduleStage = [&](auto &&stage, Halide::TailStrategy tail) {
     if (parallel && parDim == 0) {
-      int64_t chunk = (ext[0] + 15) / 16;
-      if (vectorize)
-        chunk = std::max<int64_t>(width, (chunk + width - 1) / width * width);
-      if (ext[0] >= 2 * chunk) {
+      if (chunked) {
         Halide::Var outer(v[0].name() + "_o"), inner(v[0].name() + "_i");
         stage.split(v[0], outer, inner, static_cast<int>(chunk), tail);
         stage.parallel(outer);
@@ -1335,9 +1426,13 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     if (vectorize)
       stage.vectorize(v[0], width, tail);
   };
-  scheduleStage(f, Halide::TailStrategy::ShiftInwards);
-  if (!f.has_update_definition())
+  if (!f.has_update_definition()) {
+    scheduleStage(f, Halide::TailStrategy::ShiftInwards);
     return;
+  }
+  // An update must not run twice on a point: its last vector is guarded.
+  // (Updates are normalized to self + x first; see hoistSelfAdd.)
+  scheduleStage(f, Halide::TailStrategy::ShiftInwards);
   scheduleStage(f.update(0), Halide::TailStrategy::GuardWithIf);
   // Unroll the innermost reduction by 4: values that depend only on the
   // step's quotient by 4 are computed once per 4 steps (the packed byte of

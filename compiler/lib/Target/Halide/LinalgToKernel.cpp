@@ -290,6 +290,17 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
     tk::ScalarType u = tk::ScalarType::u(t->bits);
     return tk::cast(*t, tk::binary(kop, tk::cast(u, *a), tk::cast(u, *b)));
   };
+  // MLIR's integer add/sub/mul wrap; Halide assumes 32- and 64-bit signed
+  // arithmetic never overflows and folds accordingly (x + 1 > x becomes
+  // true). So i32/i64 data arithmetic runs unsigned, where Halide wraps.
+  // Index arithmetic stays signed: it computes coordinates, which are in
+  // range, and Halide's bounds inference needs it signed.
+  auto wrapping = [&](tk::Op kop) -> FailureOr<tk::ExprRef> {
+    Type type = defOp->getResult(0).getType();
+    if (!type.isIndex() && (type.isInteger(32) || type.isInteger(64)))
+      return unsignedBinary(kop);
+    return binaryOf(kop);
+  };
   // Signed conversions read i1 as 0 or -1 (true is all ones).
   auto signedFromBool = [&]() -> FailureOr<tk::ExprRef> {
     FailureOr<tk::ExprRef> a = operand(0);
@@ -374,9 +385,9 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
           [&](arith::MinNumFOp) { return nanAwareMinMax(tk::Op::Min, false); })
       .Case([&](arith::NegFOp) { return unaryOf(tk::Op::Neg); })
       // Integer arithmetic (signless = signed unless the op says unsigned).
-      .Case([&](arith::AddIOp) { return binaryOf(tk::Op::Add); })
-      .Case([&](arith::SubIOp) { return binaryOf(tk::Op::Sub); })
-      .Case([&](arith::MulIOp) { return binaryOf(tk::Op::Mul); })
+      .Case([&](arith::AddIOp) { return wrapping(tk::Op::Add); })
+      .Case([&](arith::SubIOp) { return wrapping(tk::Op::Sub); })
+      .Case([&](arith::MulIOp) { return wrapping(tk::Op::Mul); })
       .Case([&](arith::DivSIOp) { return binaryOf(tk::Op::Div); })
       .Case([&](arith::RemSIOp) { return binaryOf(tk::Op::Rem); })
       .Case([&](arith::FloorDivSIOp) { return binaryOf(tk::Op::FloorDiv); })
@@ -410,33 +421,36 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
         FailureOr<tk::ExprRef> a = operand(0), b = operand(1);
         if (failed(a) || failed(b))
           return failure();
-        // Kernel comparisons are IEEE (false on NaN, except ne): the
-        // ordered predicates map directly, the unordered ones add "or
-        // either is NaN", `one` adds "and neither is NaN".
         tk::ExprRef unordered =
             tk::binary(tk::Op::Or, tk::isNan(*a), tk::isNan(*b));
         auto orUnordered = [&](tk::Op op) {
           return tk::binary(tk::Op::Or, tk::compare(op, *a, *b), unordered);
         };
         using P = arith::CmpFPredicate;
+        // Halide's simplifier assumes floats are never NaN (x == x folds
+        // to true), so every predicate spells out its NaN case with
+        // isnan, which Halide keeps exact.
+        auto andOrdered = [&](tk::Op op) {
+          return tk::binary(tk::Op::And, tk::compare(op, *a, *b),
+                            tk::unary(tk::Op::Not, unordered));
+        };
         switch (c.getPredicate()) {
         case P::AlwaysFalse:
           return tk::constInt(0, tk::ScalarType::boolean());
         case P::AlwaysTrue:
           return tk::constInt(1, tk::ScalarType::boolean());
         case P::OEQ:
-          return tk::compare(tk::Op::Eq, *a, *b);
+          return andOrdered(tk::Op::Eq);
         case P::OGT:
-          return tk::compare(tk::Op::Gt, *a, *b);
+          return andOrdered(tk::Op::Gt);
         case P::OGE:
-          return tk::compare(tk::Op::Ge, *a, *b);
+          return andOrdered(tk::Op::Ge);
         case P::OLT:
-          return tk::compare(tk::Op::Lt, *a, *b);
+          return andOrdered(tk::Op::Lt);
         case P::OLE:
-          return tk::compare(tk::Op::Le, *a, *b);
+          return andOrdered(tk::Op::Le);
         case P::ONE:
-          return tk::binary(tk::Op::And, tk::compare(tk::Op::Ne, *a, *b),
-                            tk::unary(tk::Op::Not, unordered));
+          return andOrdered(tk::Op::Ne);
         case P::ORD:
           return tk::unary(tk::Op::Not, unordered);
         case P::UEQ:
@@ -450,7 +464,7 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
         case P::ULE:
           return orUnordered(tk::Op::Le);
         case P::UNE:
-          return tk::compare(tk::Op::Ne, *a, *b);
+          return orUnordered(tk::Op::Ne);
         case P::UNO:
           return unordered;
         }
@@ -663,24 +677,23 @@ LogicalResult GenericTranslator::run(StringRef name) {
       }
     }
 
-    Value yielded = yield.getOperand(idx);
+    // Bind every output's block argument before translating any yield: an
+    // output may read another output's running value (argmax).
     if (reduces) {
       out.init = initExpr;
       outputArgValue[outArg] = tk::self(idx, *t);
-      FailureOr<tk::ExprRef> update = translate(yielded);
-      if (failed(update))
-        return failure();
-      out.update = *update;
-    } else {
-      if (readsInit)
-        outputArgValue[outArg] = initExpr;
-      FailureOr<tk::ExprRef> value = translate(yielded);
-      if (failed(value))
-        return failure();
-      out.init = *value;
+    } else if (readsInit) {
+      outputArgValue[outArg] = initExpr;
     }
     k.outputs.push_back(std::move(out));
     build.outputs.push_back(result);
+  }
+
+  for (auto [idx, out] : llvm::enumerate(k.outputs)) {
+    FailureOr<tk::ExprRef> value = translate(yield.getOperand(idx));
+    if (failed(value))
+      return failure();
+    (reduces ? out.update : out.init) = *value;
   }
   return success();
 }

@@ -89,7 +89,7 @@ enum class Op {
   Lt,
   Le,
   Gt,
-  Ge,     ///< IEEE: false if either is NaN, except Ne
+  Ge,     ///< Halide may assume no NaN operands: test NaN with IsNan
   IsNan,  ///< Bool from one float operand
   Select, ///< args = {condition (Bool), true value, false value}
   Cast    ///< args = {value}; converts to the node's type (C semantics,
