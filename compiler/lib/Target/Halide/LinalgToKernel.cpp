@@ -301,6 +301,16 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
       return unsignedBinary(kop);
     return binaryOf(kop);
   };
+  // Unsigned conversions read the operand's bits as unsigned (i1 as 0/1).
+  auto fromUnsigned = [&]() -> FailureOr<tk::ExprRef> {
+    FailureOr<tk::ExprRef> a = operand(0);
+    FailureOr<tk::ScalarType> to = typeOf(defOp->getResult(0));
+    if (failed(a) || failed(to))
+      return failure();
+    if ((*a)->type.kind == tk::ScalarType::Bool)
+      return tk::cast(*to, *a);
+    return tk::cast(*to, tk::cast(tk::ScalarType::u((*a)->type.bits), *a));
+  };
   // Signed conversions read i1 as 0 or -1 (true is all ones).
   auto signedFromBool = [&]() -> FailureOr<tk::ExprRef> {
     FailureOr<tk::ExprRef> a = operand(0);
@@ -531,26 +541,8 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
       .Case([&](arith::SIToFPOp) { return signedFromBool(); })
       .Case([&](arith::FPToSIOp) { return castTo(); })
       .Case([&](arith::IndexCastOp) { return castTo(); })
-      .Case([&](arith::ExtUIOp e) -> R {
-        FailureOr<tk::ExprRef> a = operand(0);
-        FailureOr<tk::ScalarType> from = typeOf(e.getIn());
-        FailureOr<tk::ScalarType> to = typeOf(e.getResult());
-        if (failed(a) || failed(from) || failed(to))
-          return failure();
-        if (from->kind == tk::ScalarType::Bool)
-          return tk::cast(*to, *a);
-        return tk::cast(*to, tk::cast(tk::ScalarType::u(from->bits), *a));
-      })
-      .Case([&](arith::UIToFPOp e) -> R {
-        FailureOr<tk::ExprRef> a = operand(0);
-        FailureOr<tk::ScalarType> from = typeOf(e.getIn());
-        FailureOr<tk::ScalarType> to = typeOf(e.getResult());
-        if (failed(a) || failed(from) || failed(to))
-          return failure();
-        if (from->kind == tk::ScalarType::Bool)
-          return tk::cast(*to, *a);
-        return tk::cast(*to, tk::cast(tk::ScalarType::u(from->bits), *a));
-      })
+      .Case([&](arith::ExtUIOp) { return fromUnsigned(); })
+      .Case([&](arith::UIToFPOp) { return fromUnsigned(); })
       // Math.
       .Case([&](math::ExpOp) { return unaryOf(tk::Op::Exp); })
       .Case([&](math::LogOp) { return unaryOf(tk::Op::Log); })
