@@ -71,6 +71,15 @@ static std::string locationString(Location loc) {
   return s;
 }
 
+/// True if every use of `op`'s results is as the init (`outs`) of a
+/// linalg.generic: a fill used that way is folded into those kernels.
+static bool usedOnlyAsInit(Operation *op) {
+  return llvm::all_of(op->getUses(), [](OpOperand &use) {
+    auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
+    return user && user.isDpsInit(&use);
+  });
+}
+
 namespace {
 
 class PlanBuilder {
@@ -393,11 +402,8 @@ FailureOr<tp::ModelPlan> PlanBuilder::build() {
     if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
       // A fill whose every use is as a generic's init is folded into those
       // kernels' initial values and needs no step.
-      bool folded = isFillLike(generic->getResult(0)) &&
-                    llvm::all_of(generic->getUses(), [](OpOperand &use) {
-                      auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
-                      return user && user.isDpsInit(&use);
-                    });
+      bool folded =
+          isFillLike(generic->getResult(0)) && usedOnlyAsInit(generic);
       if (folded)
         continue;
       if (failed(planGeneric(generic)))
@@ -405,11 +411,7 @@ FailureOr<tp::ModelPlan> PlanBuilder::build() {
       continue;
     }
     if (auto fill = dyn_cast<linalg::FillOp>(op)) {
-      bool folded = llvm::all_of(fill->getUses(), [](OpOperand &use) {
-        auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
-        return user && user.isDpsInit(&use);
-      });
-      if (folded && isFillLike(fill.getResult(0)))
+      if (usedOnlyAsInit(fill) && isFillLike(fill.getResult(0)))
         continue;
       return op.emitError() << "linalg.fill is only supported as the init "
                                "of a linalg.generic; run "

@@ -18,17 +18,6 @@ using namespace tern;
 using namespace tern::emit;
 using tern::kernel::ScalarType;
 
-int64_t plan::storageBytes(ScalarType t) {
-  return t.kind == ScalarType::Bool ? 1 : t.bits / 8;
-}
-
-int64_t plan::numElements(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
 static const std::set<std::string> &cKeywords() {
   static const std::set<std::string> words = {
       "auto",     "break",    "case",     "char",   "const",    "continue",
@@ -186,29 +175,38 @@ static std::string portList(const std::vector<plan::Port> &ports) {
   return s;
 }
 
+/// The signature of <name>_run (typed host pointers) or, with `device`,
+/// <name>_run_device (untyped CUDA device pointers): the model handle, then
+/// the inputs (const), then the outputs. No trailing ";" or "{".
+static std::string runSignature(const plan::ModelPlan &plan, bool device) {
+  std::vector<std::string> params = parameterNames(plan);
+  std::string s = "tern_status " + plan.name +
+                  (device ? "_run_device(" : "_run(") + plan.name +
+                  "_model *model";
+  size_t p = 0;
+  for (const plan::Port &port : plan.inputs)
+    s += ",\n    const " + (device ? std::string("void") : cType(port.type)) +
+         " *" + params[p++];
+  for (const plan::Port &port : plan.outputs)
+    s += ",\n    " + (device ? std::string("void") : cType(port.type)) + " *" +
+         params[p++];
+  return s + ")";
+}
+
 /// GPU targets: the declaration of <name>_run_device.
 static std::string deviceDecl(const plan::ModelPlan &plan) {
-  const std::string &n = plan.name;
-  std::vector<std::string> params = parameterNames(plan);
   std::ostringstream os;
   os << "/* GPU: runs the model on CUDA device pointers (inputs, then\n"
      << " * outputs), synchronously: the outputs are complete on return.\n"
      << " * Available when every kernel runs on the GPU; otherwise it\n"
      << " * returns TERN_ERROR_INVALID_ARGUMENT and says why. */\n"
-     << "tern_status " << n << "_run_device(" << n << "_model *model";
-  size_t p = 0;
-  for (size_t i = 0; i < plan.inputs.size(); ++i)
-    os << ",\n    const void *" << params[p++];
-  for (size_t i = 0; i < plan.outputs.size(); ++i)
-    os << ",\n    void *" << params[p++];
-  os << ");\n\n";
+     << runSignature(plan, /*device=*/true) << ";\n\n";
   return os.str();
 }
 
 std::string emit::generateHeader(const plan::ModelPlan &plan,
                                  const std::string &target) {
   const std::string &n = plan.name;
-  std::vector<std::string> params = parameterNames(plan);
   std::string guard;
   for (char c : n)
     guard += static_cast<char>(toupper(static_cast<unsigned char>(c)));
@@ -237,13 +235,7 @@ std::string emit::generateHeader(const plan::ModelPlan &plan,
      << "tern_status " << n << "_create(" << n
      << "_model **out_model, const tern_create_options *options);\n\n"
      << "/* Runs the model: inputs, then outputs. */\n"
-     << "tern_status " << n << "_run(" << n << "_model *model";
-  size_t p = 0;
-  for (const plan::Port &port : plan.inputs)
-    os << ",\n    const " << cType(port.type) << " *" << params[p++];
-  for (const plan::Port &port : plan.outputs)
-    os << ",\n    " << cType(port.type) << " *" << params[p++];
-  os << ");\n\n"
+     << runSignature(plan, /*device=*/false) << ";\n\n"
      << "/* Runs the model on tensor descriptors, checked against the info\n"
      << " * table (dtype, rank and every dimension). */\n"
      << "tern_status " << n << "_run_tensors(" << n
@@ -608,13 +600,7 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
      << "  return " << n << "_steps(model->buf, 1);\n}\n\n";
 
   // The pointer API.
-  os << "tern_status " << n << "_run(" << n << "_model *model";
-  size_t p = 0;
-  for (const plan::Port &port : plan.inputs)
-    os << ",\n    const " << cType(port.type) << " *" << params[p++];
-  for (const plan::Port &port : plan.outputs)
-    os << ",\n    " << cType(port.type) << " *" << params[p++];
-  os << ") {\n";
+  os << runSignature(plan, /*device=*/false) << " {\n";
   os << "  void *in[" << std::max<size_t>(1, plan.inputs.size()) << "];\n"
      << "  void *out[" << std::max<size_t>(1, plan.outputs.size()) << "];\n"
      << "  if (!model)\n    return tern_set_error("
@@ -675,13 +661,7 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
   if (gpu) {
     // The device-pointer API: the caller's CUDA device pointers wrapped
     // into a copy of the descriptor table for the duration of the call.
-    os << "\ntern_status " << n << "_run_device(" << n << "_model *model";
-    p = 0;
-    for (size_t i = 0; i < plan.inputs.size(); ++i)
-      os << ",\n    const void *" << params[p++];
-    for (size_t i = 0; i < plan.outputs.size(); ++i)
-      os << ",\n    void *" << params[p++];
-    os << ") {\n";
+    os << "\n" << runSignature(plan, /*device=*/true) << " {\n";
     if (!deviceApi) {
       os << "  (void)model;\n";
       for (const std::string &param : params)
