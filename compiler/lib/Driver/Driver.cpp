@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Driver/Driver.h"
+#include "tern/Import/ONNX/ONNXImporter.h"
 #include "tern/Compiler/BuildModelPlan.h"
 #include "tern/Compiler/LibraryWriter.h"
 #include "tern/Pipelines/Pipelines.h"
@@ -30,6 +31,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <optional>
 
 using namespace mlir;
 using namespace ::tern::driver;
@@ -185,6 +187,32 @@ void reportKernelError(const tk::Kernel &k, const tp::ModelPlan &plan,
                << "': " << message << "\n";
 }
 
+/// Prints "<file>: node 'x' (Conv): error: message" for diagnostics at the
+/// named locations the ONNX importer gives.
+LogicalResult printNamedDiagnostic(Diagnostic &diag) {
+  auto print = [](Location loc, DiagnosticSeverity severity,
+                  const Twine &message) {
+    std::string where;
+    llvm::raw_string_ostream os(where);
+    if (auto name = dyn_cast<NameLoc>(loc))
+      os << name.getName().getValue();
+    else if (auto file = dyn_cast<FileLineColLoc>(loc))
+      os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+         << file.getColumn();
+    else
+      loc.print(os);
+    const char *kind = severity == DiagnosticSeverity::Error     ? "error"
+                       : severity == DiagnosticSeverity::Warning ? "warning"
+                       : severity == DiagnosticSeverity::Remark  ? "remark"
+                                                                 : "note";
+    llvm::errs() << where << ": " << kind << ": " << message << "\n";
+  };
+  print(diag.getLocation(), diag.getSeverity(), diag.str());
+  for (Diagnostic &note : diag.getNotes())
+    print(note.getLocation(), note.getSeverity(), note.str());
+  return success();
+}
+
 } // namespace
 
 int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
@@ -228,13 +256,34 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   // A diagnostic on the module would otherwise print the whole module,
   // weights included.
   context.printOpOnDiagnostic(false);
+  bool onnx = mlir::tern::looksLikeONNX(options.input);
+  if (!onnx && !options.inputShapes.empty())
+    return fail("--input-shape applies to ONNX models only");
+  StringRef bytes = file->getBuffer();
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context, llvm::errs());
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-  if (!module)
-    return fail("cannot parse '" + options.input + "' (see the errors above)");
+  // ONNX models have no source text: their locations name the file and the
+  // node, printed as they are.
+  std::optional<ScopedDiagnosticHandler> onnxDiagHandler;
+  if (onnx)
+    onnxDiagHandler.emplace(&context, printNamedDiagnostic);
+  OwningOpRef<ModuleOp> module;
+  if (onnx) {
+    mlir::tern::ONNXImportOptions importOptions;
+    importOptions.inputShapes = options.inputShapes;
+    importOptions.functionName = name;
+    module = mlir::tern::importONNX(bytes, options.input, &context,
+                                    importOptions);
+    if (!module)
+      return fail("cannot import '" + options.input +
+                  "' (see the errors above)");
+  } else {
+    module = parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+    if (!module)
+      return fail("cannot parse '" + options.input +
+                  "' (see the errors above)");
+  }
 
   if (options.emit == EmitKind::Mlir)
     return writeOutput(options.output, printModule(*module)) ? 0 : 1;

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Driver/Driver.h"
+#include "tern/Import/ONNX/ONNXImporter.h"
 #include "tern/InitAll.h"
 
 #include "mlir/IR/AsmState.h"
@@ -21,7 +22,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::OptionCategory category("ternc options");
 
-  cl::opt<std::string> input(cl::Positional, cl::desc("<model.mlir>"),
+  cl::opt<std::string> input(cl::Positional,
+                             cl::desc("<model.mlir | model.onnx>"),
                              cl::init("-"), cl::cat(category));
   cl::opt<std::string> output(
       "o", cl::value_desc("path"), cl::cat(category),
@@ -79,19 +81,24 @@ int main(int argc, char **argv) {
   cl::opt<std::string> ar("ar", cl::value_desc("program"), cl::cat(category),
                           cl::desc("Archiver (default: ar)"));
 
+  cl::list<std::string> inputShapes(
+      "input-shape", cl::value_desc("name=DIMS"), cl::cat(category),
+      cl::desc("ONNX models: static shape of an input whose dimensions are "
+               "dynamic, e.g. --input-shape pixels=1x64 (repeatable)"));
+
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
   cl::HideUnrelatedOptions({&category});
   cl::ParseCommandLineOptions(
       argc, argv,
-      "ternc: compile a model (func + linalg on tensors in MLIR) ahead of "
-      "time into a native library with a C header.\n\n"
+      "ternc: compile a model (ONNX, or func + linalg on tensors in MLIR) "
+      "ahead of time into a native library with a C header.\n\n"
       "Ternary layers (matmuls whose constant weights are {-a, 0, +a} per "
       "tensor or per output row) are compiled to add/subtract kernels with "
       "2-bit packed weights; everything else runs as dense Halide kernels.\n\n"
       "Example:\n"
-      "  ternc model.mlir -o out/ --name digits\n"
+      "  ternc model.onnx -o out/ --name digits\n"
       "  cc app.c -Iout -Lout -l:libdigits.a -lpthread -ldl -lm\n");
 
   tern::driver::Options options;
@@ -108,6 +115,19 @@ int main(int argc, char **argv) {
   options.cc = cc;
   options.ar = ar;
   options.argv0 = argv[0];
+  for (const std::string &spec : inputShapes) {
+    llvm::StringRef text(spec);
+    auto [inputName, dims] = text.rsplit('=');
+    std::vector<int64_t> shape;
+    if (dims.empty() || inputName.empty() ||
+        !mlir::tern::parseShape(dims, shape)) {
+      llvm::errs() << "ternc: error: --input-shape '" << spec
+                   << "' is malformed; write NAME=DIMS, e.g. "
+                      "--input-shape pixels=1x64\n";
+      return 1;
+    }
+    options.inputShapes[inputName.str()] = shape;
+  }
 
   mlir::DialectRegistry registry;
   mlir::tern::registerDialects(registry);

@@ -10,6 +10,8 @@
 #ifndef TERN_DRIVER_DRIVER_H
 #define TERN_DRIVER_DRIVER_H
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,7 +31,7 @@ enum class EmitKind {
 };
 
 struct Options {
-  std::string input = "-"; ///< file, or "-" for standard input
+  std::string input = "-"; ///< .mlir or .onnx file, or "-" (MLIR on stdin)
   std::string output;      ///< directory (obj, lib) or file ("" = stdout)
   std::string name;        ///< C prefix; default: the input file's stem
   EmitKind emit = EmitKind::Lib;
@@ -42,6 +44,8 @@ struct Options {
   std::string cc;                     ///< C compiler ("" = $CC or cc)
   std::string ar;                     ///< archiver ("" = ar)
   std::string argv0;                  ///< to find the installed runtime
+  /// ONNX inputs: static shapes for inputs with dynamic dimensions.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
 };
 
 /// Runs one compile. Diagnostics and progress go to stderr, the emitted text

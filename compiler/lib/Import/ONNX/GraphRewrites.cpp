@@ -1,0 +1,243 @@
+//===- GraphRewrites.cpp - Rewrites on the ONNX graph before import -------===//
+
+#include "GraphRewrites.h"
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <optional>
+
+using namespace tern::onnx_import;
+
+namespace {
+
+/// A float32 initializer's values, or nullopt if it is not one.
+std::optional<std::vector<float>> floats(const onnx::TensorProto &t) {
+  if (t.data_type() != onnx::TensorProto::FLOAT ||
+      t.data_location() == onnx::TensorProto::EXTERNAL)
+    return std::nullopt;
+  int64_t n = 1;
+  for (int64_t d : t.dims())
+    n *= d;
+  std::vector<float> v(static_cast<size_t>(n));
+  if (t.has_raw_data()) {
+    if (t.raw_data().size() != v.size() * 4)
+      return std::nullopt;
+    std::memcpy(v.data(), t.raw_data().data(), t.raw_data().size());
+  } else {
+    if (t.float_data_size() != n)
+      return std::nullopt;
+    std::copy(t.float_data().begin(), t.float_data().end(), v.begin());
+  }
+  return v;
+}
+
+void setFloats(onnx::TensorProto &t, const std::vector<float> &v) {
+  t.clear_float_data();
+  t.set_raw_data(std::string(reinterpret_cast<const char *>(v.data()),
+                             v.size() * sizeof(float)));
+}
+
+const onnx::AttributeProto *findAttr(const onnx::NodeProto &n,
+                                     const std::string &name) {
+  for (const onnx::AttributeProto &a : n.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+struct GraphIndex {
+  std::map<std::string, onnx::TensorProto *> initializers;
+  std::map<std::string, int> producer;  // value -> node index
+  std::map<std::string, int> useCount;  // value -> number of uses
+  std::map<std::string, bool> isOutput; // graph outputs
+};
+
+GraphIndex index(onnx::GraphProto &g) {
+  GraphIndex ix;
+  for (onnx::TensorProto &t : *g.mutable_initializer())
+    ix.initializers[t.name()] = &t;
+  for (int i = 0; i < g.node_size(); ++i) {
+    for (const std::string &o : g.node(i).output())
+      ix.producer[o] = i;
+    for (const std::string &in : g.node(i).input())
+      ++ix.useCount[in];
+  }
+  for (const onnx::ValueInfoProto &o : g.output())
+    ix.isOutput[o.name()] = true;
+  return ix;
+}
+
+std::string freshName(const GraphIndex &ix, const std::string &base) {
+  std::string name = base;
+  for (int i = 0; ix.initializers.count(name) || ix.producer.count(name); ++i)
+    name = base + "_" + std::to_string(i);
+  return name;
+}
+
+/// The per-channel scale s and shift t of y = s * x + t, or nullopt if the
+/// node's parameters are not constant float vectors of one length.
+std::optional<std::pair<std::vector<float>, std::vector<float>>>
+affineOf(const onnx::NodeProto &bn, GraphIndex &ix) {
+  if (bn.input_size() != 5 || bn.output_size() != 1)
+    return std::nullopt;
+  if (const onnx::AttributeProto *t = findAttr(bn, "training_mode"))
+    if (t->i() != 0)
+      return std::nullopt;
+  std::vector<float> p[4];
+  for (int i = 0; i < 4; ++i) {
+    auto it = ix.initializers.find(bn.input(i + 1));
+    if (it == ix.initializers.end())
+      return std::nullopt;
+    std::optional<std::vector<float>> v = floats(*it->second);
+    if (!v || it->second->dims_size() != 1 || (i && v->size() != p[0].size()))
+      return std::nullopt;
+    p[i] = *v;
+  }
+  const onnx::AttributeProto *e = findAttr(bn, "epsilon");
+  double eps = e ? e->f() : 1e-5;
+  std::vector<float> s(p[0].size()), t(p[0].size());
+  for (size_t c = 0; c < s.size(); ++c) {
+    double sc = p[0][c] / std::sqrt(double(p[3][c]) + eps);
+    s[c] = static_cast<float>(sc);
+    t[c] = static_cast<float>(p[1][c] - sc * p[2][c]);
+  }
+  return std::make_pair(s, t);
+}
+
+/// Adds a float initializer and returns its name.
+std::string addInitializer(onnx::GraphProto &g, GraphIndex &ix,
+                           const std::string &base,
+                           const std::vector<int64_t> &dims,
+                           const std::vector<float> &v) {
+  onnx::TensorProto *t = g.add_initializer();
+  t->set_name(freshName(ix, base));
+  t->set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : dims)
+    t->add_dims(d);
+  setFloats(*t, v);
+  ix.initializers[t->name()] = t;
+  return t->name();
+}
+
+bool foldIntoConv(onnx::GraphProto &g, GraphIndex &ix, onnx::NodeProto &conv,
+                  const std::vector<float> &s, const std::vector<float> &t) {
+  if (conv.input_size() < 2 || !ix.initializers.count(conv.input(1)))
+    return false;
+  onnx::TensorProto *w = ix.initializers[conv.input(1)];
+  std::optional<std::vector<float>> wv = floats(*w);
+  if (!wv || w->dims_size() < 3 || w->dims(0) != int64_t(s.size()))
+    return false;
+  std::vector<float> bias(s.size(), 0.0f);
+  if (conv.input_size() > 2 && !conv.input(2).empty()) {
+    auto it = ix.initializers.find(conv.input(2));
+    if (it == ix.initializers.end())
+      return false;
+    std::optional<std::vector<float>> bv = floats(*it->second);
+    if (!bv || bv->size() != s.size())
+      return false;
+    bias = *bv;
+  }
+  size_t per = wv->size() / s.size();
+  for (size_t oc = 0; oc < s.size(); ++oc) {
+    for (size_t i = 0; i < per; ++i)
+      (*wv)[oc * per + i] *= s[oc];
+    bias[oc] = s[oc] * bias[oc] + t[oc];
+  }
+  std::vector<int64_t> wdims(w->dims().begin(), w->dims().end());
+  std::string wName = addInitializer(g, ix, conv.input(1) + "_bnfold", wdims,
+                                     *wv);
+  std::string bName = addInitializer(
+      g, ix, conv.name() + "_bias_bnfold", {int64_t(s.size())}, bias);
+  conv.set_input(1, wName);
+  if (conv.input_size() > 2)
+    conv.set_input(2, bName);
+  else
+    conv.add_input(bName);
+  return true;
+}
+
+bool foldIntoGemm(onnx::GraphProto &g, GraphIndex &ix, onnx::NodeProto &gemm,
+                  const std::vector<float> &s, const std::vector<float> &t) {
+  if (gemm.input_size() < 2 || !ix.initializers.count(gemm.input(1)))
+    return false;
+  onnx::TensorProto *w = ix.initializers[gemm.input(1)];
+  std::optional<std::vector<float>> wv = floats(*w);
+  if (!wv || w->dims_size() != 2)
+    return false;
+  const onnx::AttributeProto *tb = findAttr(gemm, "transB");
+  bool transB = tb && tb->i() != 0;
+  int64_t rows = w->dims(0), cols = w->dims(1);
+  int64_t n = transB ? rows : cols;
+  if (n != int64_t(s.size()))
+    return false;
+  const onnx::AttributeProto *betaAttr = findAttr(gemm, "beta");
+  float beta = betaAttr ? betaAttr->f() : 1.0f;
+  std::vector<float> bias(s.size(), 0.0f);
+  if (gemm.input_size() > 2 && !gemm.input(2).empty()) {
+    auto it = ix.initializers.find(gemm.input(2));
+    if (it == ix.initializers.end())
+      return false;
+    std::optional<std::vector<float>> bv = floats(*it->second);
+    // Only a bias per output column folds simply.
+    if (!bv || bv->size() != s.size() ||
+        it->second->dims(it->second->dims_size() - 1) != n)
+      return false;
+    for (size_t i = 0; i < s.size(); ++i)
+      bias[i] = beta * (*bv)[i];
+  }
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      (*wv)[r * cols + c] *= s[transB ? r : c];
+  for (size_t i = 0; i < s.size(); ++i)
+    bias[i] = s[i] * bias[i] + t[i];
+  std::string wName = addInitializer(g, ix, gemm.input(1) + "_bnfold",
+                                     {rows, cols}, *wv);
+  std::string bName =
+      addInitializer(g, ix, gemm.name() + "_bias_bnfold", {n}, bias);
+  gemm.set_input(1, wName);
+  if (gemm.input_size() > 2)
+    gemm.set_input(2, bName);
+  else
+    gemm.add_input(bName);
+  for (onnx::AttributeProto &a : *gemm.mutable_attribute())
+    if (a.name() == "beta")
+      a.set_f(1.0f);
+  return true;
+}
+
+} // namespace
+
+std::vector<std::string>
+tern::onnx_import::foldBatchNorms(onnx::GraphProto &graph) {
+  std::vector<std::string> folds;
+  for (int i = 0; i < graph.node_size(); ++i) {
+    onnx::NodeProto &bn = *graph.mutable_node(i);
+    if (bn.op_type() != "BatchNormalization" || !bn.domain().empty())
+      continue;
+    GraphIndex ix = index(graph);
+    const std::string &x = bn.input(0);
+    auto prod = ix.producer.find(x);
+    if (prod == ix.producer.end() || ix.useCount[x] != 1 || ix.isOutput[x])
+      continue;
+    auto affine = affineOf(bn, ix);
+    if (!affine)
+      continue;
+    onnx::NodeProto &layer = *graph.mutable_node(prod->second);
+    bool folded = false;
+    if (layer.op_type() == "Conv" && layer.domain().empty())
+      folded = foldIntoConv(graph, ix, layer, affine->first, affine->second);
+    else if (layer.op_type() == "Gemm" && layer.domain().empty())
+      folded = foldIntoGemm(graph, ix, layer, affine->first, affine->second);
+    if (!folded)
+      continue;
+    folds.push_back("folded BatchNormalization '" + bn.name() + "' into " +
+                    layer.op_type() + " '" + layer.name() + "'");
+    std::string in = bn.input(0);
+    bn.set_op_type("Identity");
+    bn.clear_attribute();
+    bn.clear_input();
+    bn.add_input(in);
+  }
+  return folds;
+}

@@ -1,0 +1,37 @@
+//===- Loader.h - Parse, check and shape-infer an ONNX model ----*- C++ -*-===//
+//
+// The only part of the importer that calls into ONNX's checker and shape
+// inference, which report errors by throwing: Loader.cpp is built with
+// exceptions and turns each into a message. Plain C++, no MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_IMPORT_ONNX_LOADER_H
+#define TERN_IMPORT_ONNX_LOADER_H
+
+#include "onnx/onnx_pb.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tern::onnx_import {
+
+struct LoadOptions {
+  /// Folder that external data paths are relative to.
+  std::string modelDir;
+  /// Shapes given by the user for graph inputs.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+  bool skipChecker = false;
+};
+
+/// Parses `bytes` into `model`, reads external initializer data into the
+/// model, applies `inputShapes`, runs onnx::checker and shape inference.
+/// Returns an empty string on success, else what went wrong.
+std::string loadModel(const std::string &bytes, const LoadOptions &options,
+                      onnx::ModelProto &model);
+
+} // namespace tern::onnx_import
+
+#endif // TERN_IMPORT_ONNX_LOADER_H

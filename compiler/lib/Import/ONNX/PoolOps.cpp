@@ -1,0 +1,2 @@
+#include "ImportContext.h"
+void mlir::tern::onnx_import::registerPoolOps(OpTable &) {}
