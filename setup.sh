@@ -18,12 +18,13 @@ BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
 
 # Compiler, MLIR/LLVM 22 (with lit, FileCheck), Halide 14, GoogleTest,
-# Google Benchmark, ccache.
+# Google Benchmark, ccache, ONNX (with protobuf) and its backend test data.
 PACKAGES=(
   cmake ninja-build g++ gcc binutils ccache python3
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libhalide14-0-dev
   libgtest-dev googletest libbenchmark-dev libopenblas-dev
+  libonnx-dev libprotobuf-dev libonnx-testdata
 )
 
 say() { printf '\n==> %s\n' "$*"; }

@@ -3,7 +3,7 @@
 
 // --help lists the emit kinds, lib being the default, and ternc's options.
 
-// CHECK: USAGE: ternc [options] <model.mlir>
+// CHECK: USAGE: ternc [options] <model.mlir | model.onnx>
 // CHECK: --emit=<value>
 // CHECK-NEXT: =mlir
 // CHECK-NEXT: =kernel
@@ -20,3 +20,6 @@
 // OPTS-DAG: --quiet
 // OPTS-DAG: --keep-temps
 // OPTS-DAG: -o <path>
+// OPTS-DAG: --input-shape=<name=DIMS>
+// OPTS-DAG: --freeze-input=<name=value.pb>
+// OPTS-DAG: --ternarize[=<layers>]

@@ -257,8 +257,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   // weights included.
   context.printOpOnDiagnostic(false);
   bool onnx = mlir::tern::looksLikeONNX(options.input);
-  if (!onnx && !options.inputShapes.empty())
-    return fail("--input-shape applies to ONNX models only");
+  if (!onnx && (!options.inputShapes.empty() || !options.frozenInputs.empty()))
+    return fail("--input-shape and --freeze-input apply to ONNX models only");
   StringRef bytes = file->getBuffer();
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
@@ -272,6 +272,7 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   if (onnx) {
     mlir::tern::ONNXImportOptions importOptions;
     importOptions.inputShapes = options.inputShapes;
+    importOptions.frozenInputs = options.frozenInputs;
     importOptions.functionName = name;
     module = mlir::tern::importONNX(bytes, options.input, &context,
                                     importOptions);
@@ -307,6 +308,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   mlir::tern::KernelPipelineOptions pipelineOptions;
   pipelineOptions.report = options.report;
   pipelineOptions.gpu = planOptions.gpu;
+  pipelineOptions.ternarize = options.ternarize;
+  pipelineOptions.ternarizeLayers = options.ternarizeLayers;
   mlir::tern::buildKernelPipeline(pm, pipelineOptions);
   if (failed(pm.run(*module)))
     return fail("lowering '" + options.input +

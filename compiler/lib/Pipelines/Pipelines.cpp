@@ -20,6 +20,11 @@ using namespace mlir;
 void mlir::tern::buildKernelPipeline(OpPassManager &pm,
                                      const KernelPipelineOptions &options) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  if (options.ternarize) {
+    TernTernarizePassOptions ternarizeOptions;
+    ternarizeOptions.layers = options.ternarizeLayers;
+    funcPm.addPass(createTernTernarizePass(ternarizeOptions));
+  }
   TernRaisePassOptions raiseOptions;
   raiseOptions.report = options.report;
   funcPm.addPass(createTernRaisePass(raiseOptions));

@@ -81,10 +81,25 @@ int main(int argc, char **argv) {
   cl::opt<std::string> ar("ar", cl::value_desc("program"), cl::cat(category),
                           cl::desc("Archiver (default: ar)"));
 
+  cl::opt<std::string> ternarize(
+      "ternarize", cl::value_desc("layers"), cl::ValueOptional,
+      cl::cat(category),
+      cl::desc("Ternarize weights after training (BitNet b1.58 absmean: "
+               "scale = mean|W|, W/scale rounded and clipped to {-1,0,1}) "
+               "and print each layer's relative error. Bare --ternarize: "
+               "every Linear/Conv layer but the first and the last; "
+               "--ternarize=all: every layer; --ternarize=fc1,fc2: the "
+               "named layers (ONNX node names)"));
   cl::list<std::string> inputShapes(
       "input-shape", cl::value_desc("name=DIMS"), cl::cat(category),
       cl::desc("ONNX models: static shape of an input whose dimensions are "
                "dynamic, e.g. --input-shape pixels=1x64 (repeatable)"));
+
+  cl::list<std::string> frozenInputs(
+      "freeze-input", cl::value_desc("name=value.pb"), cl::cat(category),
+      cl::desc("ONNX models: compile an input as a constant, read from a "
+               "serialized onnx.TensorProto (as in ONNX test data), for "
+               "inputs that carry shapes, axes or pads (repeatable)"));
 
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
@@ -115,6 +130,17 @@ int main(int argc, char **argv) {
   options.cc = cc;
   options.ar = ar;
   options.argv0 = argv[0];
+  options.ternarize = ternarize.getNumOccurrences() > 0;
+  options.ternarizeLayers = ternarize;
+  for (const std::string &spec : frozenInputs) {
+    auto [inputName, path] = llvm::StringRef(spec).split('=');
+    if (inputName.empty() || path.empty()) {
+      llvm::errs() << "ternc: error: --freeze-input '" << spec
+                   << "' is malformed; write NAME=FILE.pb\n";
+      return 1;
+    }
+    options.frozenInputs[inputName.str()] = path.str();
+  }
   for (const std::string &spec : inputShapes) {
     llvm::StringRef text(spec);
     auto [inputName, dims] = text.rsplit('=');

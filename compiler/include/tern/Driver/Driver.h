@@ -44,8 +44,14 @@ struct Options {
   std::string cc;                     ///< C compiler ("" = $CC or cc)
   std::string ar;                     ///< archiver ("" = ar)
   std::string argv0;                  ///< to find the installed runtime
+  /// Post-training ternarization: off, or on with a layer selection
+  /// ("" = all but the first and last, "all", or names).
+  bool ternarize = false;
+  std::string ternarizeLayers;
   /// ONNX inputs: static shapes for inputs with dynamic dimensions.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// ONNX inputs compiled as constants: name -> TensorProto file.
+  std::map<std::string, std::string> frozenInputs;
 };
 
 /// Runs one compile. Diagnostics and progress go to stderr, the emitted text

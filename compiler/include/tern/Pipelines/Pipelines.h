@@ -26,11 +26,20 @@ struct KernelPipelineOptions
                    llvm::cl::desc("Lay kernels out for GPU schedules (packed "
                                   "ternary weights read row by row)"),
                    llvm::cl::init(false)};
+  Option<bool> ternarize{*this, "ternarize",
+                         llvm::cl::desc("Ternarize layers after training "
+                                        "(tern-ternarize) before raising"),
+                         llvm::cl::init(false)};
+  Option<std::string> ternarizeLayers{
+      *this, "ternarize-layers",
+      llvm::cl::desc("Layers for tern-ternarize: empty = all but the first "
+                     "and last, 'all', or a comma-separated list"),
+      llvm::cl::init("")};
 };
 
 /// Input form (func + linalg on tensors) to kernel form (linalg.generic on
 /// tensors, no tern ops, no named linalg ops), on a module:
-///   tern-raise -> tern-lower-ternary -> linalg-generalize-named-ops
+///   [tern-ternarize] -> tern-raise -> tern-lower-ternary -> linalg-generalize-named-ops
 ///   -> tern-fuse-elementwise -> canonicalize -> cse
 void buildKernelPipeline(OpPassManager &pm,
                          const KernelPipelineOptions &options);

@@ -152,10 +152,36 @@ Value mlir::tern::onnx_import::reductionGeneric(
           .getResult(0);
   SmallVector<AffineMap> maps(inputMaps.begin(), inputMaps.end());
   maps.push_back(AffineMap::get(loopSizes.size(), 0, outExprs, ctx));
+  // linalg derives loop bounds from operands read by a plain dimension;
+  // loops that appear only inside expressions (a pooling window read at
+  // o * stride + k) get them from an unread constant of their sizes.
+  SmallVector<bool> covered(loopSizes.size(), false);
+  for (AffineMap m : maps)
+    for (AffineExpr e : m.getResults())
+      if (auto d = dyn_cast<AffineDimExpr>(e))
+        covered[d.getPosition()] = true;
+  SmallVector<int64_t> carrierShape;
+  SmallVector<AffineExpr> carrierExprs;
+  for (size_t d = 0; d < loopSizes.size(); ++d)
+    if (!covered[d]) {
+      carrierShape.push_back(loopSizes[d]);
+      carrierExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+  SmallVector<Value> allInputs(inputs.begin(), inputs.end());
+  if (!carrierShape.empty()) {
+    auto type = RankedTensorType::get(carrierShape, b.getI8Type());
+    allInputs.push_back(constantTensor(
+        b, loc, DenseElementsAttr::get(type, b.getI8IntegerAttr(0))));
+    maps.insert(maps.end() - 1,
+                AffineMap::get(loopSizes.size(), 0, carrierExprs, ctx));
+  }
+  size_t numInputs = inputs.size();
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{filled.getType()}, inputs, ValueRange{filled}, maps,
+      b, loc, TypeRange{filled.getType()}, allInputs, ValueRange{filled}, maps,
       iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
-        linalg::YieldOp::create(nb, nl, body(nb, nl, args));
+        SmallVector<Value> bodyArgs(args.take_front(numInputs));
+        bodyArgs.push_back(args.back());
+        linalg::YieldOp::create(nb, nl, body(nb, nl, bodyArgs));
       });
   return generic.getResult(0);
 }

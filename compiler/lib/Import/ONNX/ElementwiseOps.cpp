@@ -206,13 +206,34 @@ LogicalResult binary(NodeImporter &n, bool floatOnly, bool boolResult,
                          fn) {
   if (failed(n.checkAttributes({"broadcast", "axis"})))
     return failure();
-  // Opset < 7 used explicit broadcast/axis attributes.
-  if (n.hasAttr("broadcast") && n.intAttr("broadcast", 0) != 0 &&
-      n.hasAttr("axis"))
-    return n.unsupported("legacy broadcasting with an 'axis' attribute");
   FailureOr<Value> x = n.input(0), y = n.input(1);
   if (failed(x) || failed(y))
     return failure();
+  // Opset < 7: with broadcast=1, B's dimensions line up with A's from
+  // `axis` on (default: the trailing ones, as numpy does).
+  if (n.intAttr("broadcast", 0) != 0 && n.hasAttr("axis")) {
+    int64_t ra = n.type(0).getRank(), rb = n.type(1).getRank();
+    int64_t axis = n.intAttr("axis", ra - rb);
+    if (axis < 0)
+      axis += ra;
+    if (axis < 0 || axis + rb > ra) {
+      n.error() << "axis " << axis << " does not place B inside A";
+      return failure();
+    }
+    SmallVector<int64_t> shape(n.type(1).getShape());
+    shape.append(ra - axis - rb, 1);
+    *y = reshape(n.b, n.loc, *y, shape);
+  }
+  // PRelu: a slope per channel of (N, C, ...) inputs, as older exporters
+  // wrote it, broadcasts along axis 1.
+  if (n.node.op_type() == "PRelu" && n.type(1).getRank() == 1 &&
+      n.type(0).getRank() > 2 &&
+      n.type(1).getDimSize(0) == n.type(0).getDimSize(1) &&
+      n.type(1).getDimSize(0) != n.type(0).getShape().back()) {
+    SmallVector<int64_t> shape = {n.type(1).getDimSize(0)};
+    shape.append(n.type(0).getRank() - 2, 1);
+    *y = reshape(n.b, n.loc, *y, shape);
+  }
   Type ex = n.type(0).getElementType(), ey = n.type(1).getElementType();
   if (ex != ey) {
     n.error() << "inputs have different element types " << ex << " and "
@@ -267,8 +288,22 @@ LogicalResult importPow(NodeImporter &n) {
   if (failed(x) || failed(y))
     return failure();
   Type ex = n.type(0).getElementType();
-  if (!isa<FloatType>(ex))
-    return n.unsupported("Pow with an integer base");
+  if (ex.isInteger(1))
+    return n.unsupported("Pow on bool tensors");
+  if (!isa<FloatType>(ex)) {
+    // Integer powers through f64 (exact for results below 2^53).
+    FailureOr<Value> r = elementwise(
+        n, {*x, *y}, ex, [&](OpBuilder &b, Location l, ValueRange a) {
+          Type f64 = b.getF64Type();
+          Value p = math::PowFOp::create(b, l, convertScalar(b, l, a[0], f64),
+                                         convertScalar(b, l, a[1], f64));
+          return convertScalar(b, l, p, ex);
+        });
+    if (failed(r))
+      return failure();
+    n.setOutput(0, *r);
+    return success();
+  }
   // x^2 (common in exported normalizations) stays exact as x * x.
   if (DenseElementsAttr e = n.constant(1);
       e && e.isSplat() && attrDoubles(e)[0] == 2.0 &&

@@ -337,6 +337,7 @@ OwningOpRef<ModuleOp> mlir::tern::importONNX(StringRef bytes,
   load.modelDir = llvm::sys::path::parent_path(fileName).str();
   load.inputShapes = options.inputShapes;
   load.skipChecker = options.skipChecker;
+  load.frozenInputs = options.frozenInputs;
   onnx::ModelProto model;
   std::string error = ::tern::onnx_import::loadModel(bytes.str(), load, model);
   if (!error.empty()) {

@@ -86,6 +86,46 @@ std::string applyInputShapes(
   return "";
 }
 
+/// Adds each frozen input's value as an initializer of the same name.
+std::string freezeInputs(onnx::GraphProto &graph,
+                         const std::map<std::string, std::string> &frozen) {
+  for (const auto &[name, path] : frozen) {
+    bool isInput = false;
+    for (const onnx::ValueInfoProto &v : graph.input())
+      isInput |= v.name() == name;
+    if (!isInput)
+      return "--freeze-input names '" + name +
+             "', which is not an input of the model";
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+      return "--freeze-input " + name + ": cannot open '" + path + "'";
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    onnx::TensorProto value;
+    if (!value.ParseFromString(bytes.str()))
+      return "--freeze-input " + name + ": '" + path +
+             "' is not a serialized onnx.TensorProto";
+    value.set_name(name);
+    onnx::TensorProto *slot = nullptr;
+    for (onnx::TensorProto &t : *graph.mutable_initializer())
+      if (t.name() == name)
+        slot = &t;
+    if (!slot)
+      slot = graph.add_initializer();
+    *slot = value;
+    // The input's declared shape now comes from the value.
+    for (onnx::ValueInfoProto &v : *graph.mutable_input())
+      if (v.name() == name) {
+        onnx::TensorShapeProto *shape =
+            v.mutable_type()->mutable_tensor_type()->mutable_shape();
+        shape->clear_dim();
+        for (int64_t d : value.dims())
+          shape->add_dim()->set_dim_value(d);
+      }
+  }
+  return "";
+}
+
 } // namespace
 
 std::string tern::onnx_import::loadModel(const std::string &bytes,
@@ -105,6 +145,10 @@ std::string tern::onnx_import::loadModel(const std::string &bytes,
           return e;
     if (std::string e =
             applyInputShapes(*model.mutable_graph(), options.inputShapes);
+        !e.empty())
+      return e;
+    if (std::string e =
+            freezeInputs(*model.mutable_graph(), options.frozenInputs);
         !e.empty())
       return e;
     if (!options.skipChecker)

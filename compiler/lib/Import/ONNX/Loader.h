@@ -23,6 +23,8 @@ struct LoadOptions {
   std::string modelDir;
   /// Shapes given by the user for graph inputs.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Inputs to turn into initializers: name -> TensorProto file.
+  std::map<std::string, std::string> frozenInputs;
   bool skipChecker = false;
 };
 

@@ -11,6 +11,7 @@
 
 #include "tern/Target/Halide/LinalgToKernel.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -89,6 +90,11 @@ private:
   FailureOr<tk::ExprRef> translate(Value value);
   FailureOr<tk::ExprRef> translateOp(Operation *defOp, Value value);
   FailureOr<tk::ExprRef> affineToExpr(AffineExpr e);
+  /// `e` with its dimensions and symbols bound to expressions (null
+  /// `dims` = the loop variables).
+  FailureOr<tk::ExprRef> affineToExpr(AffineExpr e,
+                                      ArrayRef<tk::ExprRef> *dims,
+                                      ArrayRef<tk::ExprRef> syms);
   FailureOr<tk::ExprRef> loadThroughMap(OpOperand *operand);
   int inputIndexFor(Value tensor);
   FailureOr<tk::ScalarType> scalarType(Type type, Operation *at);
@@ -132,8 +138,17 @@ int GenericTranslator::inputIndexFor(Value tensor) {
 }
 
 FailureOr<tk::ExprRef> GenericTranslator::affineToExpr(AffineExpr e) {
+  return affineToExpr(e, nullptr, {});
+}
+
+FailureOr<tk::ExprRef>
+GenericTranslator::affineToExpr(AffineExpr e, ArrayRef<tk::ExprRef> *dims,
+                                ArrayRef<tk::ExprRef> syms) {
   if (auto dim = dyn_cast<AffineDimExpr>(e))
-    return tk::loopVar(dim.getPosition());
+    return dims ? (*dims)[dim.getPosition()]
+                : tk::loopVar(dim.getPosition());
+  if (auto sym = dyn_cast<AffineSymbolExpr>(e))
+    return syms[sym.getPosition()];
   if (auto cst = dyn_cast<AffineConstantExpr>(e))
     return tk::constInt(cst.getValue());
   auto bin = dyn_cast<AffineBinaryOpExpr>(e);
@@ -142,8 +157,8 @@ FailureOr<tk::ExprRef> GenericTranslator::affineToExpr(AffineExpr e) {
                    << " in an indexing map is not supported";
     return failure();
   }
-  FailureOr<tk::ExprRef> l = affineToExpr(bin.getLHS());
-  FailureOr<tk::ExprRef> r = affineToExpr(bin.getRHS());
+  FailureOr<tk::ExprRef> l = affineToExpr(bin.getLHS(), dims, syms);
+  FailureOr<tk::ExprRef> r = affineToExpr(bin.getRHS(), dims, syms);
   if (failed(l) || failed(r))
     return failure();
   switch (e.getKind()) {
@@ -350,6 +365,19 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
         c.emitError() << "constant " << c.getValue()
                       << " cannot be used inside a kernel";
         return failure();
+      })
+      .Case([&](affine::AffineApplyOp apply) -> R {
+        // Index arithmetic that canonicalization folded into a map.
+        AffineMap map = apply.getAffineMap();
+        SmallVector<tk::ExprRef> dims, syms;
+        for (auto [i, v] : llvm::enumerate(apply.getMapOperands())) {
+          FailureOr<tk::ExprRef> x = translate(v);
+          if (failed(x))
+            return failure();
+          (i < map.getNumDims() ? dims : syms).push_back(*x);
+        }
+        ArrayRef<tk::ExprRef> dimRef(dims);
+        return affineToExpr(map.getResult(0), &dimRef, syms);
       })
       .Case([&](linalg::IndexOp i) -> R {
         return tk::loopVar(static_cast<int>(i.getDim()));

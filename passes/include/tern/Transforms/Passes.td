@@ -43,6 +43,35 @@ def TernRaisePass : Pass<"tern-raise", "::mlir::func::FuncOp"> {
   ];
 }
 
+def TernTernarizePass : Pass<"tern-ternarize", "::mlir::func::FuncOp"> {
+  let summary = "Post-training ternarization of matmul weights (BitNet b1.58 "
+                "absmean)";
+  let description = [{
+    Replaces the constant weights `W` of selected `linalg.matmul` layers by
+    `a * clip(round(W / a), -1, 1)` with `a = mean(|W|)` over the whole
+    matrix (BitNet b1.58's absmean rule; rounding half to even). tern-raise
+    then packs them as ternary layers.
+
+    Layers are the matmuls whose right operand is a float constant, in
+    program order; a layer's name is the ONNX node name when the location
+    is `file: node 'NAME' (Op)`, else its location. `layers` selects them:
+    empty (default) = every layer except the first and the last (which
+    usually lose the most accuracy), `all` = every layer, or a
+    comma-separated list of names. Each ternarized layer gets a remark with
+    its relative error `||W - W_t||_F / ||W||_F` and its scale; a named
+    layer that does not exist is an error.
+
+    Example: `tern-opt --tern-ternarize=layers=fc2 model.mlir`.
+  }];
+  let options = [
+    Option<"layers", "layers", "std::string", /*default=*/"\"\"",
+           "Layers to ternarize: empty = all but the first and last, 'all', "
+           "or a comma-separated list of layer names">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
 def TernFuseElementwisePass
     : Pass<"tern-fuse-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Fuse chains of elementwise linalg.generic ops into one";

@@ -31,6 +31,11 @@ struct ONNXImportOptions {
   /// Static shapes for inputs whose dimensions are symbolic or unknown
   /// (`--input-shape name=1x64`); also overrides known shapes.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Inputs fixed to a value at compile time (`--freeze-input
+  /// name=value.pb`): name -> path of a serialized onnx.TensorProto. A
+  /// frozen input becomes a constant, so shapes, axes or pads it carries
+  /// are known to the compiler.
+  std::map<std::string, std::string> frozenInputs;
   /// Name of the function to create.
   std::string functionName = "main";
   /// Skip onnx::checker (for models the checker rejects but that are

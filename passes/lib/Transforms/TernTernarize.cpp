@@ -1,0 +1,178 @@
+//===- TernTernarize.cpp - Post-training ternarization ----------------------===//
+//
+// BitNet b1.58's absmean rule applied after training to the constant
+// weights of matmul layers, with the error it introduces reported per
+// layer, so users can judge which layers tolerate it. The result is a
+// plain float constant in {-a, 0, +a}: tern-raise packs it like weights
+// that were trained ternary.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Dialect/Tern/IR/ConstantData.h"
+#include "tern/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace mlir::tern {
+#define GEN_PASS_DEF_TERNTERNARIZEPASS
+#include "tern/Transforms/Passes.h.inc"
+} // namespace mlir::tern
+
+using namespace mlir;
+using namespace mlir::tern;
+
+namespace {
+
+/// "fc1" for `model.onnx: node 'fc1' (Gemm)`, else the printed location.
+std::string layerName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    StringRef s = name.getName().getValue();
+    size_t open = s.find("node '");
+    if (open != StringRef::npos) {
+      StringRef rest = s.drop_front(open + 6);
+      size_t close = rest.find('\'');
+      if (close != StringRef::npos)
+        return rest.take_front(close).str();
+    }
+    return s.str();
+  }
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  loc.print(os);
+  return out;
+}
+
+std::string formatDouble(const char *format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), format, v);
+  return buf;
+}
+
+/// True if `wanted` names the layer: its whole name, or one '/'-separated
+/// part of it (`fc2` selects PyTorch's `/fc2/Gemm`).
+bool matches(StringRef name, StringRef wanted) {
+  if (name == wanted)
+    return true;
+  SmallVector<StringRef> parts;
+  name.split(parts, '/');
+  return llvm::is_contained(parts, wanted);
+}
+
+/// The float constant a layer multiplies by, or null.
+arith::ConstantOp weightsOf(linalg::MatmulOp op) {
+  auto cst = op.getInputs()[1].getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return {};
+  auto type = dyn_cast<RankedTensorType>(cst.getType());
+  if (!type || !isa<FloatType>(type.getElementType()) ||
+      !isa<DenseElementsAttr>(cst.getValue()))
+    return {};
+  return cst;
+}
+
+struct TernTernarizePass
+    : public mlir::tern::impl::TernTernarizePassBase<TernTernarizePass> {
+  using TernTernarizePassBase::TernTernarizePassBase;
+
+  void runOnOperation() override {
+    SmallVector<linalg::MatmulOp> layersFound;
+    getOperation()->walk([&](linalg::MatmulOp op) {
+      if (weightsOf(op))
+        layersFound.push_back(op);
+    });
+    SmallVector<StringRef> wanted;
+    StringRef(layers).split(wanted, ',', -1, false);
+    for (StringRef &w : wanted)
+      w = w.trim();
+    bool all = wanted.size() == 1 && wanted[0] == "all";
+    llvm::StringSet<> seen;
+    for (auto [i, op] : llvm::enumerate(layersFound)) {
+      std::string name = layerName(op.getLoc());
+      for (StringRef w : wanted)
+        if (matches(name, w))
+          seen.insert(w);
+      bool selected =
+          all || (wanted.empty() ? i != 0 && i + 1 != layersFound.size()
+                                 : llvm::any_of(wanted, [&](StringRef w) {
+                                     return matches(name, w);
+                                   }));
+      if (selected)
+        ternarize(op);
+    }
+    if (!all)
+      for (StringRef w : wanted)
+        if (!seen.contains(w)) {
+          std::string names;
+          for (linalg::MatmulOp op : layersFound)
+            names += (names.empty() ? "" : ", ") + layerName(op.getLoc());
+          getOperation().emitError()
+              << "tern-ternarize: no layer named '" << w
+              << "' (layers with constant weights: "
+              << (names.empty() ? "none" : names) << ")";
+          return signalPassFailure();
+        }
+  }
+
+  void ternarize(linalg::MatmulOp op) {
+    arith::ConstantOp cst = weightsOf(op);
+    auto attr = cast<DenseElementsAttr>(cst.getValue());
+    auto type = cast<RankedTensorType>(attr.getType());
+    SmallVector<double> w;
+    for (APFloat f : attr.getValues<APFloat>()) {
+      bool lost;
+      f.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+      w.push_back(f.convertToDouble());
+    }
+    double sumAbs = 0, norm = 0;
+    for (double x : w) {
+      sumAbs += std::fabs(x);
+      norm += x * x;
+    }
+    // The scale is rounded to the weights' type first, as a model holding
+    // it would store it.
+    APFloat scaleF(w.empty() ? 0.0 : sumAbs / w.size());
+    bool lost;
+    scaleF.convert(cast<FloatType>(type.getElementType()).getFloatSemantics(),
+                   APFloat::rmNearestTiesToEven, &lost);
+    scaleF.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+    double scale = scaleF.convertToDouble();
+    double err = 0;
+    int64_t zeros = 0;
+    SmallVector<APFloat> out;
+    for (double x : w) {
+      double t = scale > 0 ? std::nearbyint(x / scale) : 0.0;
+      t = std::clamp(t, -1.0, 1.0);
+      zeros += t == 0;
+      double v = t * scale;
+      err += (x - v) * (x - v);
+      APFloat a(v);
+      a.convert(cast<FloatType>(type.getElementType()).getFloatSemantics(),
+                APFloat::rmNearestTiesToEven, &lost);
+      out.push_back(a);
+    }
+    OpBuilder b(cst);
+    auto replacement = arith::ConstantOp::create(
+        b, cst.getLoc(), DenseElementsAttr::get(type, out));
+    op->setOperand(1, replacement);
+    if (cst->use_empty())
+      cst->erase();
+    double rel = norm > 0 ? std::sqrt(err / norm) : 0.0;
+    op.emitRemark() << "tern-ternarize: ternarized layer '"
+                    << layerName(op.getLoc()) << "' (" << type.getDimSize(0)
+                    << " x " << type.getDimSize(1)
+                    << "): scale " << formatDouble("%.6g", scale)
+                    << ", relative error " << formatDouble("%.4f", rel)
+                    << ", zeros "
+                    << formatDouble("%.1f%%", 100.0 * zeros /
+                                                  std::max<size_t>(w.size(), 1));
+  }
+};
+
+} // namespace
