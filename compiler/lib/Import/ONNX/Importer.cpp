@@ -97,6 +97,7 @@ private:
   FailureOr<Value> resultValue(const std::string &name,
                                llvm::DenseSet<Value> &returned);
   Location nodeLoc(const onnx::NodeProto &node, int index);
+  void warnNonFinite(const std::string &name, DenseElementsAttr value);
 
   MLIRContext *ctx;
   const ONNXImportOptions &options;
@@ -111,6 +112,22 @@ Location Importer::nodeLoc(const onnx::NodeProto &node, int index) {
                                          : "'" + node.name() + "'";
   return NameLoc::get(StringAttr::get(ctx, state.fileName + ": node " + name +
                                                " (" + node.op_type() + ")"));
+}
+
+/// NaN and infinite weights are kept (a model may mean them), but they
+/// usually come from a broken export, so the user hears about them.
+void Importer::warnNonFinite(const std::string &name,
+                             DenseElementsAttr value) {
+  if (!isa<FloatType>(value.getElementType()))
+    return;
+  int64_t count = 0;
+  for (const APFloat &f : value.getValues<APFloat>())
+    count += !f.isFinite();
+  if (count)
+    emitWarning(fileLoc) << "initializer '" << name << "' has " << count
+                         << " NaN or infinite value" << (count > 1 ? "s" : "")
+                         << "; they are kept as they are, and results that "
+                            "depend on them will be NaN or infinite";
 }
 
 LogicalResult Importer::readOpset(const onnx::ModelProto &model) {
@@ -277,6 +294,7 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
       emitError(fileLoc) << "initializer: " << error;
       return {};
     }
+    warnNonFinite(t.name(), a);
     state.constants[t.name()] = a;
   }
 
