@@ -200,12 +200,64 @@ LogicalResult importGelu(NodeImporter &n) {
 
 /// Binary ops with numpy broadcasting. Both inputs must have one element
 /// type (Pow converts its exponent).
+/// Integer arithmetic on compile-time values (shape arithmetic).
+using HostFn = int64_t (*)(int64_t, int64_t);
+
+/// `fn` over the numpy broadcast of integer constants, or null when an
+/// input is not a small integer constant.
+DenseElementsAttr foldIntegers(NodeImporter &n, ArrayRef<int> inputs,
+                               Type resultType,
+                               llvm::function_ref<int64_t(ArrayRef<int64_t>)>
+                                   fn) {
+  SmallVector<SmallVector<int64_t>> shapes, values;
+  for (int i : inputs) {
+    DenseElementsAttr c = n.constant(i);
+    if (!c || !isa<IntegerType>(c.getElementType()) ||
+        c.getNumElements() > 4096)
+      return {};
+    shapes.emplace_back(cast<RankedTensorType>(c.getType()).getShape());
+    values.push_back(attrInts(c));
+  }
+  FailureOr<SmallVector<int64_t>> out = broadcastShapes(shapes);
+  if (failed(out))
+    return {};
+  int64_t count = numElements(*out);
+  SmallVector<int64_t> result, idx(out->size(), 0), args(inputs.size());
+  for (int64_t o = 0; o < count; ++o) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      // Flat index of the broadcast element in input i.
+      int64_t flat = 0;
+      size_t off = out->size() - shapes[i].size();
+      for (size_t d = 0; d < shapes[i].size(); ++d)
+        flat = flat * shapes[i][d] + (shapes[i][d] == 1 ? 0 : idx[off + d]);
+      args[i] = values[i][flat];
+    }
+    result.push_back(fn(args));
+    for (int64_t d = static_cast<int64_t>(out->size()) - 1; d >= 0; --d) {
+      if (++idx[d] < (*out)[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return attrFromInts(n.ctx, *out, result, resultType);
+}
+
 LogicalResult binary(NodeImporter &n, bool floatOnly, bool boolResult,
                      llvm::function_ref<Value(OpBuilder &, Location, Value,
                                               Value)>
-                         fn) {
+                         fn,
+                     HostFn host = nullptr) {
   if (failed(n.checkAttributes({"broadcast", "axis"})))
     return failure();
+  if (host && n.type(0) && n.type(1) && !n.hasAttr("axis"))
+    if (DenseElementsAttr folded = foldIntegers(
+            n, {0, 1},
+            boolResult ? IntegerType::get(n.ctx, 1)
+                       : n.type(0).getElementType(),
+            [&](ArrayRef<int64_t> a) { return host(a[0], a[1]); })) {
+      n.setConstant(0, folded);
+      return success();
+    }
   FailureOr<Value> x = n.input(0), y = n.input(1);
   if (failed(x) || failed(y))
     return failure();
@@ -255,10 +307,27 @@ LogicalResult binary(NodeImporter &n, bool floatOnly, bool boolResult,
   return success();
 }
 
-LogicalResult importAdd(NodeImporter &n) { return binary(n, false, false, mlir::tern::onnx_import::add); }
-LogicalResult importSub(NodeImporter &n) { return binary(n, false, false, mlir::tern::onnx_import::sub); }
-LogicalResult importMul(NodeImporter &n) { return binary(n, false, false, mlir::tern::onnx_import::mul); }
-LogicalResult importDiv(NodeImporter &n) { return binary(n, false, false, mlir::tern::onnx_import::div); }
+LogicalResult importAdd(NodeImporter &n) {
+  return binary(n, false, false, mlir::tern::onnx_import::add,
+                [](int64_t a, int64_t b) { return a + b; });
+}
+LogicalResult importSub(NodeImporter &n) {
+  return binary(n, false, false, mlir::tern::onnx_import::sub,
+                [](int64_t a, int64_t b) { return a - b; });
+}
+LogicalResult importMul(NodeImporter &n) {
+  return binary(n, false, false, mlir::tern::onnx_import::mul,
+                [](int64_t a, int64_t b) { return a * b; });
+}
+LogicalResult importDiv(NodeImporter &n) {
+  // Integer division on the host only when it cannot trap.
+  if (DenseElementsAttr d = n.constant(1);
+      d && isa<IntegerType>(d.getElementType()) &&
+      llvm::is_contained(attrInts(d), 0))
+    return binary(n, false, false, mlir::tern::onnx_import::div);
+  return binary(n, false, false, mlir::tern::onnx_import::div,
+                [](int64_t a, int64_t b) { return a / b; });
+}
 
 LogicalResult importPRelu(NodeImporter &n) {
   return binary(n, true, false, [](OpBuilder &b, Location l, Value x, Value s) {
@@ -268,13 +337,25 @@ LogicalResult importPRelu(NodeImporter &n) {
 }
 
 LogicalResult compareOp(NodeImporter &n, StringRef kind) {
-  return binary(n, false, true, [&](OpBuilder &b, Location l, Value x, Value y) {
+  HostFn host = kind == "eq"   ? [](int64_t a, int64_t b) -> int64_t {
+    return a == b;
+  }
+                : kind == "lt" ? [](int64_t a, int64_t b) -> int64_t {
+                    return a < b;
+                  }
+                               : [](int64_t a, int64_t b) -> int64_t {
+                                   return a > b;
+                                 };
+  return binary(
+      n, false, true,
+      [&](OpBuilder &b, Location l, Value x, Value y) {
     if (x.getType().isInteger(1)) {
       // Only Equal reaches here for bools (others are rejected by ONNX).
       return Value(arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, x, y));
     }
     return compare(b, l, kind, x, y);
-  });
+      },
+      host);
 }
 
 LogicalResult importEqual(NodeImporter &n) { return compareOp(n, "eq"); }
@@ -340,6 +421,14 @@ LogicalResult importWhere(NodeImporter &n) {
     n.error() << "X and Y have different element types";
     return failure();
   }
+  if (isa<IntegerType>(elem))
+    if (DenseElementsAttr folded =
+            foldIntegers(n, {0, 1, 2}, elem, [](ArrayRef<int64_t> a) {
+              return a[0] ? a[1] : a[2];
+            })) {
+      n.setConstant(0, folded);
+      return success();
+    }
   FailureOr<Value> r = elementwise(
       n, {*cnd, *x, *y}, elem, [](OpBuilder &b, Location l, ValueRange a) {
         return select(b, l, a[0], a[1], a[2]);
