@@ -520,9 +520,9 @@ TEST(FrozenInputs, ChoiceFromTheModel) {
   summary = summarizeModel(model);
   EXPECT_EQ(inputsToFreeze(summary, FreezeLevel::ShapeLikeIntegers),
             (std::vector<std::string>{"shape", "pads", "bytes"}));
-  EXPECT_EQ(inputsToFreeze(summary, FreezeLevel::Integers),
-            (std::vector<std::string>{"shape", "pads", "bytes", "ids",
-                                      "codes"}));
+  EXPECT_EQ(
+      inputsToFreeze(summary, FreezeLevel::Integers),
+      (std::vector<std::string>{"shape", "pads", "bytes", "ids", "codes"}));
   EXPECT_EQ(inputsToFreeze(summary, FreezeLevel::IntegersAndSmallFloats),
             (std::vector<std::string>{"shape", "start", "pads", "bytes",
                                       "small", "ids", "codes"}));
@@ -565,17 +565,23 @@ TEST(FrozenInputs, ArgumentsFromTheData) {
                       "shape=" + test + "/test_data_set_0/input_1.pb"}));
 
   args.clear();
-  EXPECT_EQ(freezeArguments(test + "/test_data_set_0", summary, {"nothing"},
-                            args),
-            "no data file in test_data_set_0 for input 'nothing' to freeze");
+  EXPECT_EQ(
+      freezeArguments(test + "/test_data_set_0", summary, {"nothing"}, args),
+      "no data file in test_data_set_0 for input 'nothing' to freeze");
 }
 
 TEST(Options, RunModelWithFrozenInputs) {
   Options o;
-  const char *argv[] = {"x",          "--run-model", "/w/libt.so",
-                        "--test-dir", "/d/test_a",   "--data-set",
-                        "/d/test_a/test_data_set_1", "--frozen",
-                        "shape",      "--frozen=axes"};
+  const char *argv[] = {"x",
+                        "--run-model",
+                        "/w/libt.so",
+                        "--test-dir",
+                        "/d/test_a",
+                        "--data-set",
+                        "/d/test_a/test_data_set_1",
+                        "--frozen",
+                        "shape",
+                        "--frozen=axes"};
   ASSERT_EQ(parseOptions(10, const_cast<char **>(argv), o), "");
   EXPECT_EQ(o.dataSet, "/d/test_a/test_data_set_1");
   EXPECT_EQ(o.frozen, (std::vector<std::string>{"shape", "axes"}));

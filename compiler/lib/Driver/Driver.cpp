@@ -9,9 +9,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Driver/Driver.h"
-#include "tern/Import/ONNX/ONNXImporter.h"
 #include "tern/Compiler/BuildModelPlan.h"
 #include "tern/Compiler/LibraryWriter.h"
+#include "tern/Import/ONNX/ONNXImporter.h"
 #include "tern/Pipelines/Pipelines.h"
 #include "tern/Target/Halide/KernelCompiler.h"
 
@@ -274,8 +274,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
     importOptions.inputShapes = options.inputShapes;
     importOptions.frozenInputs = options.frozenInputs;
     importOptions.functionName = name;
-    module = mlir::tern::importONNX(bytes, options.input, &context,
-                                    importOptions);
+    module =
+        mlir::tern::importONNX(bytes, options.input, &context, importOptions);
     if (!module)
       return fail("cannot import '" + options.input +
                   "' (see the errors above)");

@@ -104,9 +104,8 @@ int tern::conformance::bindToInfo(const std::string &dataName, size_t position,
 std::string
 tern::conformance::graphInputOf(const std::string &dataName, size_t position,
                                 const std::vector<std::string> &graphInputs) {
-  if (!dataName.empty() &&
-      std::find(graphInputs.begin(), graphInputs.end(), dataName) !=
-          graphInputs.end())
+  if (!dataName.empty() && std::find(graphInputs.begin(), graphInputs.end(),
+                                     dataName) != graphInputs.end())
     return dataName;
   return position < graphInputs.size() ? graphInputs[position] : "";
 }
@@ -191,9 +190,9 @@ static std::string readDataSet(const std::string &dir,
                                     info.inputs, info.num_inputs, set.inputs);
       !error.empty())
     return error;
-  if (std::string error = readBound(dir, "output", model.outputs, {},
-                                    info.outputs, info.num_outputs,
-                                    set.outputs);
+  if (std::string error =
+          readBound(dir, "output", model.outputs, {}, info.outputs,
+                    info.num_outputs, set.outputs);
       !error.empty())
     return error;
   for (int i = 0; i < info.num_inputs; ++i)

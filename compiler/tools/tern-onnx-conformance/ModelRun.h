@@ -4,8 +4,9 @@
 // test_data_set_N/input_K.pb to an input of the model's info table, runs the
 // model through NAME_run_tensors and compares every output with
 // output_K.pb. Inputs frozen at compile time (ternc --freeze-input) are not
-// in the info table; their data files are skipped. The runner calls this in a child process, so a model that
-// crashes or hangs fails its test and nothing else.
+// in the info table; their data files are skipped. The runner calls this in a
+// child process, so a model that crashes or hangs fails its test and nothing
+// else.
 //
 //===----------------------------------------------------------------------===//
 

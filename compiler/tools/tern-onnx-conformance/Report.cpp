@@ -41,8 +41,7 @@ std::string Summary::line() const {
     s += " (" + std::to_string(passedFrozen) +
          " of them with inputs frozen at compile time)";
   s += ", failed " + std::to_string(failed) + ", expected failures " +
-                  std::to_string(xfailed) + ", unsupported " +
-                  std::to_string(unsupported);
+       std::to_string(xfailed) + ", unsupported " + std::to_string(unsupported);
   if (xpassed)
     s += ", unexpected passes " + std::to_string(xpassed);
   return s + " (of " + std::to_string(total()) + " tests)";

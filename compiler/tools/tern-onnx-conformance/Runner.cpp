@@ -192,8 +192,8 @@ static Compilation compileInto(const TestCase &test, const RunConfig &config,
                                const std::vector<std::string> &extraArgs) {
   std::string modelPath = (fs::path(test.dir) / "model.onnx").string();
   std::string logPath = (dir / "ternc.log").string();
-  std::vector<std::string> argv = {config.ternc, modelPath,  "-o",
-                                   dir.string(), "--name",   kModelName,
+  std::vector<std::string> argv = {config.ternc, modelPath, "-o",
+                                   dir.string(), "--name",  kModelName,
                                    "--quiet"};
   argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
   ProcessResult process = runProcess(argv, logPath, config.timeoutSeconds);
@@ -208,8 +208,7 @@ static Compilation compileInto(const TestCase &test, const RunConfig &config,
   std::error_code ec;
   if (!fs::exists(lib, ec)) {
     result.ok = false;
-    result.failure =
-        "ternc succeeded but wrote no " + lib.filename().string();
+    result.failure = "ternc succeeded but wrote no " + lib.filename().string();
   }
   return result;
 }

@@ -1,4 +1,5 @@
-//===- TernTernarize.cpp - Post-training ternarization ----------------------===//
+//===- TernTernarize.cpp - Post-training ternarization
+//----------------------===//
 //
 // BitNet b1.58's absmean rule applied after training to the constant
 // weights of matmul layers, with the error it introduces reported per
@@ -112,10 +113,9 @@ struct TernTernarizePass
           std::string names;
           for (linalg::MatmulOp op : layersFound)
             names += (names.empty() ? "" : ", ") + layerName(op.getLoc());
-          getOperation().emitError()
-              << "tern-ternarize: no layer named '" << w
-              << "' (layers with constant weights: "
-              << (names.empty() ? "none" : names) << ")";
+          getOperation().emitError() << "tern-ternarize: no layer named '" << w
+                                     << "' (layers with constant weights: "
+                                     << (names.empty() ? "none" : names) << ")";
           return signalPassFailure();
         }
   }
@@ -166,12 +166,12 @@ struct TernTernarizePass
     double rel = norm > 0 ? std::sqrt(err / norm) : 0.0;
     op.emitRemark() << "tern-ternarize: ternarized layer '"
                     << layerName(op.getLoc()) << "' (" << type.getDimSize(0)
-                    << " x " << type.getDimSize(1)
-                    << "): scale " << formatDouble("%.6g", scale)
-                    << ", relative error " << formatDouble("%.4f", rel)
-                    << ", zeros "
-                    << formatDouble("%.1f%%", 100.0 * zeros /
-                                                  std::max<size_t>(w.size(), 1));
+                    << " x " << type.getDimSize(1) << "): scale "
+                    << formatDouble("%.6g", scale) << ", relative error "
+                    << formatDouble("%.4f", rel) << ", zeros "
+                    << formatDouble("%.1f%%",
+                                    100.0 * zeros /
+                                        std::max<size_t>(w.size(), 1));
   }
 };
 

@@ -39,7 +39,8 @@ struct KernelPipelineOptions
 
 /// Input form (func + linalg on tensors) to kernel form (linalg.generic on
 /// tensors, no tern ops, no named linalg ops), on a module:
-///   [tern-ternarize] -> tern-raise -> tern-lower-ternary -> linalg-generalize-named-ops
+///   [tern-ternarize] -> tern-raise -> tern-lower-ternary ->
+///   linalg-generalize-named-ops
 ///   -> tern-fuse-elementwise -> canonicalize -> cse
 void buildKernelPipeline(OpPassManager &pm,
                          const KernelPipelineOptions &options);

@@ -84,12 +84,9 @@ AffineMap mlir::tern::onnx_import::broadcastMap(MLIRContext *ctx,
   return AffineMap::get(out.size(), 0, exprs, ctx);
 }
 
-Value mlir::tern::onnx_import::parallelGeneric(OpBuilder &b, Location loc,
-                                               ArrayRef<int64_t> shape,
-                                               Type elementType,
-                                               ValueRange inputs,
-                                               ArrayRef<AffineMap> inputMaps,
-                                               BodyFn body) {
+Value mlir::tern::onnx_import::parallelGeneric(
+    OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elementType,
+    ValueRange inputs, ArrayRef<AffineMap> inputMaps, BodyFn body) {
   MLIRContext *ctx = b.getContext();
   Value init = emptyTensor(b, loc, shape, elementType);
   SmallVector<AffineMap> maps(inputMaps.begin(), inputMaps.end());
@@ -118,7 +115,8 @@ FailureOr<Value> mlir::tern::onnx_import::elementwise(NodeImporter &n,
     d << "input shapes do not broadcast:";
     for (const SmallVector<int64_t> &s : shapes) {
       d << " [";
-      llvm::interleave(s, [&](int64_t x) { d << x; }, [&] { d << "x"; });
+      llvm::interleave(
+          s, [&](int64_t x) { d << x; }, [&] { d << "x"; });
       d << "]";
     }
     return failure();
@@ -131,8 +129,8 @@ FailureOr<Value> mlir::tern::onnx_import::elementwise(NodeImporter &n,
 
 Value mlir::tern::onnx_import::reductionGeneric(
     OpBuilder &b, Location loc, ArrayRef<int64_t> loopSizes,
-    ArrayRef<bool> reduced, Type elementType, TypedAttr init,
-    ValueRange inputs, ArrayRef<AffineMap> inputMaps, BodyFn body) {
+    ArrayRef<bool> reduced, Type elementType, TypedAttr init, ValueRange inputs,
+    ArrayRef<AffineMap> inputMaps, BodyFn body) {
   MLIRContext *ctx = b.getContext();
   SmallVector<int64_t> outShape;
   SmallVector<AffineExpr> outExprs;
@@ -260,10 +258,9 @@ Value mlir::tern::onnx_import::transpose(OpBuilder &b, Location loc,
   for (size_t i = 0; i < perm.size(); ++i)
     exprs[perm[i]] = getAffineDimExpr(i, ctx);
   AffineMap map = AffineMap::get(perm.size(), 0, exprs, ctx);
-  return parallelGeneric(b, loc, shape, type.getElementType(), input, map,
-                         [](OpBuilder &, Location, ValueRange a) {
-                           return a[0];
-                         });
+  return parallelGeneric(
+      b, loc, shape, type.getElementType(), input, map,
+      [](OpBuilder &, Location, ValueRange a) { return a[0]; });
 }
 
 Value mlir::tern::onnx_import::convertScalar(OpBuilder &b, Location loc,
@@ -363,8 +360,8 @@ Value mlir::tern::onnx_import::select(OpBuilder &b, Location loc, Value c,
   return arith::SelectOp::create(b, loc, c, x, y);
 }
 
-Value mlir::tern::onnx_import::floatLike(OpBuilder &b, Location loc,
-                                         Value like, double value) {
+Value mlir::tern::onnx_import::floatLike(OpBuilder &b, Location loc, Value like,
+                                         double value) {
   return scalarConstant(b, loc, like.getType(), value);
 }
 
@@ -500,9 +497,10 @@ mlir::tern::onnx_import::attrFromDoubles(RankedTensorType type,
   return DenseElementsAttr::get(type, out);
 }
 
-DenseElementsAttr mlir::tern::onnx_import::attrFromInts(
-    MLIRContext *ctx, ArrayRef<int64_t> shape, ArrayRef<int64_t> values,
-    Type elementType) {
+DenseElementsAttr
+mlir::tern::onnx_import::attrFromInts(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                                      ArrayRef<int64_t> values,
+                                      Type elementType) {
   if (!elementType)
     elementType = IntegerType::get(ctx, 64);
   auto type = RankedTensorType::get(shape, elementType);

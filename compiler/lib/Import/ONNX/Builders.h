@@ -66,21 +66,20 @@ FailureOr<Value> elementwise(NodeImporter &n, ValueRange inputs,
 /// order, and starts at `init`. The body gets the inputs then the
 /// accumulator.
 Value reductionGeneric(OpBuilder &b, Location loc, ArrayRef<int64_t> loopSizes,
-                       ArrayRef<bool> reduced, Type elementType,
-                       TypedAttr init, ValueRange inputs,
-                       ArrayRef<AffineMap> inputMaps, BodyFn body);
+                       ArrayRef<bool> reduced, Type elementType, TypedAttr init,
+                       ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+                       BodyFn body);
 
 /// Reduces `input` over `axes` (normalized, sorted). The body gets the
 /// element of `input` (then of every `extra` input, read through the same
 /// iteration space with `extraMaps`) and the accumulator. The result has
 /// the reduced dimensions removed (keepDims = false) or kept as 1.
 Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-             bool keepDims, TypedAttr init, BodyFn body,
-             ValueRange extra = {}, ArrayRef<AffineMap> extraMaps = {});
+             bool keepDims, TypedAttr init, BodyFn body, ValueRange extra = {},
+             ArrayRef<AffineMap> extraMaps = {});
 
 /// Reshapes (same element count) through collapse/expand; no-op if equal.
-Value reshape(OpBuilder &b, Location loc, Value input,
-              ArrayRef<int64_t> shape);
+Value reshape(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> shape);
 
 /// Permutes the dimensions: result dim i is input dim perm[i].
 Value transpose(OpBuilder &b, Location loc, Value input,
@@ -123,8 +122,7 @@ DenseElementsAttr attrFromDoubles(RankedTensorType type,
                                   ArrayRef<double> values);
 /// Builds an i64 constant.
 DenseElementsAttr attrFromInts(MLIRContext *ctx, ArrayRef<int64_t> shape,
-                               ArrayRef<int64_t> values,
-                               Type elementType = {});
+                               ArrayRef<int64_t> values, Type elementType = {});
 
 } // namespace mlir::tern::onnx_import
 

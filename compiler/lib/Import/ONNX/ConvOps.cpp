@@ -77,8 +77,7 @@ FailureOr<Value> addBias(NodeImporter &n, Value y, int biasInput) {
   auto t = cast<RankedTensorType>(y.getType());
   RankedTensorType bt = n.type(biasInput);
   if (bt.getRank() != 1 || bt.getDimSize(0) != t.getDimSize(1)) {
-    n.error() << "bias must have shape [" << t.getDimSize(1) << "], got "
-              << bt;
+    n.error() << "bias must have shape [" << t.getDimSize(1) << "], got " << bt;
     return failure();
   }
   MLIRContext *ctx = n.ctx;
@@ -113,19 +112,18 @@ Value convIm2col(NodeImporter &n, Value x, DenseElementsAttr weights,
     e.push_back(getAffineDimExpr(1 + d, ctx) * w.strides[d] +
                 getAffineDimExpr(r + 2 + d, ctx) * w.dilations[d]);
   AffineMap xmap = AffineMap::get(colShape.size(), 0, e, ctx);
-  Value cols = parallelGeneric(n.b, n.loc, colShape, elem, x, xmap,
-                               [](OpBuilder &, Location, ValueRange a) {
-                                 return a[0];
-                               });
+  Value cols =
+      parallelGeneric(n.b, n.loc, colShape, elem, x, xmap,
+                      [](OpBuilder &, Location, ValueRange a) { return a[0]; });
   cols = reshape(n.b, n.loc, cols, {batch * outs, c * win});
   DenseElementsAttr wkm = transposeAttr(
       weights.reshape(RankedTensorType::get({m, c * win}, elem)), {1, 0});
   Value wv = constantTensor(n.b, n.loc, wkm);
   Value empty = emptyTensor(n.b, n.loc, {batch * outs, m}, elem);
   Value zero = scalarConstant(n.b, n.loc, elem, 0);
-  Value init = linalg::FillOp::create(n.b, n.loc, ValueRange{zero},
-                                      ValueRange{empty})
-                   .getResult(0);
+  Value init =
+      linalg::FillOp::create(n.b, n.loc, ValueRange{zero}, ValueRange{empty})
+          .getResult(0);
   Value y = linalg::MatmulOp::create(n.b, n.loc, TypeRange{init.getType()},
                                      ValueRange{cols, wv}, ValueRange{init})
                 .getResult(0);
@@ -156,7 +154,8 @@ Value convDirect(NodeImporter &n, Value x, Value weights, const Window &w,
   SmallVector<bool> reduced(loops.size(), false);
   for (size_t i = 2 + r; i < loops.size(); ++i)
     reduced[i] = true;
-  AffineExpr mDim = getAffineDimExpr(1, ctx), cDim = getAffineDimExpr(2 + r, ctx);
+  AffineExpr mDim = getAffineDimExpr(1, ctx),
+             cDim = getAffineDimExpr(2 + r, ctx);
   SmallVector<AffineExpr> xe = {getAffineDimExpr(0, ctx),
                                 mDim.floorDiv(mg) * cg + cDim};
   SmallVector<AffineExpr> we = {mDim, cDim};
@@ -167,14 +166,13 @@ Value convDirect(NodeImporter &n, Value x, Value weights, const Window &w,
     we.push_back(k);
   }
   Type elem = xt.getElementType();
-  return reductionGeneric(
-      n.b, n.loc, loops, reduced, elem, FloatAttr::get(elem, 0.0),
-      {x, weights},
-      {AffineMap::get(loops.size(), 0, xe, ctx),
-       AffineMap::get(loops.size(), 0, we, ctx)},
-      [](OpBuilder &b, Location l, ValueRange a) {
-        return add(b, l, a[2], mul(b, l, a[0], a[1]));
-      });
+  return reductionGeneric(n.b, n.loc, loops, reduced, elem,
+                          FloatAttr::get(elem, 0.0), {x, weights},
+                          {AffineMap::get(loops.size(), 0, xe, ctx),
+                           AffineMap::get(loops.size(), 0, we, ctx)},
+                          [](OpBuilder &b, Location l, ValueRange a) {
+                            return add(b, l, a[2], mul(b, l, a[0], a[1]));
+                          });
 }
 
 /// Checks X (N, C, S...) and W (M, C / group, K...).
@@ -315,7 +313,8 @@ LogicalResult importConvTranspose(NodeImporter &n) {
   SmallVector<bool> reduced(loops.size(), false);
   for (size_t i = 2 + r; i < loops.size(); ++i)
     reduced[i] = true;
-  AffineExpr mDim = getAffineDimExpr(1, ctx), cDim = getAffineDimExpr(2 + r, ctx);
+  AffineExpr mDim = getAffineDimExpr(1, ctx),
+             cDim = getAffineDimExpr(2 + r, ctx);
   SmallVector<AffineExpr> we = {mDim.floorDiv(mg) * cg + cDim, mDim % mg};
   for (int64_t d = 0; d < r; ++d)
     we.push_back(getAffineDimExpr(3 + r + d, ctx));
@@ -328,7 +327,8 @@ LogicalResult importConvTranspose(NodeImporter &n) {
         Value ch = arith::AddIOp::create(
             b, l,
             arith::MulIOp::create(
-                b, l, arith::DivUIOp::create(b, l, mIdx, indexConstant(b, l, mg)),
+                b, l,
+                arith::DivUIOp::create(b, l, mIdx, indexConstant(b, l, mg)),
                 indexConstant(b, l, cg)),
             loopIndex(b, l, 2 + r));
         SmallVector<Value> at = {loopIndex(b, l, 0), ch};

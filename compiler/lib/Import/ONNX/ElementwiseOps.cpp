@@ -33,11 +33,12 @@ LogicalResult unary(NodeImporter &n, ArrayRef<StringRef> attrs, bool floatOnly,
     return failure();
   Type elem = n.type(0).getElementType();
   if (floatOnly && !isa<FloatType>(elem))
-    return n.unsupported(n.node.op_type() + " on " +
-                         (elem.isInteger(1) ? std::string("bool")
-                                            : "i" + std::to_string(
-                                                        elem.getIntOrFloatBitWidth())) +
-                         " tensors");
+    return n.unsupported(
+        n.node.op_type() + " on " +
+        (elem.isInteger(1)
+             ? std::string("bool")
+             : "i" + std::to_string(elem.getIntOrFloatBitWidth())) +
+        " tensors");
   if (elem.isInteger(1))
     return n.unsupported(n.node.op_type() + " on bool tensors");
   FailureOr<Value> r =
@@ -91,14 +92,13 @@ LogicalResult importElu(NodeImporter &n) {
 LogicalResult importSelu(NodeImporter &n) {
   double alpha = n.floatAttr("alpha", 1.67326319217681884765625f);
   double gamma = n.floatAttr("gamma", 1.05070102214813232421875f);
-  return unary(n, {"alpha", "gamma"}, true,
-               [&](OpBuilder &b, Location l, Value x) {
-                 Value neg = compare(b, l, "le", x, c(b, l, x, 0.0));
-                 Value em1 = sub(b, l, expOf(b, l, x), c(b, l, x, 1.0));
-                 Value y = select(b, l, neg, mul(b, l, em1, c(b, l, x, alpha)),
-                                  x);
-                 return mul(b, l, y, c(b, l, x, gamma));
-               });
+  return unary(
+      n, {"alpha", "gamma"}, true, [&](OpBuilder &b, Location l, Value x) {
+        Value neg = compare(b, l, "le", x, c(b, l, x, 0.0));
+        Value em1 = sub(b, l, expOf(b, l, x), c(b, l, x, 1.0));
+        Value y = select(b, l, neg, mul(b, l, em1, c(b, l, x, alpha)), x);
+        return mul(b, l, y, c(b, l, x, gamma));
+      });
 }
 
 LogicalResult importSigmoid(NodeImporter &n) {
@@ -107,13 +107,12 @@ LogicalResult importSigmoid(NodeImporter &n) {
 
 LogicalResult importHardSigmoid(NodeImporter &n) {
   double alpha = n.floatAttr("alpha", 0.2f), beta = n.floatAttr("beta", 0.5f);
-  return unary(n, {"alpha", "beta"}, true,
-               [&](OpBuilder &b, Location l, Value x) {
-                 Value y = add(b, l, mul(b, l, x, c(b, l, x, alpha)),
-                               c(b, l, x, beta));
-                 return minimum(b, l, maximum(b, l, y, c(b, l, x, 0.0)),
-                                c(b, l, x, 1.0));
-               });
+  return unary(
+      n, {"alpha", "beta"}, true, [&](OpBuilder &b, Location l, Value x) {
+        Value y = add(b, l, mul(b, l, x, c(b, l, x, alpha)), c(b, l, x, beta));
+        return minimum(b, l, maximum(b, l, y, c(b, l, x, 0.0)),
+                       c(b, l, x, 1.0));
+      });
 }
 
 LogicalResult importSoftplus(NodeImporter &n) {
@@ -181,21 +180,21 @@ LogicalResult importGelu(NodeImporter &n) {
   std::string approx = n.stringAttr("approximate", "none");
   if (approx != "none" && approx != "tanh")
     return n.unsupported("Gelu approximate='" + approx + "'");
-  return unary(n, {"approximate"}, true,
-               [&](OpBuilder &b, Location l, Value x) {
-                 Value half = mul(b, l, x, c(b, l, x, 0.5));
-                 Value inner;
-                 if (approx == "none") {
-                   inner = math::ErfOp::create(
-                       b, l, mul(b, l, x, c(b, l, x, M_SQRT1_2)));
-                 } else {
-                   Value x3 = mul(b, l, mul(b, l, x, x), x);
-                   Value t = add(b, l, x, mul(b, l, x3, c(b, l, x, 0.044715)));
-                   inner = math::TanhOp::create(
-                       b, l, mul(b, l, t, c(b, l, x, std::sqrt(2.0 / M_PI))));
-                 }
-                 return mul(b, l, half, add(b, l, c(b, l, x, 1.0), inner));
-               });
+  return unary(
+      n, {"approximate"}, true, [&](OpBuilder &b, Location l, Value x) {
+        Value half = mul(b, l, x, c(b, l, x, 0.5));
+        Value inner;
+        if (approx == "none") {
+          inner =
+              math::ErfOp::create(b, l, mul(b, l, x, c(b, l, x, M_SQRT1_2)));
+        } else {
+          Value x3 = mul(b, l, mul(b, l, x, x), x);
+          Value t = add(b, l, x, mul(b, l, x3, c(b, l, x, 0.044715)));
+          inner = math::TanhOp::create(
+              b, l, mul(b, l, t, c(b, l, x, std::sqrt(2.0 / M_PI))));
+        }
+        return mul(b, l, half, add(b, l, c(b, l, x, 1.0), inner));
+      });
 }
 
 /// Binary ops with numpy broadcasting. Both inputs must have one element
@@ -205,10 +204,9 @@ using HostFn = int64_t (*)(int64_t, int64_t);
 
 /// `fn` over the numpy broadcast of integer constants, or null when an
 /// input is not a small integer constant.
-DenseElementsAttr foldIntegers(NodeImporter &n, ArrayRef<int> inputs,
-                               Type resultType,
-                               llvm::function_ref<int64_t(ArrayRef<int64_t>)>
-                                   fn) {
+DenseElementsAttr
+foldIntegers(NodeImporter &n, ArrayRef<int> inputs, Type resultType,
+             llvm::function_ref<int64_t(ArrayRef<int64_t>)> fn) {
   SmallVector<SmallVector<int64_t>> shapes, values;
   for (int i : inputs) {
     DenseElementsAttr c = n.constant(i);
@@ -242,11 +240,10 @@ DenseElementsAttr foldIntegers(NodeImporter &n, ArrayRef<int> inputs,
   return attrFromInts(n.ctx, *out, result, resultType);
 }
 
-LogicalResult binary(NodeImporter &n, bool floatOnly, bool boolResult,
-                     llvm::function_ref<Value(OpBuilder &, Location, Value,
-                                              Value)>
-                         fn,
-                     HostFn host = nullptr) {
+LogicalResult
+binary(NodeImporter &n, bool floatOnly, bool boolResult,
+       llvm::function_ref<Value(OpBuilder &, Location, Value, Value)> fn,
+       HostFn host = nullptr) {
   if (failed(n.checkAttributes({"broadcast", "axis"})))
     return failure();
   if (host && n.type(0) && n.type(1) && !n.hasAttr("axis"))
@@ -288,8 +285,7 @@ LogicalResult binary(NodeImporter &n, bool floatOnly, bool boolResult,
   }
   Type ex = n.type(0).getElementType(), ey = n.type(1).getElementType();
   if (ex != ey) {
-    n.error() << "inputs have different element types " << ex << " and "
-              << ey;
+    n.error() << "inputs have different element types " << ex << " and " << ey;
     return failure();
   }
   if (floatOnly && !isa<FloatType>(ex))
@@ -297,10 +293,10 @@ LogicalResult binary(NodeImporter &n, bool floatOnly, bool boolResult,
   if (ex.isInteger(1) && !boolResult)
     return n.unsupported(n.node.op_type() + " on bool tensors");
   Type result = boolResult ? IntegerType::get(n.ctx, 1) : ex;
-  FailureOr<Value> r = elementwise(
-      n, {*x, *y}, result, [&](OpBuilder &b, Location l, ValueRange a) {
-        return fn(b, l, a[0], a[1]);
-      });
+  FailureOr<Value> r = elementwise(n, {*x, *y}, result,
+                                   [&](OpBuilder &b, Location l, ValueRange a) {
+                                     return fn(b, l, a[0], a[1]);
+                                   });
   if (failed(r))
     return failure();
   n.setOutput(0, *r);
@@ -337,23 +333,20 @@ LogicalResult importPRelu(NodeImporter &n) {
 }
 
 LogicalResult compareOp(NodeImporter &n, StringRef kind) {
-  HostFn host = kind == "eq"   ? [](int64_t a, int64_t b) -> int64_t {
-    return a == b;
-  }
-                : kind == "lt" ? [](int64_t a, int64_t b) -> int64_t {
-                    return a < b;
-                  }
-                               : [](int64_t a, int64_t b) -> int64_t {
-                                   return a > b;
-                                 };
+  HostFn host =
+      kind == "eq" ? [](int64_t a, int64_t b) -> int64_t { return a == b; }
+                   : kind == "lt"
+      ? [](int64_t a, int64_t b) -> int64_t { return a < b; }
+      : [](int64_t a, int64_t b) -> int64_t { return a > b; };
   return binary(
       n, false, true,
       [&](OpBuilder &b, Location l, Value x, Value y) {
-    if (x.getType().isInteger(1)) {
-      // Only Equal reaches here for bools (others are rejected by ONNX).
-      return Value(arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, x, y));
-    }
-    return compare(b, l, kind, x, y);
+        if (x.getType().isInteger(1)) {
+          // Only Equal reaches here for bools (others are rejected by ONNX).
+          return Value(
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, x, y));
+        }
+        return compare(b, l, kind, x, y);
       },
       host);
 }
@@ -389,9 +382,8 @@ LogicalResult importPow(NodeImporter &n) {
   if (DenseElementsAttr e = n.constant(1);
       e && e.isSplat() && attrDoubles(e)[0] == 2.0 &&
       n.type(1).getRank() <= n.type(0).getRank()) {
-    FailureOr<Value> r =
-        elementwise(n, {*x, *y}, ex, [&](OpBuilder &b, Location l,
-                                         ValueRange a) {
+    FailureOr<Value> r = elementwise(
+        n, {*x, *y}, ex, [&](OpBuilder &b, Location l, ValueRange a) {
           return mul(b, l, a[0], a[0]);
         });
     if (failed(r))
@@ -399,8 +391,8 @@ LogicalResult importPow(NodeImporter &n) {
     n.setOutput(0, *r);
     return success();
   }
-  FailureOr<Value> r = elementwise(
-      n, {*x, *y}, ex, [&](OpBuilder &b, Location l, ValueRange a) {
+  FailureOr<Value> r =
+      elementwise(n, {*x, *y}, ex, [&](OpBuilder &b, Location l, ValueRange a) {
         Value p = convertScalar(b, l, a[1], a[0].getType());
         return Value(math::PowFOp::create(b, l, a[0], p));
       });
@@ -429,10 +421,10 @@ LogicalResult importWhere(NodeImporter &n) {
       n.setConstant(0, folded);
       return success();
     }
-  FailureOr<Value> r = elementwise(
-      n, {*cnd, *x, *y}, elem, [](OpBuilder &b, Location l, ValueRange a) {
-        return select(b, l, a[0], a[1], a[2]);
-      });
+  FailureOr<Value> r = elementwise(n, {*cnd, *x, *y}, elem,
+                                   [](OpBuilder &b, Location l, ValueRange a) {
+                                     return select(b, l, a[0], a[1], a[2]);
+                                   });
   if (failed(r))
     return failure();
   n.setOutput(0, *r);

@@ -145,10 +145,10 @@ bool foldIntoConv(onnx::GraphProto &g, GraphIndex &ix, onnx::NodeProto &conv,
     bias[oc] = s[oc] * bias[oc] + t[oc];
   }
   std::vector<int64_t> wdims(w->dims().begin(), w->dims().end());
-  std::string wName = addInitializer(g, ix, conv.input(1) + "_bnfold", wdims,
-                                     *wv);
-  std::string bName = addInitializer(
-      g, ix, conv.name() + "_bias_bnfold", {int64_t(s.size())}, bias);
+  std::string wName =
+      addInitializer(g, ix, conv.input(1) + "_bnfold", wdims, *wv);
+  std::string bName = addInitializer(g, ix, conv.name() + "_bias_bnfold",
+                                     {int64_t(s.size())}, bias);
   conv.set_input(1, wName);
   if (conv.input_size() > 2)
     conv.set_input(2, bName);
@@ -191,8 +191,8 @@ bool foldIntoGemm(onnx::GraphProto &g, GraphIndex &ix, onnx::NodeProto &gemm,
       (*wv)[r * cols + c] *= s[transB ? r : c];
   for (size_t i = 0; i < s.size(); ++i)
     bias[i] = s[i] * bias[i] + t[i];
-  std::string wName = addInitializer(g, ix, gemm.input(1) + "_bnfold",
-                                     {rows, cols}, *wv);
+  std::string wName =
+      addInitializer(g, ix, gemm.input(1) + "_bnfold", {rows, cols}, *wv);
   std::string bName =
       addInitializer(g, ix, gemm.name() + "_bias_bnfold", {n}, bias);
   gemm.set_input(1, wName);

@@ -84,8 +84,8 @@ public:
            const ONNXImportOptions &options)
       : ctx(ctx), options(options),
         state(ctx, llvm::sys::path::filename(fileName).str()),
-        fileLoc(NameLoc::get(StringAttr::get(
-            ctx, llvm::sys::path::filename(fileName)))) {}
+        fileLoc(NameLoc::get(
+            StringAttr::get(ctx, llvm::sys::path::filename(fileName)))) {}
 
   OwningOpRef<ModuleOp> run(onnx::ModelProto &model);
 
@@ -116,8 +116,7 @@ Location Importer::nodeLoc(const onnx::NodeProto &node, int index) {
 
 /// NaN and infinite weights are kept (a model may mean them), but they
 /// usually come from a broken export, so the user hears about them.
-void Importer::warnNonFinite(const std::string &name,
-                             DenseElementsAttr value) {
+void Importer::warnNonFinite(const std::string &name, DenseElementsAttr value) {
   if (!isa<FloatType>(value.getElementType()))
     return;
   int64_t count = 0;
@@ -168,8 +167,7 @@ void Importer::readInferredTypes(const onnx::GraphProto &g) {
     add(v);
 }
 
-FailureOr<RankedTensorType>
-Importer::inputType(const onnx::ValueInfoProto &v) {
+FailureOr<RankedTensorType> Importer::inputType(const onnx::ValueInfoProto &v) {
   if (!v.type().has_tensor_type())
     return emitError(fileLoc) << "input '" << v.name()
                               << "' is not a tensor (sequences, maps and "
@@ -208,8 +206,8 @@ Importer::inputType(const onnx::ValueInfoProto &v) {
 LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   Location loc = nodeLoc(node, index);
   if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return emitError(loc) << "operator '" << node.op_type()
-                          << "' of domain '" << node.domain()
+    return emitError(loc) << "operator '" << node.op_type() << "' of domain '"
+                          << node.domain()
                           << "' is not supported (only the default ONNX "
                              "domain is)";
   const OpTable &table = opTable();
@@ -241,10 +239,10 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
                             << "') is not supported by Tern's importer";
     std::optional<RankedTensorType> inferred = n.inferredType(i);
     if (inferred && *inferred != have)
-      return emitError(loc) << "internal error: Tern computed " << have
-                            << " for output '" << name
-                            << "' but ONNX shape inference says "
-                            << *inferred << "; please report this model";
+      return emitError(loc)
+             << "internal error: Tern computed " << have << " for output '"
+             << name << "' but ONNX shape inference says " << *inferred
+             << "; please report this model";
   }
   return success();
 }
@@ -359,8 +357,8 @@ OwningOpRef<ModuleOp> mlir::tern::importONNX(StringRef bytes,
   onnx::ModelProto model;
   std::string error = ::tern::onnx_import::loadModel(bytes.str(), load, model);
   if (!error.empty()) {
-    emitError(NameLoc::get(StringAttr::get(
-        context, llvm::sys::path::filename(fileName))))
+    emitError(NameLoc::get(
+        StringAttr::get(context, llvm::sys::path::filename(fileName))))
         << error;
     return {};
   }

@@ -37,12 +37,13 @@ std::string inlineExternalData(onnx::TensorProto &t,
   if (location.find("..") != std::string::npos || location[0] == '/')
     return "initializer '" + t.name() + "' points to external data '" +
            location + "' outside the model's folder";
-  std::string path =
-      modelDir.empty() ? location : modelDir + "/" + location;
+  std::string path = modelDir.empty() ? location : modelDir + "/" + location;
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    return "initializer '" + t.name() + "': cannot open its external data "
-           "file '" + path + "' (it must lie next to the model)";
+    return "initializer '" + t.name() +
+           "': cannot open its external data "
+           "file '" +
+           path + "' (it must lie next to the model)";
   in.seekg(0, std::ios::end);
   int64_t size = in.tellg();
   if (offset < 0 || offset > size || (length >= 0 && offset + length > size))
@@ -62,9 +63,9 @@ std::string inlineExternalData(onnx::TensorProto &t,
   return "";
 }
 
-std::string applyInputShapes(
-    onnx::GraphProto &graph,
-    const std::map<std::string, std::vector<int64_t>> &shapes) {
+std::string
+applyInputShapes(onnx::GraphProto &graph,
+                 const std::map<std::string, std::vector<int64_t>> &shapes) {
   for (const auto &[name, dims] : shapes) {
     onnx::ValueInfoProto *input = nullptr;
     for (onnx::ValueInfoProto &v : *graph.mutable_input())
@@ -140,8 +141,7 @@ std::string tern::onnx_import::loadModel(const std::string &bytes,
   try {
     for (onnx::TensorProto &t : *model.mutable_graph()->mutable_initializer())
       if (t.data_location() == onnx::TensorProto::EXTERNAL)
-        if (std::string e = inlineExternalData(t, options.modelDir);
-            !e.empty())
+        if (std::string e = inlineExternalData(t, options.modelDir); !e.empty())
           return e;
     if (std::string e =
             applyInputShapes(*model.mutable_graph(), options.inputShapes);

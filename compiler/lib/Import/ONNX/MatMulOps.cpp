@@ -49,7 +49,8 @@ FailureOr<Value> batchedMatmul(NodeImporter &n, Value a, Value w) {
     return failure();
   }
   int64_t nb = batch->size();
-  int64_t m = at.getDimSize(at.getRank() - 2), k = at.getDimSize(at.getRank() - 1),
+  int64_t m = at.getDimSize(at.getRank() - 2),
+          k = at.getDimSize(at.getRank() - 1),
           nn = wt.getDimSize(wt.getRank() - 1);
   // Loops: batch..., m, n, k.
   SmallVector<int64_t> loops(*batch);
@@ -69,15 +70,13 @@ FailureOr<Value> batchedMatmul(NodeImporter &n, Value a, Value w) {
     return AffineMap::get(loops.size(), 0, e, ctx);
   };
   Type elem = at.getElementType();
-  TypedAttr zero = isa<FloatType>(elem)
-                       ? TypedAttr(FloatAttr::get(elem, 0.0))
-                       : TypedAttr(IntegerAttr::get(elem, 0));
-  return reductionGeneric(
-      n.b, n.loc, loops, reduced, elem, zero, {a, w},
-      {mapFor(ab, nb, nb + 2), mapFor(wb, nb + 2, nb + 1)},
-      [](OpBuilder &b, Location l, ValueRange v) {
-        return add(b, l, v[2], mul(b, l, v[0], v[1]));
-      });
+  TypedAttr zero = isa<FloatType>(elem) ? TypedAttr(FloatAttr::get(elem, 0.0))
+                                        : TypedAttr(IntegerAttr::get(elem, 0));
+  return reductionGeneric(n.b, n.loc, loops, reduced, elem, zero, {a, w},
+                          {mapFor(ab, nb, nb + 2), mapFor(wb, nb + 2, nb + 1)},
+                          [](OpBuilder &b, Location l, ValueRange v) {
+                            return add(b, l, v[2], mul(b, l, v[0], v[1]));
+                          });
 }
 
 LogicalResult importMatMul(NodeImporter &n) {
@@ -145,8 +144,8 @@ LogicalResult importMatMul(NodeImporter &n) {
 }
 
 LogicalResult importGemm(NodeImporter &n) {
-  if (failed(n.checkAttributes({"alpha", "beta", "transA", "transB",
-                                "broadcast"})))
+  if (failed(n.checkAttributes(
+          {"alpha", "beta", "transA", "transB", "broadcast"})))
     return failure();
   double alpha = n.floatAttr("alpha", 1.0f), beta = n.floatAttr("beta", 1.0f);
   bool transA = n.intAttr("transA", 0), transB = n.intAttr("transB", 0);

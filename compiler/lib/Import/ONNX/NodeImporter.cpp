@@ -40,10 +40,8 @@ std::string mlir::tern::onnx_import::onnxTypeName(int32_t onnxType) {
   return "type " + std::to_string(onnxType);
 }
 
-DenseElementsAttr
-mlir::tern::onnx_import::tensorToAttr(MLIRContext *ctx,
-                                      const onnx::TensorProto &t,
-                                      std::string &error) {
+DenseElementsAttr mlir::tern::onnx_import::tensorToAttr(
+    MLIRContext *ctx, const onnx::TensorProto &t, std::string &error) {
   Type elem = elementTypeFor(ctx, t.data_type());
   if (!elem) {
     error = "tensor '" + t.name() + "' has element type " +
@@ -196,7 +194,8 @@ float NodeImporter::floatAttr(StringRef name, float otherwise) const {
   return a ? a->f() : otherwise;
 }
 
-std::string NodeImporter::stringAttr(StringRef name, StringRef otherwise) const {
+std::string NodeImporter::stringAttr(StringRef name,
+                                     StringRef otherwise) const {
   const onnx::AttributeProto *a = attr(name);
   return a ? a->s() : otherwise.str();
 }
@@ -220,9 +219,8 @@ NodeImporter::floatsAttr(StringRef name) const {
 LogicalResult NodeImporter::checkAttributes(ArrayRef<StringRef> known) {
   for (const onnx::AttributeProto &a : node.attribute())
     if (!llvm::is_contained(known, a.name())) {
-      error() << "attribute '" << a.name()
-              << "' is not supported by Tern's " << node.op_type()
-              << " importer";
+      error() << "attribute '" << a.name() << "' is not supported by Tern's "
+              << node.op_type() << " importer";
       return failure();
     }
   return success();

@@ -120,12 +120,11 @@ LogicalResult importLayerNormalization(NodeImporter &n) {
   for (int64_t a : axes)
     keptShape[a] = 1;
   AffineMap keptId = AffineMap::getMultiDimIdentityMap(rank, ctx);
-  Value mean = parallelGeneric(b, loc, keptShape, elem, sum, keptId,
-                               [&](OpBuilder &b, Location l, ValueRange a) {
-                                 return div(b, l, a[0],
-                                            scalarConstant(b, l, elem,
-                                                           double(count)));
-                               });
+  Value mean = parallelGeneric(
+      b, loc, keptShape, elem, sum, keptId,
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        return div(b, l, a[0], scalarConstant(b, l, elem, double(count)));
+      });
   Value sq = reduce(
       b, loc, *x, axes, true, floatAttr(elem, 0.0),
       [](OpBuilder &b, Location l, ValueRange a) {
@@ -144,8 +143,7 @@ LogicalResult importLayerNormalization(NodeImporter &n) {
   // scale and bias broadcast against the normalized dims (numpy rules).
   SmallVector<Value> ins = {*x, mean, invStd, *scale};
   SmallVector<AffineMap> maps = {
-      id, kept, kept,
-      broadcastMap(ctx, n.type(1).getShape(), t.getShape())};
+      id, kept, kept, broadcastMap(ctx, n.type(1).getShape(), t.getShape())};
   bool hasBias = n.hasInput(2);
   if (hasBias) {
     ins.push_back(*n.input(2));
@@ -165,9 +163,8 @@ LogicalResult importLayerNormalization(NodeImporter &n) {
 }
 
 LogicalResult importBatchNormalization(NodeImporter &n) {
-  if (failed(n.checkAttributes(
-          {"epsilon", "momentum", "training_mode", "spatial", "is_test",
-           "consumed_inputs"})))
+  if (failed(n.checkAttributes({"epsilon", "momentum", "training_mode",
+                                "spatial", "is_test", "consumed_inputs"})))
     return failure();
   if (n.intAttr("training_mode", 0) != 0 || n.numOutputs() > 1)
     return n.unsupported("BatchNormalization in training mode");
@@ -187,8 +184,7 @@ LogicalResult importBatchNormalization(NodeImporter &n) {
   int64_t rank = t.getRank(), channels = t.getDimSize(1);
   for (int i = 1; i < 5; ++i)
     if (n.type(i).getRank() != 1 || n.type(i).getDimSize(0) != channels) {
-      n.error() << "parameter " << i << " must have shape [" << channels
-                << "]";
+      n.error() << "parameter " << i << " must have shape [" << channels << "]";
       return failure();
     }
   double eps = n.floatAttr("epsilon", 1e-5f);
@@ -200,8 +196,8 @@ LogicalResult importBatchNormalization(NodeImporter &n) {
       [&](OpBuilder &b, Location l, ValueRange a) {
         // scale * (x - mean) / sqrt(var + eps) + bias
         Value v = add(b, l, a[4], scalarConstant(b, l, elem, eps));
-        Value norm = div(b, l, sub(b, l, a[0], a[3]),
-                         math::SqrtOp::create(b, l, v));
+        Value norm =
+            div(b, l, sub(b, l, a[0], a[3]), math::SqrtOp::create(b, l, v));
         return add(b, l, mul(b, l, norm, a[1]), a[2]);
       });
   n.setOutput(0, y);

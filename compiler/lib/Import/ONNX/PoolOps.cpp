@@ -25,10 +25,9 @@ namespace {
 
 /// Reduces windows of x (N, C, S...). `padValue` replaces reads outside the
 /// input; `combine(acc, v)` accumulates.
-Value poolWindows(NodeImporter &n, Value x, const Window &w, TypedAttr init,
-                  double padValue,
-                  llvm::function_ref<Value(OpBuilder &, Location, Value, Value)>
-                      combine) {
+Value poolWindows(
+    NodeImporter &n, Value x, const Window &w, TypedAttr init, double padValue,
+    llvm::function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   auto xt = cast<RankedTensorType>(x.getType());
   MLIRContext *ctx = n.ctx;
   int64_t r = w.rank();
@@ -63,7 +62,8 @@ Value poolWindows(NodeImporter &n, Value x, const Window &w, TypedAttr init,
                                     indexConstant(b, l, w.strides[d])),
               arith::MulIOp::create(b, l, loopIndex(b, l, 2 + r + d),
                                     indexConstant(b, l, w.dilations[d])));
-          i = arith::SubIOp::create(b, l, i, indexConstant(b, l, w.padBegin[d]));
+          i = arith::SubIOp::create(b, l, i,
+                                    indexConstant(b, l, w.padBegin[d]));
           Value ok = arith::AndIOp::create(
               b, l,
               arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, i,
@@ -119,9 +119,9 @@ LogicalResult importMaxPool(NodeImporter &n) {
 }
 
 LogicalResult importAveragePool(NodeImporter &n) {
-  if (failed(n.checkAttributes({"auto_pad", "ceil_mode", "count_include_pad",
-                                "kernel_shape", "pads", "strides",
-                                "dilations"})))
+  if (failed(
+          n.checkAttributes({"auto_pad", "ceil_mode", "count_include_pad",
+                             "kernel_shape", "pads", "strides", "dilations"})))
     return failure();
   FailureOr<Value> x = n.input(0);
   if (failed(x))
@@ -148,8 +148,8 @@ LogicalResult importAveragePool(NodeImporter &n) {
       int64_t hi = includePad ? w->input[d] + w->padEnd[d] : w->input[d];
       int64_t k = 0;
       for (int64_t j = 0; j < w->kernel[d]; ++j) {
-        int64_t i = pos[d] * w->strides[d] + j * w->dilations[d] -
-                    w->padBegin[d];
+        int64_t i =
+            pos[d] * w->strides[d] + j * w->dilations[d] - w->padBegin[d];
         k += i >= lo && i < hi;
       }
       count *= k;
@@ -169,13 +169,12 @@ LogicalResult importAveragePool(NodeImporter &n) {
   SmallVector<AffineExpr> ce;
   for (int64_t d = 0; d < r; ++d)
     ce.push_back(getAffineDimExpr(2 + d, ctx));
-  Value y = parallelGeneric(
-      n.b, n.loc, st.getShape(), elem, {sum, countT},
-      {AffineMap::getMultiDimIdentityMap(r + 2, ctx),
-       AffineMap::get(r + 2, 0, ce, ctx)},
-      [](OpBuilder &b, Location l, ValueRange a) {
-        return div(b, l, a[0], a[1]);
-      });
+  Value y = parallelGeneric(n.b, n.loc, st.getShape(), elem, {sum, countT},
+                            {AffineMap::getMultiDimIdentityMap(r + 2, ctx),
+                             AffineMap::get(r + 2, 0, ce, ctx)},
+                            [](OpBuilder &b, Location l, ValueRange a) {
+                              return div(b, l, a[0], a[1]);
+                            });
   n.setOutput(0, y);
   return success();
 }
@@ -189,9 +188,9 @@ LogicalResult importGlobalPool(NodeImporter &n, bool average) {
   RankedTensorType xt = n.type(0);
   Type elem = xt.getElementType();
   if (!isa<FloatType>(elem) || xt.getRank() < 3)
-    return n.unsupported(n.node.op_type() + " of " +
-                         std::string(xt.getRank() < 3 ? "rank < 3 tensors"
-                                                      : "integer tensors"));
+    return n.unsupported(
+        n.node.op_type() + " of " +
+        std::string(xt.getRank() < 3 ? "rank < 3 tensors" : "integer tensors"));
   SmallVector<int64_t> axes;
   int64_t count = 1;
   for (int64_t d = 2; d < xt.getRank(); ++d) {

@@ -107,8 +107,6 @@ LogicalResult importReduce(NodeImporter &n, Kind kind) {
 
 void mlir::tern::onnx_import::registerReduceOps(OpTable &t) {
   t["ReduceSum"] = [](NodeImporter &n) { return importReduce(n, Kind::Sum); };
-  t["ReduceMean"] = [](NodeImporter &n) {
-    return importReduce(n, Kind::Mean);
-  };
+  t["ReduceMean"] = [](NodeImporter &n) { return importReduce(n, Kind::Mean); };
   t["ReduceMax"] = [](NodeImporter &n) { return importReduce(n, Kind::Max); };
 }

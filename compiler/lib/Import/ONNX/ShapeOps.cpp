@@ -36,11 +36,10 @@ SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
 /// Builds a constant of `type` whose element at each output index comes
 /// from `source(index)`: (input number, flat index in it), or input -1 for
 /// `fill`.
-DenseElementsAttr
-hostGather(RankedTensorType type, ArrayRef<DenseElementsAttr> inputs,
-           llvm::function_ref<std::pair<int, int64_t>(ArrayRef<int64_t>)>
-               source,
-           double fill = 0) {
+DenseElementsAttr hostGather(
+    RankedTensorType type, ArrayRef<DenseElementsAttr> inputs,
+    llvm::function_ref<std::pair<int, int64_t>(ArrayRef<int64_t>)> source,
+    double fill = 0) {
   int64_t n = type.getNumElements();
   ArrayRef<int64_t> shape = type.getShape();
   SmallVector<int64_t> idx(shape.size(), 0);
@@ -66,8 +65,8 @@ hostGather(RankedTensorType type, ArrayRef<DenseElementsAttr> inputs,
   size_t bytes = elem.getIntOrFloatBitWidth() / 8;
   std::vector<char> fillBytes(bytes);
   {
-    DenseElementsAttr f = attrFromDoubles(
-        RankedTensorType::get({1}, elem), ArrayRef<double>{fill});
+    DenseElementsAttr f = attrFromDoubles(RankedTensorType::get({1}, elem),
+                                          ArrayRef<double>{fill});
     std::memcpy(fillBytes.data(), f.getRawData().data(), bytes);
   }
   SmallVector<std::vector<char>> in;
@@ -97,8 +96,8 @@ bool foldable(RankedTensorType type) {
 /// value goes through collapse/expand.
 void setReshaped(NodeImporter &n, ArrayRef<int64_t> shape) {
   if (DenseElementsAttr c = n.constant(0)) {
-    n.setConstant(
-        0, c.reshape(RankedTensorType::get(shape, c.getElementType())));
+    n.setConstant(0,
+                  c.reshape(RankedTensorType::get(shape, c.getElementType())));
     return;
   }
   Value x = *n.input(0);
@@ -128,8 +127,8 @@ LogicalResult importDropout(NodeImporter &n) {
   if (n.hasOutput(1)) {
     // The mask keeps everything: bool from opset 10, the input's type
     // before.
-    Type maskType = n.opset >= 10 ? IntegerType::get(n.ctx, 1)
-                                  : t.getElementType();
+    Type maskType =
+        n.opset >= 10 ? IntegerType::get(n.ctx, 1) : t.getElementType();
     auto mt = RankedTensorType::get(t.getShape(), maskType);
     n.setConstant(1, attrFromDoubles(RankedTensorType::get({}, maskType),
                                      ArrayRef<double>{1.0})
@@ -398,8 +397,9 @@ void emitSlice(NodeImporter &n, int out, ArrayRef<AxisSlice> slices) {
                         [&](ArrayRef<int64_t> idx) {
                           int64_t flat = 0;
                           for (size_t d = 0; d < idx.size(); ++d)
-                            flat += (slices[d].start + idx[d] * slices[d].step) *
-                                    strides[d];
+                            flat +=
+                                (slices[d].start + idx[d] * slices[d].step) *
+                                strides[d];
                           return std::make_pair(0, flat);
                         }));
     return;
@@ -637,11 +637,11 @@ LogicalResult importConcat(NodeImporter &n) {
           if (size == 0)
             continue;
           SmallVector<Value> at(idx);
-          at[axis] = clampIndex(
-              b, l,
-              arith::SubIOp::create(b, l, idx[axis],
-                                    indexConstant(b, l, offsets[i])),
-              0, size - 1);
+          at[axis] =
+              clampIndex(b, l,
+                         arith::SubIOp::create(b, l, idx[axis],
+                                               indexConstant(b, l, offsets[i])),
+                         0, size - 1);
           Value v = tensor::ExtractOp::create(b, l, inputs[i], at);
           if (!result) {
             result = v;
@@ -756,8 +756,8 @@ LogicalResult importShape(NodeImporter &n) {
   SmallVector<int64_t> dims;
   for (int64_t i = start; i < end; ++i)
     dims.push_back(t.getDimSize(i));
-  n.setConstant(0, attrFromInts(n.ctx, {static_cast<int64_t>(dims.size())},
-                                dims));
+  n.setConstant(0,
+                attrFromInts(n.ctx, {static_cast<int64_t>(dims.size())}, dims));
   return success();
 }
 
@@ -784,7 +784,8 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
     }
   }
   auto type = RankedTensorType::get(*shape, value.getElementType());
-  n.setConstant(0, DenseElementsAttr::get(type, value.getValues<Attribute>()[0]));
+  n.setConstant(0,
+                DenseElementsAttr::get(type, value.getValues<Attribute>()[0]));
   return success();
 }
 
@@ -807,9 +808,9 @@ LogicalResult importRange(NodeImporter &n) {
   SmallVector<double> values;
   for (int64_t i = 0; i < count; ++i)
     values.push_back(start + i * delta);
-  n.setConstant(0, attrFromDoubles(RankedTensorType::get({count},
-                                                         s.getElementType()),
-                                   values));
+  n.setConstant(
+      0, attrFromDoubles(RankedTensorType::get({count}, s.getElementType()),
+                         values));
   return success();
 }
 
@@ -830,10 +831,9 @@ LogicalResult importExpand(NodeImporter &n) {
   }
   FailureOr<Value> x = n.input(0);
   AffineMap map = broadcastMap(n.ctx, t.getShape(), *shape);
-  n.setOutput(0, parallelGeneric(n.b, n.loc, *shape, t.getElementType(), *x,
-                                 map, [](OpBuilder &, Location, ValueRange a) {
-                                   return a[0];
-                                 }));
+  n.setOutput(0, parallelGeneric(
+                     n.b, n.loc, *shape, t.getElementType(), *x, map,
+                     [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
   return success();
 }
 
@@ -874,7 +874,8 @@ LogicalResult importPad(NodeImporter &n) {
     return failure();
   }
   if (static_cast<int64_t>(pads.size()) != 2 * rank) {
-    n.error() << "pads has " << pads.size() << " entries; expected " << 2 * rank;
+    n.error() << "pads has " << pads.size() << " entries; expected "
+              << 2 * rank;
     return failure();
   }
   SmallVector<int64_t> shape;
@@ -916,8 +917,8 @@ LogicalResult importPad(NodeImporter &n) {
             i = select(b, l, neg,
                        arith::SubIOp::create(b, l, indexConstant(b, l, 0), i),
                        i);
-            Value over = arith::CmpIOp::create(
-                b, l, arith::CmpIPredicate::sge, i, indexConstant(b, l, size));
+            Value over = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
+                                               i, indexConstant(b, l, size));
             i = select(b, l, over,
                        arith::SubIOp::create(
                            b, l, indexConstant(b, l, 2 * (size - 1)), i),
@@ -935,8 +936,7 @@ LogicalResult importPad(NodeImporter &n) {
           inside = inside ? Value(arith::AndIOp::create(b, l, inside, ok)) : ok;
           at.push_back(clampIndex(b, l, i, 0, size - 1));
         }
-        Value padValue =
-            valueTensor ? a[0] : scalarConstant(b, l, elem, value);
+        Value padValue = valueTensor ? a[0] : scalarConstant(b, l, elem, value);
         if (!inside)
           return Value(tensor::ExtractOp::create(b, l, *x, at));
         if (t.getNumElements() == 0)

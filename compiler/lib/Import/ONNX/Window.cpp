@@ -10,7 +10,8 @@ bool Window::insideInput() const {
   for (size_t d = 0; d < rank(); ++d) {
     if (padBegin[d] != 0)
       return false;
-    int64_t last = (output[d] - 1) * strides[d] + (kernel[d] - 1) * dilations[d];
+    int64_t last =
+        (output[d] - 1) * strides[d] + (kernel[d] - 1) * dilations[d];
     if (output[d] > 0 && last >= input[d])
       return false;
   }

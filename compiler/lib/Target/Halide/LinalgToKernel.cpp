@@ -92,8 +92,7 @@ private:
   FailureOr<tk::ExprRef> affineToExpr(AffineExpr e);
   /// `e` with its dimensions and symbols bound to expressions (null
   /// `dims` = the loop variables).
-  FailureOr<tk::ExprRef> affineToExpr(AffineExpr e,
-                                      ArrayRef<tk::ExprRef> *dims,
+  FailureOr<tk::ExprRef> affineToExpr(AffineExpr e, ArrayRef<tk::ExprRef> *dims,
                                       ArrayRef<tk::ExprRef> syms);
   FailureOr<tk::ExprRef> loadThroughMap(OpOperand *operand);
   int inputIndexFor(Value tensor);
@@ -145,8 +144,7 @@ FailureOr<tk::ExprRef>
 GenericTranslator::affineToExpr(AffineExpr e, ArrayRef<tk::ExprRef> *dims,
                                 ArrayRef<tk::ExprRef> syms) {
   if (auto dim = dyn_cast<AffineDimExpr>(e))
-    return dims ? (*dims)[dim.getPosition()]
-                : tk::loopVar(dim.getPosition());
+    return dims ? (*dims)[dim.getPosition()] : tk::loopVar(dim.getPosition());
   if (auto sym = dyn_cast<AffineSymbolExpr>(e))
     return syms[sym.getPosition()];
   if (auto cst = dyn_cast<AffineConstantExpr>(e))

@@ -50,8 +50,7 @@ struct ONNXImportOptions {
 /// locations and to find external data files next to it). Returns null
 /// after emitting diagnostics on failure.
 OwningOpRef<ModuleOp> importONNX(llvm::StringRef bytes,
-                                 llvm::StringRef fileName,
-                                 MLIRContext *context,
+                                 llvm::StringRef fileName, MLIRContext *context,
                                  const ONNXImportOptions &options = {});
 
 /// True if `bytes` look like an ONNX protobuf rather than MLIR text: used to
