@@ -238,9 +238,32 @@ FailureOr<tp::Port> PlanBuilder::portFor(Type type, DictionaryAttr attrs,
 }
 
 LogicalResult PlanBuilder::planGeneric(linalg::GenericOp op) {
-  for (Value r : op->getResults())
-    if (failed(checkSize(cast<RankedTensorType>(r.getType()), op)))
+  bool empty = true;
+  for (Value r : op->getResults()) {
+    auto type = cast<RankedTensorType>(r.getType());
+    if (failed(checkSize(type, op)))
       return failure();
+    empty &= type.getNumElements() == 0;
+  }
+  // Results without elements (a slice past the end, a zero-size split)
+  // need no kernel: they get a view and nothing writes it.
+  if (empty) {
+    for (Value out : op->getResults()) {
+      auto type = cast<RankedTensorType>(out.getType());
+      auto direct = directOutputs.find(out);
+      tp::View view;
+      if (direct != directOutputs.end()) {
+        view.type = *toScalarType(type.getElementType());
+        view.shape.assign(type.getShape().begin(), type.getShape().end());
+        view.storage.kind = tp::Storage::Output;
+        view.storage.index = direct->second;
+      } else {
+        view = newArenaView(type);
+      }
+      views[out] = view;
+    }
+    return success();
+  }
   FailureOr<KernelBuild> build = buildKernel(op, "kernel");
   if (failed(build))
     return failure();

@@ -245,7 +245,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   }
 
   // 1. Parse.
-  progress.step("parsing " + options.input);
+  bool onnx = mlir::tern::looksLikeONNX(options.input);
+  progress.step((onnx ? "importing ONNX model " : "parsing ") + options.input);
   std::string errorMessage;
   std::unique_ptr<llvm::MemoryBuffer> file =
       openInputFile(options.input, &errorMessage);
@@ -256,7 +257,6 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   // A diagnostic on the module would otherwise print the whole module,
   // weights included.
   context.printOpOnDiagnostic(false);
-  bool onnx = mlir::tern::looksLikeONNX(options.input);
   if (!onnx && (!options.inputShapes.empty() || !options.frozenInputs.empty()))
     return fail("--input-shape and --freeze-input apply to ONNX models only");
   StringRef bytes = file->getBuffer();

@@ -534,7 +534,8 @@ LogicalResult importSplit(NodeImporter &n) {
   int64_t total = 0;
   for (int64_t s : sizes)
     total += s;
-  if (static_cast<int>(sizes.size()) != n.numOutputs() || total != dim) {
+  if (static_cast<int>(sizes.size()) != n.numOutputs() || total != dim ||
+      llvm::any_of(sizes, [](int64_t s) { return s < 0; })) {
     n.error() << "split sizes do not match the outputs and the axis size "
               << dim;
     return failure();
@@ -865,7 +866,7 @@ LogicalResult importPad(NodeImporter &n) {
         valueTensor = *n.input(2);
     }
   }
-  if (mode == "reflect")
+  if (mode == "reflect" && static_cast<int64_t>(pads.size()) == 2 * rank)
     for (int64_t d = 0; d < rank; ++d)
       if (pads[d] >= t.getDimSize(d) || pads[d + rank] >= t.getDimSize(d))
         return n.unsupported("reflect padding as wide as the axis");
