@@ -66,6 +66,11 @@ static std::string locationString(Location loc) {
        << file.getColumn();
   else if (auto name = dyn_cast<NameLoc>(loc))
     os << name.getName().getValue();
+  else if (auto fused = dyn_cast<FusedLoc>(loc))
+    // A kernel fused from several ops: name them all.
+    llvm::interleave(
+        fused.getLocations(), os,
+        [&](Location part) { os << locationString(part); }, " + ");
   else
     loc.print(os);
   return s;
@@ -90,6 +95,8 @@ public:
     plan.gpu = options.gpu;
     if (auto file = dyn_cast<FileLineColLoc>(func.getLoc()))
       plan.source = file.getFilename().getValue().str();
+    else if (auto name = dyn_cast<NameLoc>(func.getLoc()))
+      plan.source = name.getName().getValue().str(); // an ONNX model
   }
 
   FailureOr<tp::ModelPlan> build();

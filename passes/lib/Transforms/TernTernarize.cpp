@@ -165,8 +165,8 @@ struct TernTernarizePass
       cst->erase();
     double rel = norm > 0 ? std::sqrt(err / norm) : 0.0;
     op.emitRemark() << "tern-ternarize: ternarized layer '"
-                    << layerName(op.getLoc()) << "' (" << type.getDimSize(0)
-                    << " x " << type.getDimSize(1) << "): scale "
+                    << layerName(op.getLoc()) << "' (" << type.getDimSize(1)
+                    << " x " << type.getDimSize(0) << "): scale "
                     << formatDouble("%.6g", scale) << ", relative error "
                     << formatDouble("%.4f", rel) << ", zeros "
                     << formatDouble("%.1f%%",

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 
@@ -337,7 +338,8 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
   func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, o] : llvm::enumerate(g.output()))
     func.setResultAttr(i, "tern.name", b.getStringAttr(o.name()));
-  if (failed(module->verify()))
+  // The whole body, so that an importer bug is caught here, at import.
+  if (failed(mlir::verify(*module)))
     return {};
   return module;
 }

@@ -23,18 +23,30 @@ std::string inlineExternalData(onnx::TensorProto &t,
                                const std::string &modelDir) {
   std::string location;
   int64_t offset = 0, length = -1;
+  auto number = [](const std::string &text, int64_t &out) {
+    if (text.empty() || text.size() > 18 ||
+        text.find_first_not_of("0123456789") != std::string::npos)
+      return false;
+    out = std::stoll(text);
+    return true;
+  };
   for (const onnx::StringStringEntryProto &e : t.external_data()) {
     if (e.key() == "location")
       location = e.value();
-    else if (e.key() == "offset")
-      offset = std::stoll(e.value());
-    else if (e.key() == "length")
-      length = std::stoll(e.value());
+    else if ((e.key() == "offset" && !number(e.value(), offset)) ||
+             (e.key() == "length" && !number(e.value(), length)))
+      return "initializer '" + t.name() + "': external data " + e.key() +
+             " '" + e.value() + "' is not a non-negative integer";
   }
   if (location.empty())
     return "initializer '" + t.name() +
            "' has external data without a 'location'";
-  if (location.find("..") != std::string::npos || location[0] == '/')
+  bool escapes = location[0] == '/' || location == ".." ||
+                 location.rfind("../", 0) == 0 ||
+                 location.find("/../") != std::string::npos ||
+                 (location.size() >= 3 &&
+                  location.compare(location.size() - 3, 3, "/..") == 0);
+  if (escapes)
     return "initializer '" + t.name() + "' points to external data '" +
            location + "' outside the model's folder";
   std::string path = modelDir.empty() ? location : modelDir + "/" + location;
@@ -46,6 +58,9 @@ std::string inlineExternalData(onnx::TensorProto &t,
            path + "' (it must lie next to the model)";
   in.seekg(0, std::ios::end);
   int64_t size = in.tellg();
+  if (!in || size < 0)
+    return "initializer '" + t.name() + "': external data '" + path +
+           "' is not a readable file";
   if (offset < 0 || offset > size || (length >= 0 && offset + length > size))
     return "initializer '" + t.name() + "': external data file '" + path +
            "' has " + std::to_string(size) + " bytes, fewer than offset " +
@@ -127,6 +142,85 @@ std::string freezeInputs(onnx::GraphProto &graph,
   return "";
 }
 
+/// Static shape of `name` from the graph's inputs and value_info, or empty.
+std::vector<int64_t> knownShape(const onnx::GraphProto &g,
+                                const std::string &name) {
+  auto read = [](const onnx::ValueInfoProto &v) {
+    std::vector<int64_t> dims;
+    if (!v.type().tensor_type().has_shape())
+      return dims;
+    for (const auto &d : v.type().tensor_type().shape().dim()) {
+      if (!d.has_dim_value())
+        return std::vector<int64_t>();
+      dims.push_back(d.dim_value());
+    }
+    return dims;
+  };
+  for (const onnx::ValueInfoProto &v : g.input())
+    if (v.name() == name)
+      return read(v);
+  for (const onnx::ValueInfoProto &v : g.value_info())
+    if (v.name() == name)
+      return read(v);
+  return {};
+}
+
+/// A ceil_mode pool whose last window would start inside the right padding
+/// has one output fewer under PyTorch's rule (which later ONNX versions
+/// adopted) than under ONNX 1.12's shape inference. Where dropping those
+/// windows gives exactly the floor_mode sizes, the pool is rewritten to
+/// ceil_mode=0, which both agree on. Returns true if anything changed.
+bool settleCeilModePools(onnx::GraphProto &g, const onnx::GraphProto &shapes) {
+  bool changed = false;
+  for (onnx::NodeProto &node : *g.mutable_node()) {
+    if ((node.op_type() != "MaxPool" && node.op_type() != "AveragePool") ||
+        !node.domain().empty() || node.input_size() < 1)
+      continue;
+    onnx::AttributeProto *ceil = nullptr;
+    std::vector<int64_t> kernel, strides, pads, dilations;
+    bool explicitPads = true;
+    for (onnx::AttributeProto &a : *node.mutable_attribute()) {
+      if (a.name() == "ceil_mode")
+        ceil = &a;
+      else if (a.name() == "kernel_shape")
+        kernel.assign(a.ints().begin(), a.ints().end());
+      else if (a.name() == "strides")
+        strides.assign(a.ints().begin(), a.ints().end());
+      else if (a.name() == "pads")
+        pads.assign(a.ints().begin(), a.ints().end());
+      else if (a.name() == "dilations")
+        dilations.assign(a.ints().begin(), a.ints().end());
+      else if (a.name() == "auto_pad" && a.s() != "NOTSET")
+        explicitPads = false;
+    }
+    if (!ceil || ceil->i() == 0 || !explicitPads)
+      continue;
+    std::vector<int64_t> in = knownShape(shapes, node.input(0));
+    size_t r = kernel.size();
+    if (in.size() != r + 2)
+      continue;
+    bool drops = false, sameAsFloor = true;
+    for (size_t d = 0; d < r; ++d) {
+      int64_t s = d < strides.size() ? strides[d] : 1;
+      int64_t dil = d < dilations.size() ? dilations[d] : 1;
+      int64_t pb = pads.size() == 2 * r ? pads[d] : 0;
+      int64_t pe = pads.size() == 2 * r ? pads[d + r] : 0;
+      int64_t span = in[d + 2] + pb + pe - ((kernel[d] - 1) * dil + 1);
+      if (span < 0 || s < 1)
+        return changed;
+      int64_t up = (span + s - 1) / s + 1, floor = span / s + 1;
+      int64_t settled = (up - 1) * s >= in[d + 2] + pb ? up - 1 : up;
+      drops |= settled != up;
+      sameAsFloor &= settled == floor;
+    }
+    if (drops && sameAsFloor) {
+      ceil->set_i(0);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 } // namespace
 
 std::string tern::onnx_import::loadModel(const std::string &bytes,
@@ -160,6 +254,20 @@ std::string tern::onnx_import::loadModel(const std::string &bytes,
     onnx::ShapeInferenceOptions inference(/*check_type=*/false,
                                           /*strict_mode=*/0,
                                           /*data_prop=*/true);
+    bool ceilPools = false;
+    for (const onnx::NodeProto &n : model.graph().node())
+      for (const onnx::AttributeProto &a : n.attribute())
+        ceilPools |= a.name() == "ceil_mode" && a.i() != 0;
+    if (ceilPools) {
+      // Pool input shapes come from a first inference on a copy.
+      onnx::ModelProto probe = model;
+      onnx::shape_inference::InferShapes(
+          probe, onnx::OpSchemaRegistry::Instance(), inference);
+      // Output shapes the exporter wrote under the old rule are recomputed.
+      if (settleCeilModePools(*model.mutable_graph(), probe.graph()))
+        for (onnx::ValueInfoProto &o : *model.mutable_graph()->mutable_output())
+          o.mutable_type()->mutable_tensor_type()->clear_shape();
+    }
     onnx::shape_inference::InferShapes(
         model, onnx::OpSchemaRegistry::Instance(), inference);
   } catch (const std::exception &e) {

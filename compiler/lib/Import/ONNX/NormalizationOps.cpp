@@ -141,6 +141,18 @@ LogicalResult importLayerNormalization(NodeImporter &n) {
                    math::SqrtOp::create(b, l, v));
       });
   // scale and bias broadcast against the normalized dims (numpy rules).
+  for (int i = 1; i < 3 && n.hasInput(i); ++i) {
+    ArrayRef<int64_t> ps = n.type(i).getShape();
+    FailureOr<SmallVector<int64_t>> b = broadcastShapes(
+        {SmallVector<int64_t>(t.getShape()), SmallVector<int64_t>(ps)});
+    if (failed(b) || ArrayRef<int64_t>(*b) != t.getShape() ||
+        static_cast<int64_t>(ps.size()) > rank - axis) {
+      n.error() << (i == 1 ? "scale " : "bias ") << n.type(i)
+                << " does not broadcast over the normalized dimensions of "
+                << t;
+      return failure();
+    }
+  }
   SmallVector<Value> ins = {*x, mean, invStd, *scale};
   SmallVector<AffineMap> maps = {
       id, kept, kept, broadcastMap(ctx, n.type(1).getShape(), t.getShape())};

@@ -470,12 +470,14 @@ LogicalResult importSlice(NodeImporter &n) {
   SmallVector<AxisSlice> slices(rank);
   for (int64_t d = 0; d < rank; ++d)
     slices[d] = {0, 1, t.getDimSize(d)};
+  SmallVector<bool> sliced(rank, false);
   for (size_t i = 0; i < starts.size(); ++i) {
     int64_t a = axes[i];
-    if (!normalizeAxis(a, rank)) {
-      n.error() << "axis " << axes[i] << " is out of range";
+    if (!normalizeAxis(a, rank) || sliced[a]) {
+      n.error() << "axis " << axes[i] << " is out of range or repeated";
       return failure();
     }
+    sliced[a] = true;
     int64_t dim = t.getDimSize(a), step = steps[i];
     if (step == 0) {
       n.error() << "step 0 on axis " << a;
@@ -681,6 +683,14 @@ LogicalResult importGather(NodeImporter &n) {
   shape.append(dt.getShape().begin() + axis + 1, dt.getShape().end());
   auto outType = RankedTensorType::get(shape, dt.getElementType());
   int64_t ir = it.getRank();
+  // Constant indices are checked here; run-time ones are clamped.
+  if (DenseElementsAttr ic = n.constant(1))
+    for (int64_t i : attrInts(ic))
+      if (i < -dim || i >= dim) {
+        n.error() << "index " << i << " is out of range for axis " << axis
+                  << " of size " << dim;
+        return failure();
+      }
   if (DenseElementsAttr dc = n.constant(0), ic = n.constant(1);
       dc && ic && foldable(outType)) {
     SmallVector<int64_t> indices = attrInts(ic);

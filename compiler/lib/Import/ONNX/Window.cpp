@@ -70,7 +70,8 @@ FailureOr<Window> mlir::tern::onnx_import::readWindow(NodeImporter &n,
     } else if (autoPad == "VALID") {
       w.padBegin[d] = w.padEnd[d] = 0;
     } else if (autoPad != "NOTSET") {
-      n.error() << "auto_pad '" << autoPad << "' is not valid";
+      n.error() << "auto_pad '" << autoPad
+                << "' is not valid (NOTSET, SAME_UPPER, SAME_LOWER or VALID)";
       return failure();
     }
     int64_t span = input[d] + w.padBegin[d] + w.padEnd[d] - extent;

@@ -1055,8 +1055,13 @@ Halide::Expr Translator::translateNode(const Expr &x) {
     return arg(0) > arg(1);
   case Op::Ge:
     return arg(0) >= arg(1);
-  case Op::IsNan:
-    return Halide::is_nan(arg(0));
+  case Op::IsNan: {
+    // Halide 14's is_nan has no float16 lowering: widen first (exact).
+    Expr a = arg(0);
+    if (a.type().is_float() && a.type().bits() == 16)
+      a = Halide::cast(Halide::Float(32, a.type().lanes()), a);
+    return Halide::is_nan(a);
+  }
   case Op::Select:
     return Halide::select(arg(0), arg(1), arg(2));
   case Op::Cast: {
