@@ -8,6 +8,7 @@
 #   ./setup.sh test      install, build, run the whole test suite (ctest)
 #   ./setup.sh build     install and build only
 #   ./setup.sh deps      install the packages only
+#   ./setup.sh fuzz [S]  install clang, fuzz the ONNX importer for S s (120)
 #
 # Environment: BUILD_DIR (default: build), JOBS (default: number of cores),
 # CTEST_ARGS (extra ctest arguments, e.g. "-L lit").
@@ -81,8 +82,15 @@ example) example ;;
 test) run_tests ;;
 build) build ;;
 deps) install_deps ;;
+fuzz)
+  # libFuzzer needs clang; only this command installs it (fuzz/README.md).
+  PACKAGES+=(clang-14 libclang-rt-14-dev)
+  install_deps
+  shift
+  exec fuzz/run.sh "$@"
+  ;;
 *)
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
   ;;
 esac

@@ -1,5 +1,5 @@
 # -*- Python -*-
-# lit configuration for Tern: runs every .mlir file under test/ with the
+# lit configuration for Tern: runs every .mlir and .test file under test/ with the
 # tools of the build tree (tern-opt, tern-translate, ternc) and LLVM 22's
 # FileCheck, not and count.
 import os
