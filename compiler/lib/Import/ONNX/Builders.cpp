@@ -209,6 +209,18 @@ Value mlir::tern::onnx_import::reduce(OpBuilder &b, Location loc, Value input,
   return reshape(b, loc, r, kept);
 }
 
+Value mlir::tern::onnx_import::divideBy(OpBuilder &b, Location loc, Value value,
+                                        double divisor) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Type elem = type.getElementType();
+  return parallelGeneric(
+      b, loc, type.getShape(), elem, value,
+      AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext()),
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        return div(nb, l, a[0], scalarConstant(nb, l, elem, divisor));
+      });
+}
+
 Value mlir::tern::onnx_import::reshape(OpBuilder &b, Location loc, Value input,
                                        ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(input.getType());

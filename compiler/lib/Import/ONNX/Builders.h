@@ -78,6 +78,9 @@ Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
              bool keepDims, TypedAttr init, BodyFn body, ValueRange extra = {},
              ArrayRef<AffineMap> extraMaps = {});
 
+/// `value / divisor` elementwise (the mean after a sum).
+Value divideBy(OpBuilder &b, Location loc, Value value, double divisor);
+
 /// Reshapes (same element count) through collapse/expand; no-op if equal.
 Value reshape(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> shape);
 

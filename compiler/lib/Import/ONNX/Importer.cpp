@@ -64,15 +64,6 @@ bool mlir::tern::parseShape(StringRef text, std::vector<int64_t> &shape) {
 
 namespace {
 
-std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleave(shape, os, "x");
-  os << "]";
-  return s;
-}
-
 /// True for element types the generated C API can pass.
 bool isRuntimeType(Type t) {
   return t.isF32() || t.isF64() || t.isInteger(1) || t.isInteger(8) ||

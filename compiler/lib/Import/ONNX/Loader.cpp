@@ -35,8 +35,8 @@ std::string inlineExternalData(onnx::TensorProto &t,
       location = e.value();
     else if ((e.key() == "offset" && !number(e.value(), offset)) ||
              (e.key() == "length" && !number(e.value(), length)))
-      return "initializer '" + t.name() + "': external data " + e.key() +
-             " '" + e.value() + "' is not a non-negative integer";
+      return "initializer '" + t.name() + "': external data " + e.key() + " '" +
+             e.value() + "' is not a non-negative integer";
   }
   if (location.empty())
     return "initializer '" + t.name() +

@@ -120,11 +120,7 @@ LogicalResult importLayerNormalization(NodeImporter &n) {
   for (int64_t a : axes)
     keptShape[a] = 1;
   AffineMap keptId = AffineMap::getMultiDimIdentityMap(rank, ctx);
-  Value mean = parallelGeneric(
-      b, loc, keptShape, elem, sum, keptId,
-      [&](OpBuilder &b, Location l, ValueRange a) {
-        return div(b, l, a[0], scalarConstant(b, l, elem, double(count)));
-      });
+  Value mean = divideBy(b, loc, sum, double(count));
   Value sq = reduce(
       b, loc, *x, axes, true, floatAttr(elem, 0.0),
       [](OpBuilder &b, Location l, ValueRange a) {

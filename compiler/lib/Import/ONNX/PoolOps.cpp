@@ -204,16 +204,7 @@ LogicalResult importGlobalPool(NodeImporter &n, bool average) {
                      return average ? add(b, l, a[1], a[0])
                                     : maximum(b, l, a[1], a[0]);
                    });
-  if (average) {
-    FailureOr<Value> m =
-        elementwise(n, r, elem, [&](OpBuilder &b, Location l, ValueRange a) {
-          return div(b, l, a[0], scalarConstant(b, l, elem, double(count)));
-        });
-    if (failed(m))
-      return failure();
-    r = *m;
-  }
-  n.setOutput(0, r);
+  n.setOutput(0, average ? divideBy(n.b, n.loc, r, double(count)) : r);
   return success();
 }
 

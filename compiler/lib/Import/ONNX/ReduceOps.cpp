@@ -91,13 +91,7 @@ LogicalResult importReduce(NodeImporter &n, Kind kind) {
   if (kind == Kind::Mean) {
     if (!isa<FloatType>(elem))
       return n.unsupported("ReduceMean of integer tensors");
-    FailureOr<Value> m =
-        elementwise(n, r, elem, [&](OpBuilder &b, Location l, ValueRange a) {
-          return div(b, l, a[0], scalarConstant(b, l, elem, double(count)));
-        });
-    if (failed(m))
-      return failure();
-    r = *m;
+    r = divideBy(n.b, n.loc, r, double(count));
   }
   n.setOutput(0, r);
   return success();
