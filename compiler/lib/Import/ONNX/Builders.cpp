@@ -16,8 +16,18 @@ using namespace mlir::tern::onnx_import;
 int64_t mlir::tern::onnx_import::numElements(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape)
-    n *= d;
+    n = mulElements(n, d);
   return n;
+}
+
+int64_t mlir::tern::onnx_import::mulElements(int64_t a, int64_t b) {
+  if (a < 0 || b < 0)
+    return -1;
+  if (a == 0 || b == 0)
+    return 0;
+  if (a > kTooManyElements / b)
+    return kTooManyElements;
+  return std::min(a * b, kTooManyElements);
 }
 
 bool mlir::tern::onnx_import::normalizeAxis(int64_t &axis, int64_t rank) {
@@ -452,8 +462,18 @@ mlir::tern::onnx_import::attrInts(DenseElementsAttr value) {
   SmallVector<int64_t> out;
   Type t = value.getElementType();
   if (isa<FloatType>(t)) {
-    for (const APFloat &f : value.getValues<APFloat>())
-      out.push_back(static_cast<int64_t>(f.convertToDouble()));
+    // Saturating, NaN as 0: a float tensor where ONNX wants integers is an
+    // invalid model, which must not become undefined behaviour here.
+    for (const APFloat &f : value.getValues<APFloat>()) {
+      APSInt i(64, /*isUnsigned=*/false);
+      bool exact;
+      APFloat g = f;
+      if (g.isNaN())
+        i = 0;
+      else
+        g.convertToInteger(i, APFloat::rmTowardZero, &exact);
+      out.push_back(i.getSExtValue());
+    }
     return out;
   }
   bool isBool = t.isInteger(1);

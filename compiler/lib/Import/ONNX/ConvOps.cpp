@@ -280,6 +280,13 @@ LogicalResult importConvTranspose(NodeImporter &n) {
     n.error() << "output_shape has the wrong length";
     return failure();
   }
+  if (failed(checkWindowRange(n, "strides", strides, 1)) ||
+      failed(checkWindowRange(n, "dilations", dil, 1)) ||
+      failed(checkWindowRange(n, "kernel size", kernel, 1)) ||
+      failed(checkWindowRange(n, "pads", pads, 0)) ||
+      failed(checkWindowRange(n, "output_padding", outPad, 0)) ||
+      (outShape && failed(checkWindowRange(n, "output_shape", *outShape, 1))))
+    return failure();
   SmallVector<int64_t> output, padBegin(r);
   for (int64_t d = 0; d < r; ++d) {
     int64_t in = xt.getDimSize(2 + d), extent = (kernel[d] - 1) * dil[d] + 1;

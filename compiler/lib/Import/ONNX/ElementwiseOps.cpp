@@ -265,7 +265,7 @@ binary(NodeImporter &n, bool floatOnly, bool boolResult,
     int64_t axis = n.intAttr("axis", ra - rb);
     if (axis < 0)
       axis += ra;
-    if (axis < 0 || axis + rb > ra) {
+    if (axis < 0 || axis > ra - rb) {
       n.error() << "axis " << axis << " does not place B inside A";
       return failure();
     }
@@ -303,17 +303,21 @@ binary(NodeImporter &n, bool floatOnly, bool boolResult,
   return success();
 }
 
+/// Host folding wraps on overflow, as the generated kernels do (two's
+/// complement), instead of signed overflow in the compiler.
+int64_t wrap(uint64_t v) { return static_cast<int64_t>(v); }
+
 LogicalResult importAdd(NodeImporter &n) {
   return binary(n, false, false, mlir::tern::onnx_import::add,
-                [](int64_t a, int64_t b) { return a + b; });
+                [](int64_t a, int64_t b) { return wrap(uint64_t(a) + b); });
 }
 LogicalResult importSub(NodeImporter &n) {
   return binary(n, false, false, mlir::tern::onnx_import::sub,
-                [](int64_t a, int64_t b) { return a - b; });
+                [](int64_t a, int64_t b) { return wrap(uint64_t(a) - b); });
 }
 LogicalResult importMul(NodeImporter &n) {
   return binary(n, false, false, mlir::tern::onnx_import::mul,
-                [](int64_t a, int64_t b) { return a * b; });
+                [](int64_t a, int64_t b) { return wrap(uint64_t(a) * b); });
 }
 LogicalResult importDiv(NodeImporter &n) {
   // Integer division on the host only when it cannot trap.
@@ -322,7 +326,10 @@ LogicalResult importDiv(NodeImporter &n) {
       llvm::is_contained(attrInts(d), 0))
     return binary(n, false, false, mlir::tern::onnx_import::div);
   return binary(n, false, false, mlir::tern::onnx_import::div,
-                [](int64_t a, int64_t b) { return a / b; });
+                [](int64_t a, int64_t b) {
+                  // INT64_MIN / -1 traps on x86; it wraps, as the kernel's.
+                  return b == -1 ? wrap(0 - uint64_t(a)) : a / b;
+                });
 }
 
 LogicalResult importPRelu(NodeImporter &n) {
@@ -445,6 +452,9 @@ LogicalResult importClip(NodeImporter &n) {
   std::optional<double> lo, hi;
   bool loIn = false, hiIn = false;
   if (n.opset < 11) {
+    // Clip-6 is defined for float tensors only (its bounds are floats).
+    if (!isa<FloatType>(elem))
+      return n.unsupported("Clip before opset 11 on a non-float tensor");
     lo = n.floatAttr("min", -std::numeric_limits<float>::infinity());
     hi = n.floatAttr("max", std::numeric_limits<float>::infinity());
   } else {

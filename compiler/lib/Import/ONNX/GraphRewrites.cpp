@@ -23,7 +23,8 @@ std::optional<std::vector<float>> floats(const onnx::TensorProto &t) {
   if (t.has_raw_data()) {
     if (t.raw_data().size() != v.size() * 4)
       return std::nullopt;
-    std::memcpy(v.data(), t.raw_data().data(), t.raw_data().size());
+    if (!v.empty())
+      std::memcpy(v.data(), t.raw_data().data(), t.raw_data().size());
   } else {
     if (t.float_data_size() != n)
       return std::nullopt;
@@ -213,7 +214,10 @@ tern::onnx_import::foldBatchNorms(onnx::GraphProto &graph) {
   std::vector<std::string> folds;
   for (int i = 0; i < graph.node_size(); ++i) {
     onnx::NodeProto &bn = *graph.mutable_node(i);
-    if (bn.op_type() != "BatchNormalization" || !bn.domain().empty())
+    // X, scale, B, mean, var; a node with fewer is left for the importer
+    // to reject.
+    if (bn.op_type() != "BatchNormalization" || !bn.domain().empty() ||
+        bn.input_size() < 5)
       continue;
     GraphIndex ix = index(graph);
     const std::string &x = bn.input(0);

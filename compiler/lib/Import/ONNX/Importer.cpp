@@ -80,6 +80,7 @@ public:
             StringAttr::get(ctx, llvm::sys::path::filename(fileName)))) {}
 
   OwningOpRef<ModuleOp> run(onnx::ModelProto &model);
+  Location nodeLoc(const onnx::NodeProto &node, int index);
 
 private:
   LogicalResult readOpset(const onnx::ModelProto &model);
@@ -88,7 +89,6 @@ private:
   LogicalResult importNode(const onnx::NodeProto &node, int index);
   FailureOr<Value> resultValue(const std::string &name,
                                llvm::DenseSet<Value> &returned);
-  Location nodeLoc(const onnx::NodeProto &node, int index);
   void warnNonFinite(const std::string &name, DenseElementsAttr value);
 
   MLIRContext *ctx;
@@ -147,7 +147,9 @@ void Importer::readInferredTypes(const onnx::GraphProto &g) {
       return;
     SmallVector<int64_t> shape;
     for (const onnx::TensorShapeProto_Dimension &d : t.shape().dim()) {
-      if (!d.has_dim_value())
+      // An out-of-range inferred size is ONNX's guess, not a type.
+      if (!d.has_dim_value() || d.dim_value() < 0 ||
+          d.dim_value() > ::tern::onnx_import::kMaxElements)
         return;
       shape.push_back(d.dim_value());
     }
@@ -197,22 +199,12 @@ FailureOr<RankedTensorType> Importer::inputType(const onnx::ValueInfoProto &v) {
 
 LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   Location loc = nodeLoc(node, index);
-  if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return emitError(loc) << "operator '" << node.op_type() << "' of domain '"
-                          << node.domain()
-                          << "' is not supported (only the default ONNX "
-                             "domain is)";
+  // The loader rejected other domains, operators and subgraphs.
   const OpTable &table = opTable();
   auto it = table.find(node.op_type());
   if (it == table.end())
-    return emitError(loc)
-           << "operator '" << node.op_type()
-           << "' is not supported by Tern's ONNX importer (the supported "
-              "operators are listed in docs/onnx.md)";
-  for (const onnx::AttributeProto &a : node.attribute())
-    if (a.has_g() || a.graphs_size())
-      return emitError(loc) << "attribute '" << a.name()
-                            << "' holds a subgraph, which is not supported";
+    return emitError(loc) << "internal error: operator '" << node.op_type()
+                          << "' passed the loader's checks unknown";
   NodeImporter n(state, node, loc);
   if (failed(it->second(n)))
     return failure();
@@ -229,6 +221,9 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
     else
       return emitError(loc) << "output " << i << " ('" << name
                             << "') is not supported by Tern's importer";
+    if (numElements(cast<ShapedType>(have).getShape()) >= kTooManyElements)
+      return emitError(loc) << "output " << i << " ('" << name << "') would be "
+                            << have << ", more than 2^40 elements";
     std::optional<RankedTensorType> inferred = n.inferredType(i);
     if (inferred && *inferred != have)
       return emitError(loc)
@@ -347,13 +342,20 @@ OwningOpRef<ModuleOp> mlir::tern::importONNX(StringRef bytes,
   load.inputShapes = options.inputShapes;
   load.skipChecker = options.skipChecker;
   load.frozenInputs = options.frozenInputs;
+  for (const auto &entry : opTable())
+    load.supportedOps.insert(entry.getKey().str());
   onnx::ModelProto model;
-  std::string error = ::tern::onnx_import::loadModel(bytes.str(), load, model);
-  if (!error.empty()) {
-    emitError(NameLoc::get(
-        StringAttr::get(context, llvm::sys::path::filename(fileName))))
-        << error;
+  Importer importer(context, fileName, options);
+  ::tern::onnx_import::LoadError error =
+      ::tern::onnx_import::loadModel(bytes.str(), load, model);
+  if (error) {
+    Location loc =
+        error.node >= 0 && error.node < model.graph().node_size()
+            ? importer.nodeLoc(model.graph().node(error.node), error.node)
+            : NameLoc::get(StringAttr::get(
+                  context, llvm::sys::path::filename(fileName)));
+    emitError(loc) << error.message;
     return {};
   }
-  return Importer(context, fileName, options).run(model);
+  return importer.run(model);
 }

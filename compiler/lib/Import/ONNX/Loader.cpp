@@ -6,12 +6,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "Loader.h"
+#include "Validate.h"
 
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
 
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 
 using namespace tern::onnx_import;
 
@@ -50,23 +52,39 @@ std::string inlineExternalData(onnx::TensorProto &t,
     return "initializer '" + t.name() + "' points to external data '" +
            location + "' outside the model's folder";
   std::string path = modelDir.empty() ? location : modelDir + "/" + location;
+  // A folder opens as a stream of "huge" size: ask the file system first.
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0)
+    return "initializer '" + t.name() +
+           "': cannot open its external data "
+           "file '" +
+           path + "' (it must lie next to the model)";
+  if (!S_ISREG(info.st_mode))
+    return "initializer '" + t.name() + "': external data '" + path +
+           "' is not a regular file";
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return "initializer '" + t.name() +
            "': cannot open its external data "
            "file '" +
-           path + "' (it must lie next to the model)";
-  in.seekg(0, std::ios::end);
-  int64_t size = in.tellg();
-  if (!in || size < 0)
-    return "initializer '" + t.name() + "': external data '" + path +
-           "' is not a readable file";
-  if (offset < 0 || offset > size || (length >= 0 && offset + length > size))
+           path + "'";
+  int64_t size = static_cast<int64_t>(info.st_size);
+  // The bytes must be exactly what the dims and the type say: compared
+  // before anything is allocated, and before ONNX parses them.
+  int64_t want = tensorDataBytes(t);
+  if (want < 0)
+    return "initializer '" + t.name() +
+           "': external data needs a fixed-size element type and valid dims";
+  if (length < 0)
+    length = offset <= size ? size - offset : 0;
+  if (length != want)
+    return "initializer '" + t.name() + "': external data has " +
+           std::to_string(length) + " bytes, its type and dims need " +
+           std::to_string(want);
+  if (offset > size || offset + length > size)
     return "initializer '" + t.name() + "': external data file '" + path +
            "' has " + std::to_string(size) + " bytes, fewer than offset " +
            std::to_string(offset) + " + length " + std::to_string(length);
-  if (length < 0)
-    length = size - offset;
   std::string data(static_cast<size_t>(length), '\0');
   in.seekg(offset);
   in.read(data.data(), length);
@@ -223,37 +241,41 @@ bool settleCeilModePools(onnx::GraphProto &g, const onnx::GraphProto &shapes) {
 
 } // namespace
 
-std::string tern::onnx_import::loadModel(const std::string &bytes,
-                                         const LoadOptions &options,
-                                         onnx::ModelProto &model) {
+LoadError tern::onnx_import::loadModel(const std::string &bytes,
+                                       const LoadOptions &options,
+                                       onnx::ModelProto &model) {
   if (bytes.empty())
-    return "the file is empty";
+    return {"the file is empty"};
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-    return "not a valid ONNX protobuf (truncated or corrupt file?)";
+    return {"not a valid ONNX protobuf (truncated or corrupt file?)"};
   if (!model.has_graph())
-    return "the model has no graph";
+    return {"the model has no graph"};
   try {
     for (onnx::TensorProto &t : *model.mutable_graph()->mutable_initializer())
       if (t.data_location() == onnx::TensorProto::EXTERNAL)
         if (std::string e = inlineExternalData(t, options.modelDir); !e.empty())
-          return e;
+          return {e};
     if (std::string e =
             applyInputShapes(*model.mutable_graph(), options.inputShapes);
         !e.empty())
-      return e;
+      return {e};
     if (std::string e =
             freezeInputs(*model.mutable_graph(), options.frozenInputs);
         !e.empty())
-      return e;
+      return {e};
     if (!options.skipChecker)
       onnx::checker::check_model(model);
   } catch (const std::exception &e) {
-    return std::string("the ONNX checker rejects the model: ") + e.what();
+    return {std::string("the ONNX checker rejects the model: ") + e.what()};
   }
+  // What ONNX's shape inference would crash on, or Tern rejects anyway.
+  if (LoadError e = validateGraph(*model.mutable_graph(), options.supportedOps))
+    return e;
   try {
     onnx::ShapeInferenceOptions inference(/*check_type=*/false,
                                           /*strict_mode=*/0,
                                           /*data_prop=*/true);
+    GuardedSchemaRegistry schemas;
     bool ceilPools = false;
     for (const onnx::NodeProto &n : model.graph().node())
       for (const onnx::AttributeProto &a : n.attribute())
@@ -261,17 +283,15 @@ std::string tern::onnx_import::loadModel(const std::string &bytes,
     if (ceilPools) {
       // Pool input shapes come from a first inference on a copy.
       onnx::ModelProto probe = model;
-      onnx::shape_inference::InferShapes(
-          probe, onnx::OpSchemaRegistry::Instance(), inference);
+      onnx::shape_inference::InferShapes(probe, &schemas, inference);
       // Output shapes the exporter wrote under the old rule are recomputed.
       if (settleCeilModePools(*model.mutable_graph(), probe.graph()))
         for (onnx::ValueInfoProto &o : *model.mutable_graph()->mutable_output())
           o.mutable_type()->mutable_tensor_type()->clear_shape();
     }
-    onnx::shape_inference::InferShapes(
-        model, onnx::OpSchemaRegistry::Instance(), inference);
+    onnx::shape_inference::InferShapes(model, &schemas, inference);
   } catch (const std::exception &e) {
-    return std::string("ONNX shape inference failed: ") + e.what();
+    return {std::string("ONNX shape inference failed: ") + e.what()};
   }
-  return "";
+  return {};
 }

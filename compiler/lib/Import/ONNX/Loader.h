@@ -9,10 +9,13 @@
 #ifndef TERN_IMPORT_ONNX_LOADER_H
 #define TERN_IMPORT_ONNX_LOADER_H
 
+#include "Validate.h"
+
 #include "onnx/onnx_pb.h"
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,14 +28,17 @@ struct LoadOptions {
   std::map<std::string, std::vector<int64_t>> inputShapes;
   /// Inputs to turn into initializers: name -> TensorProto file.
   std::map<std::string, std::string> frozenInputs;
+  /// Operators the importer has: any other is rejected before ONNX's
+  /// shape inference runs on it (empty: no check).
+  std::set<std::string> supportedOps;
   bool skipChecker = false;
 };
 
 /// Parses `bytes` into `model`, reads external initializer data into the
 /// model, applies `inputShapes`, runs onnx::checker and shape inference.
-/// Returns an empty string on success, else what went wrong.
-std::string loadModel(const std::string &bytes, const LoadOptions &options,
-                      onnx::ModelProto &model);
+/// Returns an empty LoadError on success, else what went wrong and where.
+LoadError loadModel(const std::string &bytes, const LoadOptions &options,
+                    onnx::ModelProto &model);
 
 } // namespace tern::onnx_import
 

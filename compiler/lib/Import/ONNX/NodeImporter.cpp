@@ -81,23 +81,28 @@ DenseElementsAttr mlir::tern::onnx_import::tensorToAttr(
     return DenseElementsAttr::getFromRawBuffer(
         type, ArrayRef<char>(raw.data(), raw.size()));
   }
-  // Typed fields.
+  // Typed fields. An empty repeated field's data() may be null, which
+  // memcpy must not see even for 0 bytes.
   std::vector<char> buf(static_cast<size_t>(n) * bytes);
+  auto copyBytes = [](std::vector<char> &to, const void *from) {
+    if (!to.empty())
+      std::memcpy(to.data(), from, to.size());
+  };
   switch (t.data_type()) {
   case onnx::TensorProto::FLOAT:
     if (t.float_data_size() != n)
       return wrongCount(t.float_data_size());
-    std::memcpy(buf.data(), t.float_data().data(), buf.size());
+    copyBytes(buf, t.float_data().data());
     break;
   case onnx::TensorProto::DOUBLE:
     if (t.double_data_size() != n)
       return wrongCount(t.double_data_size());
-    std::memcpy(buf.data(), t.double_data().data(), buf.size());
+    copyBytes(buf, t.double_data().data());
     break;
   case onnx::TensorProto::INT64:
     if (t.int64_data_size() != n)
       return wrongCount(t.int64_data_size());
-    std::memcpy(buf.data(), t.int64_data().data(), buf.size());
+    copyBytes(buf, t.int64_data().data());
     break;
   case onnx::TensorProto::BOOL: {
     if (t.int32_data_size() != n)
@@ -152,6 +157,8 @@ DenseElementsAttr NodeImporter::constant(int i) const {
 }
 
 RankedTensorType NodeImporter::type(int i) {
+  if (!hasInput(i))
+    return {};
   if (DenseElementsAttr c = constant(i))
     return cast<RankedTensorType>(c.getType());
   auto it = graph.values.find(node.input(i));

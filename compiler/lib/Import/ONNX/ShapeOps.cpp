@@ -116,7 +116,7 @@ LogicalResult importDropout(NodeImporter &n) {
     return failure();
   if (n.hasInput(2)) {
     DenseElementsAttr mode = n.constant(2);
-    if (!mode || attrInts(mode)[0] != 0)
+    if (!mode || mode.getNumElements() != 1 || attrInts(mode)[0] != 0)
       return n.unsupported("Dropout in training mode (training_mode must be "
                            "a constant false)");
   }
@@ -240,7 +240,7 @@ LogicalResult importReshape(NodeImporter &n) {
       n.error() << "invalid target dimension " << target[i];
       return failure();
     }
-    known *= target[i];
+    known = mulElements(known, target[i]);
   }
   if (inferAt >= 0)
     target[inferAt] = known == 0 ? 0 : t.getNumElements() / known;

@@ -18,6 +18,21 @@ bool Window::insideInput() const {
   return true;
 }
 
+LogicalResult mlir::tern::onnx_import::checkWindowRange(
+    NodeImporter &n, StringRef name, ArrayRef<int64_t> values, int64_t lo) {
+  constexpr int64_t hi = int64_t(1) << 20;
+  for (int64_t v : values)
+    if (v < lo || v > hi) {
+      if (lo == 0 && v < 0)
+        n.error() << name << " must not be negative, has " << v;
+      else
+        n.error() << name << " must be in [" << lo << ", " << hi << "], has "
+                  << v;
+      return failure();
+    }
+  return success();
+}
+
 FailureOr<Window> mlir::tern::onnx_import::readWindow(NodeImporter &n,
                                                       ArrayRef<int64_t> input,
                                                       ArrayRef<int64_t> kernel,
@@ -45,16 +60,11 @@ FailureOr<Window> mlir::tern::onnx_import::readWindow(NodeImporter &n,
     return failure();
   w.strides = *strides;
   w.dilations = *dilations;
-  for (size_t d = 0; d < r; ++d) {
-    if (w.strides[d] < 1 || w.dilations[d] < 1 || w.kernel[d] < 1) {
-      n.error() << "strides, dilations and kernel sizes must be >= 1";
-      return failure();
-    }
-    if ((*pads)[d] < 0 || (*pads)[d + r] < 0) {
-      n.error() << "negative pads are not supported";
-      return failure();
-    }
-  }
+  if (failed(checkWindowRange(n, "strides", w.strides, 1)) ||
+      failed(checkWindowRange(n, "dilations", w.dilations, 1)) ||
+      failed(checkWindowRange(n, "kernel size", w.kernel, 1)) ||
+      failed(checkWindowRange(n, "pads", *pads, 0)))
+    return failure();
   std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
   w.padBegin.assign(pads->begin(), pads->begin() + r);
   w.padEnd.assign(pads->begin() + r, pads->end());

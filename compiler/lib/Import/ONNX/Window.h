@@ -26,6 +26,13 @@ struct Window {
   bool insideInput() const;
 };
 
+/// Window attributes (kernel sizes, strides, dilations, pads, output
+/// padding) lie in [lo, 2^20]: with shapes of at most 2^40 elements the
+/// window geometry computed from them then cannot overflow int64_t.
+/// Otherwise reports the attribute `name` and fails.
+LogicalResult checkWindowRange(NodeImporter &n, StringRef name,
+                               ArrayRef<int64_t> values, int64_t lo);
+
 /// Reads the window attributes of a Conv or pool node. `kernel` comes from
 /// the weights (Conv) or kernel_shape (pools); `ceilMode` rounds output
 /// sizes up (pools).
