@@ -56,7 +56,7 @@
 // CHECK-NEXT:    %[[T:.*]] = linalg.transpose ins(%[[W]] : tensor<3x2xi8>) outs(%[[T_EMPTY]] : tensor<2x3xi8>) permutation = [1, 0]
 // CHECK:         %[[EMPTY:.*]] = tensor.empty() : tensor<2x3xf32>
 // CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[EMPTY]] : tensor<2x3xf32>) -> tensor<2x3xf32>
-// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<2x8xf32>) outs(%[[INIT]] : tensor<2x3xf32>) {
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<2x8xf32>) outs(%[[INIT]] : tensor<2x3xf32>) attrs =  {tern.unroll = 4 : i64} {
 // CHECK-NEXT:    ^bb0(%[[IN:.*]]: f32, %[[OUT:.*]]: f32):
 // CHECK-NEXT:      %[[N:.*]] = linalg.index 1 : index
 // CHECK-NEXT:      %[[K:.*]] = linalg.index 2 : index
@@ -112,7 +112,7 @@ func.func @per_row(%x: tensor<2x8xf32>, %w: tensor<3x2xi8>, %s: tensor<3xf32>)
 // CHECK:         %[[T:.*]] = linalg.transpose ins(%[[W]] : tensor<5x3xi8>) outs(%{{.*}} : tensor<3x5xi8>) permutation = [1, 0]
 // CHECK:         %[[EMPTY:.*]] = tensor.empty() : tensor<4x5xf32>
 // CHECK:         %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<4x5xf32>)
-// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<4x10xf32>) outs(%[[INIT]] : tensor<4x5xf32>) {
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<4x10xf32>) outs(%[[INIT]] : tensor<4x5xf32>) attrs =  {tern.unroll = 4 : i64} {
 // CHECK:           tensor.extract %[[T]][%{{.*}}, %{{.*}}] : tensor<3x5xi8>
 // CHECK:           arith.shrui
 // CHECK:           arith.andi
@@ -153,7 +153,7 @@ func.func @per_tensor(%x: tensor<4x10xf32>, %w: tensor<5x3xi8>,
 // CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[DIM]]) : tensor<?x3xf16>
 // CHECK:         %[[ACCEMPTY:.*]] = tensor.empty(%[[DIM]]) : tensor<?x3xf32>
 // CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[ACCEMPTY]] : tensor<?x3xf32>) -> tensor<?x3xf32>
-// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<?x8xf16>) outs(%[[INIT]] : tensor<?x3xf32>) {
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<?x8xf16>) outs(%[[INIT]] : tensor<?x3xf32>) attrs =  {tern.unroll = 4 : i64} {
 // CHECK-NEXT:    ^bb0(%[[IN:.*]]: f16, %[[OUT:.*]]: f32):
 // CHECK-NEXT:      %[[INW:.*]] = arith.extf %[[IN]] : f16 to f32
 // CHECK:           tensor.extract %[[T]]

@@ -89,6 +89,8 @@ struct Model {
   int64_t m = 1;
   std::string inputName = "x", outputName = "y";
   std::vector<Layer> layers;
+  /// Extra ternc flags (--ternary-kernel=..., --activation-bits=8).
+  std::vector<std::string> flags;
 
   int64_t inputSize() const { return m * layers.front().k; }
   int64_t outputSize() const { return m * layers.back().n; }
@@ -457,7 +459,10 @@ public:
   const Library *load(const Model &model) {
     std::lock_guard<std::mutex> lock(mutex);
     std::string text = toMlir(model);
-    std::string key = model.name + "-" + hashText(text);
+    std::string flagText;
+    for (const std::string &f : model.flags)
+      flagText += " " + f;
+    std::string key = model.name + "-" + hashText(text + flagText);
     auto it = libraries.find(key);
     if (it != libraries.end())
       return &it->second;
@@ -472,9 +477,12 @@ public:
       fs::path input = tmp / "model.mlir";
       std::ofstream(input) << text;
       fs::path log = root / ("log-" + tmp.filename().string() + ".txt");
-      int rc = runProcess({TERNC_PATH, input.string(), "-o", tmp.string(),
-                           "--name", model.name, "--quiet", "--tern-report"},
-                          log);
+      std::vector<std::string> args = {TERNC_PATH,     input.string(),
+                                       "-o",           tmp.string(),
+                                       "--name",       model.name,
+                                       "--quiet",      "--tern-report"};
+      args.insert(args.end(), model.flags.begin(), model.flags.end());
+      int rc = runProcess(args, log);
       std::string output = readFile(log);
       fs::remove(log);
       std::ofstream(tmp / "ternc.log") << output;
@@ -906,6 +914,137 @@ INSTANTIATE_TEST_SUITE_P(E2E, TernaryMatmul, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<Case> &info) {
                            return std::string(info.param.name);
                          });
+
+//===----------------------------------------------------------------------===//
+// Every ternary kernel (--ternary-kernel=...) on the awkward shapes
+//===----------------------------------------------------------------------===//
+
+/// The int8 kernel's numerics, written out independently: per row,
+/// amax = max |x|, q = round-half-away(x * (127 / amax)) clamped to
+/// [-127, 127] (0 for an all-zero row), an exact integer sum of +-q over
+/// the trits, then float(sum) * scale * (amax / 127).
+std::vector<double> int8Reference(const Model &model, const float *x) {
+  const Layer &l = model.layers.front();
+  std::vector<double> out(model.m * l.n);
+  for (int64_t m = 0; m < model.m; ++m) {
+    float amax = 0.0f;
+    for (int64_t k = 0; k < l.k; ++k)
+      amax = std::max(amax, std::fabs(x[m * l.k + k]));
+    std::vector<int32_t> q(l.k, 0);
+    if (amax > 0.0f) {
+      float inv = 127.0f / amax;
+      for (int64_t k = 0; k < l.k; ++k) {
+        float v = x[m * l.k + k] * inv;
+        float r = v >= 0.0f ? std::floor(v + 0.5f) : std::ceil(v - 0.5f);
+        q[k] = static_cast<int32_t>(std::min(127.0f, std::max(-127.0f, r)));
+      }
+    }
+    for (int64_t n = 0; n < l.n; ++n) {
+      int64_t sum = 0;
+      float scale = 0.0f;
+      for (int64_t k = 0; k < l.k; ++k) {
+        float w = l.weights[n * l.k + k];
+        if (w != 0.0f)
+          scale = std::fabs(w);
+        sum += w > 0.0f ? q[k] : (w < 0.0f ? -q[k] : 0);
+      }
+      out[m * l.n + n] = static_cast<double>(sum) * scale * (amax / 127.0);
+    }
+  }
+  return out;
+}
+
+struct KernelCase {
+  const char *kernel; ///< --ternary-kernel= value
+  const char *shape;  ///< test name part
+  int64_t m, k, n;
+  Scale scale;
+  std::vector<int64_t> zeroRows;
+};
+
+void PrintTo(const KernelCase &c, std::ostream *os) {
+  *os << c.kernel << "_" << c.shape;
+}
+
+std::vector<KernelCase> kernelCases() {
+  // K: 1, below one byte of every packing, not a multiple of 4, 5 or 8,
+  // several bytes with a tail; N = 1; M = 1 (GEMV) and M > 1; zero rows.
+  struct Shape {
+    const char *name;
+    int64_t m, k, n;
+    Scale scale;
+    std::vector<int64_t> zeroRows;
+  };
+  std::vector<Shape> shapes = {
+      {"m1_k1_n1", 1, 1, 1, Scale::PerRow, {}},
+      {"m2_k3_n5", 2, 3, 5, Scale::PerRow, {}},
+      {"m1_k7_n9", 1, 7, 9, Scale::PerTensor, {}},
+      {"m3_k13_n1", 3, 13, 1, Scale::PerRow, {}},
+      {"m1_k33_n17_zero_rows", 1, 33, 17, Scale::PerRow, {0, 9}},
+      {"m4_k130_n40", 4, 130, 40, Scale::PerRow, {3}},
+      {"m1_k256_n64", 1, 256, 64, Scale::PerTensor, {}},
+      {"m2_k41_n3_all_zero", 2, 41, 3, Scale::PerTensor, {0, 1, 2}},
+  };
+  std::vector<KernelCase> cases;
+  for (const char *kernel : {"i2", "bitplane", "base3", "lut", "int8"})
+    for (const Shape &s : shapes)
+      cases.push_back({kernel, s.name, s.m, s.k, s.n, s.scale, s.zeroRows});
+  return cases;
+}
+
+class TernaryKernels : public ::testing::TestWithParam<KernelCase> {};
+
+TEST_P(TernaryKernels, MatchesReference) {
+  const KernelCase &c = GetParam();
+  std::string kernel = c.kernel;
+  Model model = ternaryModel("tk_" + kernel + "_" + c.shape, 31, c.m, c.k, c.n,
+                             c.scale, Layout::NK, c.zeroRows);
+  model.flags.push_back("--ternary-kernel=" + kernel);
+  if (kernel == "int8")
+    model.flags.push_back("--activation-bits=8");
+  const Library *lib = ModelCache::get().load(model);
+  ASSERT_NE(lib, nullptr);
+
+  // The layer got the kernel and packing asked for.
+  const char *expected =
+      kernel == "i2"         ? "add_sub kernel, i2 packing"
+      : kernel == "bitplane" ? "add_sub kernel, bitplane packing"
+      : kernel == "base3"    ? "add_sub kernel, base3 packing"
+      : kernel == "lut"      ? "lut kernel, i2 packing"
+                             : "int8_dot kernel, i2 packing";
+  EXPECT_NE(lib->report.find(std::string("tern-select-ternary-kernel: ") +
+                             expected),
+            std::string::npos)
+      << lib->report;
+
+  Instance instance(*lib);
+  ASSERT_TRUE(instance);
+  std::mt19937 rng(7);
+  for (int b = 0; b < 3; ++b) {
+    std::vector<float> x = randomVector(rng, model.inputSize(), -2.0f, 2.0f);
+    if (b == 2 && model.m > 1) // an all-zero input row
+      std::fill(x.begin(), x.begin() + c.k, 0.0f);
+    std::vector<float> y(model.outputSize(), std::nanf(""));
+    ASSERT_TRUE(runsOk(
+        *lib, [&] { return lib->run(instance.get(), x.data(), y.data()); }))
+        << "batch " << b;
+    if (kernel != "int8") {
+      EXPECT_TRUE(matchesReference(model, x.data(), y)) << "batch " << b;
+      continue;
+    }
+    // int8: integer sums are exact; only the final float scaling rounds.
+    std::vector<double> ref = int8Reference(model, x.data());
+    for (size_t i = 0; i < y.size(); ++i)
+      EXPECT_NEAR(y[i], ref[i], 1e-6 + 1e-5 * std::fabs(ref[i]))
+          << "batch " << b << ", out[" << i / c.n << "][" << i % c.n << "]";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    E2E, TernaryKernels, ::testing::ValuesIn(kernelCases()),
+    [](const ::testing::TestParamInfo<KernelCase> &info) {
+      return std::string(info.param.kernel) + "_" + info.param.shape;
+    });
 
 //===----------------------------------------------------------------------===//
 // The C API around the kernels

@@ -310,6 +310,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   pipelineOptions.gpu = planOptions.gpu;
   pipelineOptions.ternarize = options.ternarize;
   pipelineOptions.ternarizeLayers = options.ternarizeLayers;
+  pipelineOptions.ternaryKernel = options.ternaryKernel;
+  pipelineOptions.activationBits = options.activationBits;
   mlir::tern::buildKernelPipeline(pm, pipelineOptions);
   if (failed(pm.run(*module)))
     return fail("lowering '" + options.input +

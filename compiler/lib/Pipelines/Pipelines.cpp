@@ -28,6 +28,14 @@ void mlir::tern::buildKernelPipeline(OpPassManager &pm,
   TernRaisePassOptions raiseOptions;
   raiseOptions.report = options.report;
   funcPm.addPass(createTernRaisePass(raiseOptions));
+  TernSelectTernaryKernelPassOptions selectOptions;
+  // The cost model is measured on CPUs; GPU schedules are written for i2.
+  selectOptions.kernel = options.gpu && options.ternaryKernel == "auto"
+                             ? std::string("i2")
+                             : options.ternaryKernel.getValue();
+  selectOptions.activationBits = options.activationBits;
+  selectOptions.report = options.report;
+  funcPm.addPass(createTernSelectTernaryKernelPass(selectOptions));
   TernLowerTernaryPassOptions lowerOptions;
   lowerOptions.byteMajor = !options.gpu;
   funcPm.addPass(createTernLowerTernaryPass(lowerOptions));

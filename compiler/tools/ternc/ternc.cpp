@@ -90,6 +90,21 @@ int main(int argc, char **argv) {
                "every Linear/Conv layer but the first and the last; "
                "--ternarize=all: every layer; --ternarize=fc1,fc2: the "
                "named layers (ONNX node names)"));
+  cl::opt<std::string> ternaryKernel(
+      "ternary-kernel", cl::value_desc("kernel"), cl::init("auto"),
+      cl::cat(category),
+      cl::desc("How ternary layers compute: auto (default: a cost model "
+               "picks per layer from its shape; --tern-report says what and "
+               "why), i2 (2-bit codes, add/subtract), bitplane (+1 and -1 bit "
+               "planes, add/subtract), base3 (5 trits a byte, 1.6 bits a "
+               "weight), lut (tables of the signed sums of 4 activations), "
+               "int8 (int8 activations, int32 sums; needs "
+               "--activation-bits=8)"));
+  cl::opt<int> activationBits(
+      "activation-bits", cl::value_desc("bits"), cl::init(0), cl::cat(category),
+      cl::desc("8: quantize the inputs of ternary layers to int8 per row "
+               "(absmax, as BitNet b1.58) and use the int8 kernel; this "
+               "changes the numerics. 0 (default): keep float activations"));
   cl::list<std::string> inputShapes(
       "input-shape", cl::value_desc("name=DIMS"), cl::cat(category),
       cl::desc("ONNX models: static shape of an input whose dimensions are "
@@ -110,8 +125,9 @@ int main(int argc, char **argv) {
       "ternc: compile a model (ONNX, or func + linalg on tensors in MLIR) "
       "ahead of time into a native library with a C header.\n\n"
       "Ternary layers (matmuls whose constant weights are {-a, 0, +a} per "
-      "tensor or per output row) are compiled to add/subtract kernels with "
-      "2-bit packed weights; everything else runs as dense Halide kernels.\n\n"
+      "tensor or per output row) are compiled to add/subtract or lookup-table "
+      "kernels with 1.6- to 2-bit packed weights (--ternary-kernel); "
+      "everything else runs as dense Halide kernels.\n\n"
       "Example:\n"
       "  ternc model.onnx -o out/ --name digits\n"
       "  cc app.c -Iout -Lout -l:libdigits.a -lpthread -ldl -lm\n");
@@ -132,6 +148,8 @@ int main(int argc, char **argv) {
   options.argv0 = argv[0];
   options.ternarize = ternarize.getNumOccurrences() > 0;
   options.ternarizeLayers = ternarize;
+  options.ternaryKernel = ternaryKernel;
+  options.activationBits = activationBits;
   for (const std::string &spec : frozenInputs) {
     auto [inputName, path] = llvm::StringRef(spec).split('=');
     if (inputName.empty() || path.empty()) {

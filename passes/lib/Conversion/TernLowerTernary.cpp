@@ -1,10 +1,22 @@
-//===- TernLowerTernary.cpp - Ternary matmul to add/sub kernels -*- C++ -*-===//
+//===- TernLowerTernary.cpp - Ternary matmul to kernel form -----*- C++ -*-===//
 //
-// Where "matmul-free" becomes true in the IR: tern.ternary_matmul turns into
-// a reduction that decodes each 2-bit trit and adds, subtracts or skips the
-// activation, followed by one multiplication by the scale per output. The
-// output is plain linalg on tensors, so the Halide emitter (and anything else
-// that reads linalg) compiles it without knowing about tern.
+// Where "matmul-free" becomes true in the IR: each tern.ternary_matmul turns
+// into linalg.generic kernels as its `kernel` attribute says:
+//
+//  - add_sub: a reduction that decodes each trit (from i2, bitplane or
+//    base3 bytes) and adds, subtracts or skips the activation;
+//  - lut: a table of the 256 signed sums of each group of 4 activations
+//    (additions only), then a reduction that adds one table entry per
+//    packed i2 byte (or of the 243 sums of 5 activations per base3 byte);
+//  - int8_dot: activations quantized per row to int8 (absmax), an int32
+//    add/subtract reduction over the trits, and a float rescale;
+//
+// followed by one multiplication by the scale per output. The output is
+// plain linalg on tensors, so the Halide emitter (and anything else that
+// reads linalg) compiles it without knowing about tern. Accumulations carry
+// a `tern.unroll` attribute: the reduction unroll factor at which the
+// packed byte index and bit position become constants (4 for i2, 8 for a
+// bit plane, 5 for base3), which the Halide schedule applies.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +26,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -29,13 +42,15 @@ using namespace mlir::tern;
 
 namespace {
 
+/// Largest lookup table (all rows of one layer) the lut kernel builds.
+constexpr int64_t kMaxLutBytes = int64_t(256) << 20;
+
 /// The packed weights as `B x N` (byte-major): the kernel runs the outputs
 /// `n` in vector lanes, so byte `j` of consecutive rows must be adjacent for
 /// the lanes to load one contiguous vector instead of a strided gather.
 /// Constant weights are transposed here, at compile time; others get a
 /// linalg.transpose.
-static Value transposePacked(PatternRewriter &rewriter, Location loc,
-                             Value weights) {
+Value transposePacked(PatternRewriter &rewriter, Location loc, Value weights) {
   auto type = cast<RankedTensorType>(weights.getType());
   int64_t n = type.getDimSize(0), bytes = type.getDimSize(1);
   auto transposedType =
@@ -59,6 +74,161 @@ static Value transposePacked(PatternRewriter &rewriter, Location loc,
       ->getResult(0);
 }
 
+/// Scalar builders inside a linalg.generic region.
+struct Region {
+  OpBuilder &b;
+  Location l;
+
+  Value index(int64_t v) {
+    return arith::ConstantIndexOp::create(b, l, v).getResult();
+  }
+  Value integer(Type t, int64_t v) {
+    return arith::ConstantIntOp::create(b, l, t, v).getResult();
+  }
+  Value eq(Value a, Value c) {
+    return arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, a, c);
+  }
+  /// +x where `plus`, -x where `minus`, 0 elsewhere, added to `acc` with
+  /// selects (no multiply): acc + x, acc - x or acc.
+  Value addSub(Value acc, Value x, Value plus, Value minus) {
+    bool isFloat = isa<FloatType>(x.getType());
+    Value added = isFloat ? arith::AddFOp::create(b, l, acc, x).getResult()
+                          : arith::AddIOp::create(b, l, acc, x).getResult();
+    Value subtracted = isFloat
+                           ? arith::SubFOp::create(b, l, acc, x).getResult()
+                           : arith::SubIOp::create(b, l, acc, x).getResult();
+    Value minusOrKeep = arith::SelectOp::create(b, l, minus, subtracted, acc);
+    return arith::SelectOp::create(b, l, plus, added, minusOrKeep);
+  }
+};
+
+/// How the accumulation reads the packed weights.
+struct PackedWeights {
+  Value packed; ///< B x N (byte-major) or N x B
+  bool byteMajor;
+  TernaryPacking packing;
+  int64_t k;
+
+  Value byteAt(Region &r, Value row, Value byteIndex) const {
+    return tensor::ExtractOp::create(r.b, r.l, packed,
+                                     byteMajor ? ValueRange{byteIndex, row}
+                                               : ValueRange{row, byteIndex});
+  }
+
+  /// (trit == +1, trit == -1) for trit (row, col), as i1 values.
+  std::pair<Value, Value> signsAt(Region &r, Value row, Value col) const {
+    OpBuilder &b = r.b;
+    Location l = r.l;
+    Type i8 = b.getI8Type();
+    switch (packing) {
+    case TernaryPacking::I2: {
+      Value perByte = r.index(packing::kI2TritsPerByte);
+      Value byteIndex = arith::DivUIOp::create(b, l, col, perByte);
+      Value slot = arith::RemUIOp::create(b, l, col, perByte);
+      Value byte = byteAt(r, row, byteIndex);
+      // shift = 2 * slot, as a shift so that no multiply appears at all.
+      Value shift = arith::ShLIOp::create(b, l, slot, r.index(1));
+      Value shift8 = arith::IndexCastOp::create(b, l, i8, shift);
+      Value code = arith::AndIOp::create(
+          b, l, arith::ShRUIOp::create(b, l, byte, shift8),
+          r.integer(i8, 0b11));
+      return {r.eq(code, r.integer(i8, packing::kI2Plus)),
+              r.eq(code, r.integer(i8, packing::kI2Minus))};
+    }
+    case TernaryPacking::Bitplane: {
+      Value bits = r.index(packing::kBitsPerPlaneByte);
+      Value byteIndex = arith::DivUIOp::create(b, l, col, bits);
+      Value shift = arith::IndexCastOp::create(
+          b, l, i8, arith::RemUIOp::create(b, l, col, bits));
+      Value minusIndex = arith::AddIOp::create(
+          b, l, byteIndex, r.index(packing::bitplaneBytesPerPlane(k)));
+      auto bitOf = [&](Value byte) {
+        Value bit = arith::AndIOp::create(
+            b, l, arith::ShRUIOp::create(b, l, byte, shift), r.integer(i8, 1));
+        return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, bit,
+                                     r.integer(i8, 0))
+            .getResult();
+      };
+      return {bitOf(byteAt(r, row, byteIndex)),
+              bitOf(byteAt(r, row, minusIndex))};
+    }
+    case TernaryPacking::Base3: {
+      Value perByte = r.index(packing::kBase3TritsPerByte);
+      Value byte = byteAt(r, row, arith::DivUIOp::create(b, l, col, perByte));
+      Type i32 = b.getI32Type();
+      Value code = base3Digit(r, arith::ExtUIOp::create(b, l, i32, byte),
+                              arith::RemUIOp::create(b, l, col, perByte));
+      return {r.eq(code, r.integer(i32, packing::kI2Plus)),
+              r.eq(code, r.integer(i32, packing::kI2Minus))};
+    }
+    }
+    llvm_unreachable("unknown packing");
+  }
+
+  /// Digit `slot` (index) of a base3 byte value (i32): (value / 3^slot) % 3.
+  /// 3^slot is a select chain, so that a schedule that unrolls by 5 turns
+  /// it, and the division, into constants.
+  static Value base3Digit(Region &r, Value value, Value slot) {
+    OpBuilder &b = r.b;
+    Location l = r.l;
+    Type i32 = b.getI32Type();
+    Value slot32 = arith::IndexCastOp::create(b, l, i32, slot);
+    Value pow = r.integer(i32, packing::kPow3[4]);
+    for (int j = 3; j >= 0; --j)
+      pow = arith::SelectOp::create(b, l, r.eq(slot32, r.integer(i32, j)),
+                                    r.integer(i32, packing::kPow3[j]), pow);
+    Value quotient = arith::DivUIOp::create(b, l, value, pow);
+    return arith::RemUIOp::create(b, l, quotient, r.integer(i32, 3));
+  }
+};
+
+int64_t unrollFor(TernaryPacking p) {
+  switch (p) {
+  case TernaryPacking::I2:
+    return packing::kI2TritsPerByte;
+  case TernaryPacking::Bitplane:
+    return packing::kBitsPerPlaneByte;
+  case TernaryPacking::Base3:
+    return packing::kBase3TritsPerByte;
+  }
+  return 4;
+}
+
+/// What the lowering cannot do, said once, before any rewrite: the lut
+/// and int8 kernels need a static M, and the lut tables must fit.
+LogicalResult checkLowerable(TernaryMatmulOp op, bool report = false) {
+  TernaryKernel kernel = op.getKernelOrDefault();
+  if (kernel == TernaryKernel::AddSub)
+    return success();
+  auto inputType = op.getInput().getType();
+  auto fail = [&](auto &&print) {
+    if (report)
+      print(op.emitOpError());
+    return failure();
+  };
+  if (inputType.isDynamicDim(0))
+    return fail([&](InFlightDiagnostic d) {
+      d << "kernel '" << stringifyTernaryKernel(kernel)
+        << "' needs a static number of rows M; use add_sub";
+    });
+  if (kernel != TernaryKernel::Lut)
+    return success();
+  bool base3 = op.getEncoding().getPacking() == TernaryPacking::Base3;
+  int64_t group =
+      base3 ? packing::kBase3TritsPerByte : packing::kI2TritsPerByte;
+  int64_t entries = base3 ? packing::kBase3Limit : 256;
+  int64_t groups = (inputType.getDimSize(1) + group - 1) / group;
+  int64_t bytes = inputType.getDimSize(0) * groups * entries * 4;
+  if (bytes > kMaxLutBytes)
+    return fail([&](InFlightDiagnostic d) {
+      d << "the lut kernel would build " << bytes
+        << " bytes of tables for M = " << inputType.getDimSize(0)
+        << " rows (limit " << kMaxLutBytes
+        << "); use the add_sub kernel for this layer";
+    });
+  return success();
+}
+
 struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
   LowerTernaryMatmul(MLIRContext *context, bool byteMajor)
       : OpRewritePattern(context), byteMajor(byteMajor) {}
@@ -66,18 +236,26 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
 
   LogicalResult matchAndRewrite(TernaryMatmulOp op,
                                 PatternRewriter &rewriter) const override {
-    TernaryEncodingAttr encoding = op.getEncoding();
-    if (encoding.getPacking() != TernaryPacking::I2)
-      return rewriter.notifyMatchFailure(op, "only i2 packing is lowered");
-
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
     auto elementType = cast<FloatType>(resultType.getElementType());
-    Value input = op.getInput(), weights = op.getWeights();
+    TernaryEncodingAttr encoding = op.getEncoding();
+    TernaryKernel kernel = op.getKernelOrDefault();
+    Value weights = op.getWeights();
+    PackedWeights w{byteMajor ? transposePacked(rewriter, loc, weights)
+                              : weights,
+                    byteMajor, encoding.getPacking(),
+                    op.getInput().getType().getDimSize(1)};
 
-    Value packed =
-        byteMajor ? transposePacked(rewriter, loc, weights) : weights;
+    SmallVector<Value> dynamicSizes;
+    if (resultType.isDynamicDim(0))
+      dynamicSizes.push_back(
+          tensor::DimOp::create(rewriter, loc, op.getInput(), 0));
+    if (failed(checkLowerable(op)))
+      return rewriter.notifyMatchFailure(op, "not lowerable");
+
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                          elementType, dynamicSizes);
 
     // Narrow floats (f16, bf16) accumulate in f32: the sum of unscaled
     // activations is 1/scale times larger than the layer's output and would
@@ -85,99 +263,316 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
     FloatType accType = elementType.getWidth() < 32
                             ? cast<FloatType>(rewriter.getF32Type())
                             : elementType;
-    auto accTensorType = RankedTensorType::get(resultType.getShape(), accType);
+    Value acc, rowFactor;
+    switch (kernel) {
+    case TernaryKernel::AddSub:
+      acc = accumulateAddSub(rewriter, op, w, accType,
+                             accType == elementType ? empty : Value(),
+                             dynamicSizes);
+      break;
+    case TernaryKernel::Lut:
+      acc = accumulateLut(rewriter, op, w, accType);
+      break;
+    case TernaryKernel::Int8Dot:
+      std::tie(acc, rowFactor) = accumulateInt8(rewriter, op, w, accType);
+      break;
+    }
+    Value result = scaleOutputs(rewriter, op, acc, rowFactor, accType, empty);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
 
-    SmallVector<Value> dynamicSizes;
-    if (resultType.isDynamicDim(0))
-      dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, input, 0));
-    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                          elementType, dynamicSizes);
-    Value accEmpty =
-        accType == elementType
-            ? empty
-            : tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                      accType, dynamicSizes)
-                  .getResult();
-    Value zero = arith::ConstantOp::create(rewriter, loc, accType,
-                                           rewriter.getFloatAttr(accType, 0));
-    Value init =
-        linalg::FillOp::create(rewriter, loc, zero, accEmpty).getResult(0);
+private:
+  /// A zero-filled tensor: `empty` if given, else a new tensor.empty.
+  static Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                          Type type, ValueRange dynamicSizes,
+                          Value empty = {}) {
+    if (!empty)
+      empty = tensor::EmptyOp::create(b, loc, shape, type, dynamicSizes);
+    Value zero = arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
+    return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  }
 
-    // acc[m, n] = sum_k (t[n, k] == +1 ? x[m, k] : t[n, k] == -1 ? -x[m, k]
-    //                                                             : 0)
+  static void markUnroll(linalg::GenericOp g, int64_t factor) {
+    g->setAttr("tern.unroll",
+               IntegerAttr::get(IntegerType::get(g.getContext(), 64), factor));
+  }
+
+  /// acc[m, n] = sum_k (t[n, k] == +1 ? x[m, k] : t[n, k] == -1 ? -x[m, k]
+  ///                                                             : 0)
+  Value accumulateAddSub(PatternRewriter &rewriter, TernaryMatmulOp op,
+                         const PackedWeights &w, FloatType accType,
+                         Value accEmpty, ValueRange dynamicSizes) const {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto resultType = op.getResult().getType();
+    Value init = zeroFilled(rewriter, loc, resultType.getShape(), accType,
+                            dynamicSizes, accEmpty);
     AffineExpr m, n, k;
     bindDims(ctx, m, n, k);
-    auto inputMap = AffineMap::get(3, 0, {m, k}, ctx);
-    auto accMap = AffineMap::get(3, 0, {m, n}, ctx);
-    SmallVector<utils::IteratorType> reduceIterators = {
-        utils::IteratorType::parallel, utils::IteratorType::parallel,
-        utils::IteratorType::reduction};
-    auto accumulate = linalg::GenericOp::create(
-        rewriter, loc, accTensorType, ValueRange{input}, ValueRange{init},
-        ArrayRef<AffineMap>{inputMap, accMap}, reduceIterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = args[0], acc = args[1];
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, init.getType(), ValueRange{op.getInput()},
+        ValueRange{init},
+        ArrayRef<AffineMap>{AffineMap::get(3, 0, {m, k}, ctx),
+                            AffineMap::get(3, 0, {m, n}, ctx)},
+        reductionIterators(), [&](OpBuilder &b, Location l, ValueRange args) {
+          Region r{b, l};
+          Value x = args[0];
           if (x.getType() != accType)
             x = arith::ExtFOp::create(b, l, accType, x);
-          Type i8 = b.getI8Type();
-          auto indexConst = [&](int64_t v) {
-            return arith::ConstantIndexOp::create(b, l, v).getResult();
-          };
-          auto i8Const = [&](int64_t v) {
-            return arith::ConstantIntOp::create(b, l, i8, v).getResult();
-          };
           Value row = linalg::IndexOp::create(b, l, 1);
           Value col = linalg::IndexOp::create(b, l, 2);
-          Value perByte = indexConst(packing::kI2TritsPerByte);
-          Value byteIndex = arith::DivUIOp::create(b, l, col, perByte);
-          Value slot = arith::RemUIOp::create(b, l, col, perByte);
-          Value byte =
-              tensor::ExtractOp::create(b, l, packed,
-                                        byteMajor ? ValueRange{byteIndex, row}
-                                                  : ValueRange{row, byteIndex});
-          // shift = 2 * slot, as a shift so that no multiply appears at all.
-          Value shift = arith::ShLIOp::create(b, l, slot, indexConst(1));
-          Value shift8 = arith::IndexCastOp::create(b, l, i8, shift);
-          Value code = arith::AndIOp::create(
-              b, l, arith::ShRUIOp::create(b, l, byte, shift8), i8Const(0b11));
-          Value isPlus = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
-                                               code, i8Const(packing::kI2Plus));
-          Value isMinus = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::eq, code, i8Const(packing::kI2Minus));
-          Value added = arith::AddFOp::create(b, l, acc, x);
-          Value subtracted = arith::SubFOp::create(b, l, acc, x);
-          Value minusOrKeep =
-              arith::SelectOp::create(b, l, isMinus, subtracted, acc);
-          Value next =
-              arith::SelectOp::create(b, l, isPlus, added, minusOrKeep);
-          linalg::YieldOp::create(b, l, next);
+          auto [plus, minus] = w.signsAt(r, row, col);
+          linalg::YieldOp::create(b, l, r.addSub(args[1], x, plus, minus));
+        });
+    markUnroll(generic, unrollFor(w.packing));
+    return generic.getResult(0);
+  }
+
+  /// Lookup tables: T[m, g, c] = sum_j digit_j(c) * x[m, G*g + j] over the
+  /// G activations of group g (G = 4 with i2 bytes as c, 256 entries; G = 5
+  /// with base3 bytes, 243 entries), built with selects and additions;
+  /// then acc[m, n] = sum_g T[m, g, byte(n, g)].
+  Value accumulateLut(PatternRewriter &rewriter, TernaryMatmulOp op,
+                      const PackedWeights &w, FloatType accType) const {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Value input = op.getInput();
+    auto inputType = op.getInput().getType();
+    int64_t rows = inputType.getDimSize(0), k = w.k;
+    bool base3 = w.packing == TernaryPacking::Base3;
+    int64_t group =
+        base3 ? packing::kBase3TritsPerByte : packing::kI2TritsPerByte;
+    int64_t entries = base3 ? packing::kBase3Limit : 256;
+    int64_t groups = (k + group - 1) / group;
+
+    Value tableInit = tensor::EmptyOp::create(rewriter, loc,
+                                              {rows, groups, entries}, accType);
+    AffineExpr d0, d1, d2;
+    bindDims(ctx, d0, d1, d2);
+    auto table = linalg::GenericOp::create(
+        rewriter, loc, tableInit.getType(), ValueRange{}, ValueRange{tableInit},
+        ArrayRef<AffineMap>{AffineMap::get(3, 0, {d0, d1, d2}, ctx)},
+        SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          Region r{b, l};
+          Type i32 = b.getI32Type();
+          Value row = linalg::IndexOp::create(b, l, 0);
+          Value g = linalg::IndexOp::create(b, l, 1);
+          Value c = linalg::IndexOp::create(b, l, 2);
+          Value c32 = arith::IndexCastOp::create(b, l, i32, c);
+          // The group's first column (index arithmetic, not a weight).
+          Value first = arith::MulIOp::create(b, l, g, r.index(group));
+          Value sum;
+          for (int64_t j = 0; j < group; ++j) {
+            // Past K the digit is 0 in every stored byte: any column will
+            // do, so clamp it into range.
+            Value col = arith::MinUIOp::create(
+                b, l, arith::AddIOp::create(b, l, first, r.index(j)),
+                r.index(k - 1));
+            Value x =
+                tensor::ExtractOp::create(b, l, input, ValueRange{row, col});
+            if (x.getType() != accType)
+              x = arith::ExtFOp::create(b, l, accType, x);
+            Value digit = base3 ? PackedWeights::base3Digit(r, c32, r.index(j))
+                                : arith::AndIOp::create(
+                                      b, l,
+                                      arith::ShRUIOp::create(
+                                          b, l, c32, r.integer(i32, 2 * j)),
+                                      r.integer(i32, 0b11))
+                                      .getResult();
+            Value zero = arith::ConstantOp::create(b, l, accType,
+                                                   b.getZeroAttr(accType));
+            Value term =
+                r.addSub(zero, x, r.eq(digit, r.integer(i32, packing::kI2Plus)),
+                         r.eq(digit, r.integer(i32, packing::kI2Minus)));
+            sum =
+                sum ? arith::AddFOp::create(b, l, sum, term).getResult() : term;
+          }
+          linalg::YieldOp::create(b, l, sum);
         });
 
-    // result[m, n] = acc[m, n] * scale(n): the only multiply, once per output.
+    auto resultType = op.getResult().getType();
+    Value init = zeroFilled(rewriter, loc, resultType.getShape(), accType, {});
+    Value lut = table.getResult(0);
+    // The packed bytes are an input (G x N byte-major, N x G otherwise), so
+    // that the group loop's extent comes from a shape.
+    AffineExpr m, n, g;
+    bindDims(ctx, m, n, g);
+    AffineMap bytesMap = w.byteMajor ? AffineMap::get(3, 0, {g, n}, ctx)
+                                     : AffineMap::get(3, 0, {n, g}, ctx);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, init.getType(), ValueRange{w.packed}, ValueRange{init},
+        ArrayRef<AffineMap>{bytesMap, AffineMap::get(3, 0, {m, n}, ctx)},
+        reductionIterators(), [&](OpBuilder &b, Location l, ValueRange args) {
+          Value row = linalg::IndexOp::create(b, l, 0);
+          Value grp = linalg::IndexOp::create(b, l, 2);
+          Value entry = arith::IndexCastOp::create(
+              b, l, b.getIndexType(),
+              arith::ExtUIOp::create(b, l, b.getI32Type(), args[0]));
+          Value t = tensor::ExtractOp::create(b, l, lut,
+                                              ValueRange{row, grp, entry});
+          linalg::YieldOp::create(
+              b, l, arith::AddFOp::create(b, l, args[1], t).getResult());
+        });
+    return generic.getResult(0);
+  }
+
+  /// int8 activations: amax[m] = max_k |x[m, k]|, q = round(x * 127 / amax)
+  /// (half away from zero, 0 for an all-zero row), acc[m, n] = sum over the
+  /// trits of +-q in int32. Returns acc as float and amax / 127 (the row
+  /// factor the output is multiplied by besides the weight scale).
+  std::pair<Value, Value> accumulateInt8(PatternRewriter &rewriter,
+                                         TernaryMatmulOp op,
+                                         const PackedWeights &w,
+                                         FloatType accType) const {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Value input = op.getInput();
+    auto inputType = op.getInput().getType();
+    int64_t rows = inputType.getDimSize(0), k = w.k;
+    auto resultType = op.getResult().getType();
+
+    AffineExpr d0, d1, d2;
+    bindDims(ctx, d0, d1, d2);
+    // amax[m]
+    Value amaxInit = zeroFilled(rewriter, loc, {rows}, accType, {});
+    auto amax = linalg::GenericOp::create(
+        rewriter, loc, amaxInit.getType(), ValueRange{input},
+        ValueRange{amaxInit},
+        ArrayRef<AffineMap>{AffineMap::get(2, 0, {d0, d1}, ctx),
+                            AffineMap::get(2, 0, {d0}, ctx)},
+        {utils::IteratorType::parallel, utils::IteratorType::reduction},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0];
+          if (x.getType() != accType)
+            x = arith::ExtFOp::create(b, l, accType, x);
+          Value a = math::AbsFOp::create(b, l, x);
+          linalg::YieldOp::create(
+              b, l, arith::MaxNumFOp::create(b, l, args[1], a).getResult());
+        });
+
+    // q[m, k]
+    Type i8 = rewriter.getI8Type();
+    Value qInit = tensor::EmptyOp::create(rewriter, loc, {rows, k}, i8);
+    auto quantized = linalg::GenericOp::create(
+        rewriter, loc, qInit.getType(), ValueRange{input, amax.getResult(0)},
+        ValueRange{qInit},
+        ArrayRef<AffineMap>{AffineMap::get(2, 0, {d0, d1}, ctx),
+                            AffineMap::get(2, 0, {d0}, ctx),
+                            AffineMap::get(2, 0, {d0, d1}, ctx)},
+        {utils::IteratorType::parallel, utils::IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          auto f = [&](double v) {
+            return arith::ConstantOp::create(b, l, accType,
+                                             b.getFloatAttr(accType, v))
+                .getResult();
+          };
+          Value x = args[0];
+          if (x.getType() != accType)
+            x = arith::ExtFOp::create(b, l, accType, x);
+          Value a = args[1];
+          Value positive =
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a, f(0));
+          Value safe = arith::SelectOp::create(b, l, positive, a, f(1));
+          Value v = arith::MulFOp::create(
+              b, l, x, arith::DivFOp::create(b, l, f(127), safe));
+          Value up = math::FloorOp::create(
+              b, l, arith::AddFOp::create(b, l, v, f(0.5)));
+          Value down = math::CeilOp::create(
+              b, l, arith::SubFOp::create(b, l, v, f(0.5)));
+          Value nonNegative =
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, v, f(0));
+          Value rounded = arith::SelectOp::create(b, l, nonNegative, up, down);
+          Value clamped = arith::MaxNumFOp::create(
+              b, l, arith::MinNumFOp::create(b, l, rounded, f(127)), f(-127));
+          Value q = arith::SelectOp::create(b, l, positive, clamped, f(0));
+          linalg::YieldOp::create(
+              b, l, arith::FPToSIOp::create(b, l, i8, q).getResult());
+        });
+
+    // acc[m, n], int32
+    Type i32 = rewriter.getI32Type();
+    Value init = zeroFilled(rewriter, loc, resultType.getShape(), i32, {});
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, init.getType(), ValueRange{quantized.getResult(0)},
+        ValueRange{init},
+        ArrayRef<AffineMap>{AffineMap::get(3, 0, {d0, d2}, ctx),
+                            AffineMap::get(3, 0, {d0, d1}, ctx)},
+        reductionIterators(), [&](OpBuilder &b, Location l, ValueRange args) {
+          Region r{b, l};
+          Value q = arith::ExtSIOp::create(b, l, i32, args[0]);
+          Value row = linalg::IndexOp::create(b, l, 1);
+          Value col = linalg::IndexOp::create(b, l, 2);
+          auto [plus, minus] = w.signsAt(r, row, col);
+          linalg::YieldOp::create(b, l, r.addSub(args[1], q, plus, minus));
+        });
+    markUnroll(generic, unrollFor(w.packing));
+
+    // acc as float, and amax / 127 per row.
+    Value accF =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), accType);
+    auto toFloat = linalg::GenericOp::create(
+        rewriter, loc, accF.getType(), ValueRange{generic.getResult(0)},
+        ValueRange{accF},
+        ArrayRef<AffineMap>{AffineMap::get(2, 0, {d0, d1}, ctx),
+                            AffineMap::get(2, 0, {d0, d1}, ctx)},
+        {utils::IteratorType::parallel, utils::IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l,
+              arith::SIToFPOp::create(b, l, accType, args[0]).getResult());
+        });
+    return {toFloat.getResult(0), amax.getResult(0)};
+  }
+
+  /// result[m, n] = acc[m, n] * scale(n) [* rowFactor[m] / 127]: the only
+  /// multiplies, once per output.
+  Value scaleOutputs(PatternRewriter &rewriter, TernaryMatmulOp op, Value acc,
+                     Value rowAmax, FloatType accType, Value empty) const {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
+    Type elementType = resultType.getElementType();
     AffineExpr i, j;
     bindDims(ctx, i, j);
     auto identity = AffineMap::get(2, 0, {i, j}, ctx);
     AffineMap scaleMap =
-        encoding.getScale() == TernaryScale::PerRow
+        op.getEncoding().getScale() == TernaryScale::PerRow
             ? AffineMap::get(2, 0, {j}, ctx)
             : AffineMap::get(2, 0, {getAffineConstantExpr(0, ctx)}, ctx);
-    SmallVector<utils::IteratorType> parallel2(2,
-                                               utils::IteratorType::parallel);
+    SmallVector<Value> inputs = {acc, op.getScales()};
+    SmallVector<AffineMap> maps = {identity, scaleMap};
+    if (rowAmax) {
+      inputs.push_back(rowAmax);
+      maps.push_back(AffineMap::get(2, 0, {i}, ctx));
+    }
+    maps.push_back(identity);
     auto scaled = linalg::GenericOp::create(
-        rewriter, loc, resultType,
-        ValueRange{accumulate.getResult(0), op.getScales()}, ValueRange{empty},
-        ArrayRef<AffineMap>{identity, scaleMap, identity}, parallel2,
+        rewriter, loc, resultType, inputs, ValueRange{empty}, maps,
+        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value scale = args[1];
           if (scale.getType() != accType)
             scale = arith::ExtFOp::create(b, l, accType, scale);
           Value product = arith::MulFOp::create(b, l, args[0], scale);
+          if (rowAmax) {
+            Value factor = arith::DivFOp::create(
+                b, l, args[2],
+                arith::ConstantOp::create(b, l, accType,
+                                          b.getFloatAttr(accType, 127.0)));
+            product = arith::MulFOp::create(b, l, product, factor);
+          }
           if (accType != elementType)
             product = arith::TruncFOp::create(b, l, elementType, product);
           linalg::YieldOp::create(b, l, product);
         });
-    rewriter.replaceOp(op, scaled.getResult(0));
-    return success();
+    return scaled.getResult(0);
+  }
+
+  static SmallVector<utils::IteratorType> reductionIterators() {
+    return {utils::IteratorType::parallel, utils::IteratorType::parallel,
+            utils::IteratorType::reduction};
   }
 };
 
@@ -186,15 +581,23 @@ struct TernLowerTernaryPass
   using TernLowerTernaryPassBase::TernLowerTernaryPassBase;
 
   void runOnOperation() override {
+    bool ok = true;
+    getOperation()->walk([&](TernaryMatmulOp op) {
+      ok &= succeeded(checkLowerable(op, /*report=*/true));
+    });
+    if (!ok)
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateTernLowerTernaryPatterns(patterns, byteMajor);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
-    // Anything left is an encoding this pass cannot lower: say so.
+    // A pattern that failed on an op said why; anything left is an error.
     WalkResult result = getOperation()->walk([](TernaryMatmulOp op) {
-      op.emitOpError() << "cannot be lowered: packing '"
+      op.emitOpError() << "cannot be lowered with kernel '"
+                       << stringifyTernaryKernel(op.getKernelOrDefault())
+                       << "' and packing '"
                        << stringifyTernaryPacking(op.getEncoding().getPacking())
-                       << "' has no lowering";
+                       << "'";
       return WalkResult::interrupt();
     });
     if (result.wasInterrupted())

@@ -247,7 +247,8 @@ static LogicalResult raise(linalg::MatmulOp op, RewriterBase &rewriter,
 
   auto ternary = TernaryMatmulOp::create(rewriter, loc, resultType,
                                          op.getDpsInputOperand(0)->get(),
-                                         packedValue, scalesValue, encoding);
+                                         packedValue, scalesValue, encoding,
+                                         /*kernel=*/TernaryKernelAttr());
   Value oldWeights = op.getDpsInputOperand(1)->get();
   rewriter.replaceOp(op, ternary.getResult());
   // The float weights are dead now; drop them (and a transpose feeding the

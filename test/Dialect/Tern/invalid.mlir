@@ -83,7 +83,7 @@ func.func @dynamic_bytes_per_row(%x: tensor<2x4xf32>, %w: tensor<3x?xi8>,
 // K = 10 needs ceil(10 / 4) = 3 bytes per row, not 2 (10 / 4 rounded down).
 func.func @bytes_per_row_rounded_down(%x: tensor<2x10xf32>, %w: tensor<3x2xi8>,
                                       %s: tensor<3xf32>) -> tensor<2x3xf32> {
-  // expected-error @+1 {{'tern.ternary_matmul' op expected weights of shape [3, 3] (4 trits per byte for K = 10), found [3, 2]}}
+  // expected-error @+1 {{'tern.ternary_matmul' op expected weights of shape [3, 3] (i2 packing for K = 10), found [3, 2]}}
   %y = tern.ternary_matmul %x, %w, %s
          {encoding = #tern.ternary<scale = per_row, packing = i2>}
          : (tensor<2x10xf32>, tensor<3x2xi8>, tensor<3xf32>) -> tensor<2x3xf32>
@@ -95,7 +95,7 @@ func.func @bytes_per_row_rounded_down(%x: tensor<2x10xf32>, %w: tensor<3x2xi8>,
 // Unpacked weights (one byte per trit) are not i2.
 func.func @unpacked_weights(%x: tensor<2x8xf32>, %w: tensor<3x8xi8>,
                             %s: tensor<3xf32>) -> tensor<2x3xf32> {
-  // expected-error @+1 {{'tern.ternary_matmul' op expected weights of shape [3, 2] (4 trits per byte for K = 8), found [3, 8]}}
+  // expected-error @+1 {{'tern.ternary_matmul' op expected weights of shape [3, 2] (i2 packing for K = 8), found [3, 8]}}
   %y = tern.ternary_matmul %x, %w, %s
          {encoding = #tern.ternary<scale = per_row, packing = i2>}
          : (tensor<2x8xf32>, tensor<3x8xi8>, tensor<3xf32>) -> tensor<2x3xf32>
@@ -312,4 +312,94 @@ func.func @wrong_encoding(%x: tensor<2x4xf32>, %w: tensor<3x1xi8>,
   %y = tern.ternary_matmul %x, %w, %s {encoding = 1 : i32}
          : (tensor<2x4xf32>, tensor<3x1xi8>, tensor<3xf32>) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// Bit planes: K = 10 needs 2 bytes per plane, 4 per row.
+func.func @bitplane_wrong_bytes(%x: tensor<2x10xf32>, %w: tensor<3x2xi8>,
+                                %s: tensor<3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tern.ternary_matmul' op expected weights of shape [3, 4] (bitplane packing for K = 10), found [3, 2]}}
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_row, packing = bitplane>}
+         : (tensor<2x10xf32>, tensor<3x2xi8>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// Row 0 sets bit 2 in both planes: trit 2 would be +1 and -1.
+func.func @bitplane_both_planes(%x: tensor<1x8xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<[[4, 4]]> : tensor<1x2xi8>
+  %s = arith.constant dense<1.0> : tensor<1xf32>
+  // expected-error @+1 {{'tern.ternary_matmul' op weights row 0 sets both bit planes for trit 2}}
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = bitplane>}
+         : (tensor<1x8xf32>, tensor<1x2xi8>, tensor<1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+
+// K = 6: bits 6 and 7 of each plane are padding; row 0 sets bit 7 (+1).
+func.func @bitplane_padding(%x: tensor<1x6xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<[[-128, 0]]> : tensor<1x2xi8>
+  %s = arith.constant dense<1.0> : tensor<1xf32>
+  // expected-error @+1 {{'tern.ternary_matmul' op weights row 0 has a nonzero padding trit 7 past K = 6}}
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = bitplane>}
+         : (tensor<1x6xf32>, tensor<1x2xi8>, tensor<1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+
+// Base 3: -13 is byte 243 = 3^5, not a number of five base-3 digits.
+func.func @base3_byte_too_large(%x: tensor<1x5xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<[[-13]]> : tensor<1x1xi8>
+  %s = arith.constant dense<1.0> : tensor<1xf32>
+  // expected-error @+1 {{'tern.ternary_matmul' op weights row 0 holds byte 0 = 243, not below 3^5 = 243}}
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = base3>}
+         : (tensor<1x5xf32>, tensor<1x1xi8>, tensor<1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+
+// Base 3, K = 3: digits 3 and 4 are padding; 27 = 1 * 3^3 puts +1 there.
+func.func @base3_padding(%x: tensor<1x3xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<[[27]]> : tensor<1x1xi8>
+  %s = arith.constant dense<1.0> : tensor<1xf32>
+  // expected-error @+1 {{'tern.ternary_matmul' op weights row 0 has a nonzero padding trit 3 past K = 3}}
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = base3>}
+         : (tensor<1x3xf32>, tensor<1x1xi8>, tensor<1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+
+// The lut and int8 kernels read whole bytes of codes: not bit planes.
+func.func @lut_on_bitplane(%x: tensor<1x8xf32>, %w: tensor<1x2xi8>,
+                           %s: tensor<1xf32>) -> tensor<1x1xf32> {
+  // expected-error @+1 {{'tern.ternary_matmul' op kernel 'lut' needs the i2 or base3 packing, found bitplane}}
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = bitplane>,
+          kernel = #tern.kernel<lut>}
+         : (tensor<1x8xf32>, tensor<1x2xi8>, tensor<1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+
+// An unknown kernel name.
+func.func @unknown_kernel(%x: tensor<1x8xf32>, %w: tensor<1x2xi8>,
+                          %s: tensor<1xf32>) -> tensor<1x1xf32> {
+  // expected-error @+3 {{expected ::mlir::tern::TernaryKernel to be one of: add_sub, int8_dot, lut}}
+  // expected-error @+2 {{failed to parse Tern_TernaryKernelAttr parameter 'value' which is to be a `::mlir::tern::TernaryKernel`}}
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = i2>, kernel = #tern.kernel<fast>}
+         : (tensor<1x8xf32>, tensor<1x2xi8>, tensor<1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
 }

@@ -99,3 +99,39 @@ func.func @f16(%x: tensor<2x4xf16>, %w: tensor<3x1xi8>, %s: tensor<1xf16>)
          : (tensor<2x4xf16>, tensor<3x1xi8>, tensor<1xf16>) -> tensor<2x3xf16>
   return %y : tensor<2x3xf16>
 }
+
+// Bit planes: K = 10 needs ceil(10 / 8) = 2 bytes per plane, 4 per row.
+// CHECK-LABEL: func.func @bitplane(
+// CHECK:         tern.ternary_matmul %{{.*}}, %{{.*}}, %{{.*}} {encoding = #tern.ternary<scale = per_row, packing = bitplane>, kernel = #tern.kernel<add_sub>} : (tensor<2x10xf32>, tensor<3x4xi8>, tensor<3xf32>) -> tensor<2x3xf32>
+func.func @bitplane(%x: tensor<2x10xf32>, %w: tensor<3x4xi8>,
+                    %s: tensor<3xf32>) -> tensor<2x3xf32> {
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_row, packing = bitplane>,
+          kernel = #tern.kernel<add_sub>}
+         : (tensor<2x10xf32>, tensor<3x4xi8>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// Base 3: K = 11 needs ceil(11 / 5) = 3 bytes per row; the lut kernel.
+// CHECK-LABEL: func.func @base3_lut(
+// CHECK:         tern.ternary_matmul %{{.*}}, %{{.*}}, %{{.*}} {encoding = #tern.ternary<scale = per_tensor, packing = base3>, kernel = #tern.kernel<lut>} : (tensor<1x11xf32>, tensor<4x3xi8>, tensor<1xf32>) -> tensor<1x4xf32>
+func.func @base3_lut(%x: tensor<1x11xf32>, %w: tensor<4x3xi8>,
+                     %s: tensor<1xf32>) -> tensor<1x4xf32> {
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = base3>,
+          kernel = #tern.kernel<lut>}
+         : (tensor<1x11xf32>, tensor<4x3xi8>, tensor<1xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// The int8 kernel on i2 weights.
+// CHECK-LABEL: func.func @int8_dot(
+// CHECK:         kernel = #tern.kernel<int8_dot>
+func.func @int8_dot(%x: tensor<2x8xf32>, %w: tensor<3x2xi8>,
+                    %s: tensor<3xf32>) -> tensor<2x3xf32> {
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_row, packing = i2>,
+          kernel = #tern.kernel<int8_dot>}
+         : (tensor<2x8xf32>, tensor<3x2xi8>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}

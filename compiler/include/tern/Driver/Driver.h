@@ -48,6 +48,11 @@ struct Options {
   /// ("" = all but the first and last, "all", or names).
   bool ternarize = false;
   std::string ternarizeLayers;
+  /// Kernel of the ternary layers (tern-select-ternary-kernel): "auto" or
+  /// i2, bitplane, base3, lut, int8.
+  std::string ternaryKernel = "auto";
+  /// 0: float activations; 8: int8 activations for ternary layers.
+  int activationBits = 0;
   /// ONNX inputs: static shapes for inputs with dynamic dimensions.
   std::map<std::string, std::vector<int64_t>> inputShapes;
   /// ONNX inputs compiled as constants: name -> TensorProto file.

@@ -30,6 +30,16 @@ struct KernelPipelineOptions
                          llvm::cl::desc("Ternarize layers after training "
                                         "(tern-ternarize) before raising"),
                          llvm::cl::init(false)};
+  Option<std::string> ternaryKernel{
+      *this, "ternary-kernel",
+      llvm::cl::desc("Kernel of every ternary layer: auto (the cost model "
+                     "picks per layer), i2, bitplane, base3, lut or int8"),
+      llvm::cl::init("auto")};
+  Option<int> activationBits{
+      *this, "activation-bits",
+      llvm::cl::desc("0 keeps float activations; 8 quantizes the inputs of "
+                     "ternary layers to int8 per row (int8 kernel)"),
+      llvm::cl::init(0)};
   Option<std::string> ternarizeLayers{
       *this, "ternarize-layers",
       llvm::cl::desc("Layers for tern-ternarize: empty = all but the first "
@@ -39,7 +49,8 @@ struct KernelPipelineOptions
 
 /// Input form (func + linalg on tensors) to kernel form (linalg.generic on
 /// tensors, no tern ops, no named linalg ops), on a module:
-///   [tern-ternarize] -> tern-raise -> tern-lower-ternary ->
+///   [tern-ternarize] -> tern-raise -> tern-select-ternary-kernel ->
+///   tern-lower-ternary ->
 ///   linalg-generalize-named-ops
 ///   -> tern-fuse-elementwise -> canonicalize -> cse
 void buildKernelPipeline(OpPassManager &pm,

@@ -364,7 +364,11 @@ std::string toString(const Kernel &k, bool includeName) {
   else
     os << "\n  schedule vector=" << k.schedule.vectorWidth
        << " parallel=" << (k.schedule.parallel ? 1 : 0)
-       << " min_parallel_work=" << k.schedule.minParallelWork << "\n";
+       << " min_parallel_work=" << k.schedule.minParallelWork
+       << (k.schedule.reductionUnroll
+               ? " unroll=" + std::to_string(k.schedule.reductionUnroll)
+               : std::string())
+       << "\n";
   return os.str();
 }
 

@@ -1117,6 +1117,29 @@ static ExprRef selfAddend(const ExprRef &e, int output) {
                                                       : constInt(0, e->type),
                     e->args[1]);
     return nullptr;
+  case Op::Cast: {
+    // Wrapping i32/i64 add and sub, as LinalgToKernel writes them:
+    // T(U(self) + U(x)) and T(U(self) - U(x)), U the unsigned type of T.
+    // The addend is x, or the wrapped 0 - x.
+    const ExprRef &inner = e->args[0];
+    if (e->type.kind != ScalarType::Int ||
+        (inner->op != Op::Add && inner->op != Op::Sub))
+      return nullptr;
+    ScalarType u = ScalarType::u(e->type.bits);
+    auto unwrap = [&](const ExprRef &x) -> ExprRef {
+      return x->op == Op::Cast && x->type == u ? x->args[0] : nullptr;
+    };
+    ExprRef a = unwrap(inner->args[0]), b = unwrap(inner->args[1]);
+    if (!a || !b)
+      return nullptr;
+    if (inner->op == Op::Add && isSelf(b) && selfFree(a))
+      std::swap(a, b);
+    if (!isSelf(a) || !selfFree(b))
+      return nullptr;
+    if (inner->op == Op::Add)
+      return b;
+    return cast(e->type, binary(Op::Sub, constInt(0, u), cast(u, b)));
+  }
   case Op::Select: {
     if (!selfFree(e->args[0]))
       return nullptr;
@@ -1130,7 +1153,8 @@ static ExprRef selfAddend(const ExprRef &e, int output) {
 }
 
 /// Rewrites an update that adds different amounts under different
-/// conditions, select(c, self + a, self), as self + select(c, a, 0). Halide
+/// conditions, select(c, self + a, self), as self + select(c, a, 0) (for
+/// i32/i64 in their wrapping form, T(U(self) + U(...))). Halide
 /// 14 miscompiles the first form when the update is vectorized with a
 /// guarded tail (the guard is dropped: the first vector is updated twice and
 /// the last never); the second form is also what rfactor recognizes as an
@@ -1141,7 +1165,13 @@ static ExprRef hoistSelfAdd(const ExprRef &update, int output) {
   ExprRef addend = selfAddend(update, output);
   if (!addend)
     return update;
-  return binary(Op::Add, self(output, update->type), addend);
+  ExprRef s = self(output, update->type);
+  if (update->type.kind != ScalarType::Int ||
+      (update->type.bits != 32 && update->type.bits != 64))
+    return binary(Op::Add, s, addend);
+  // i32/i64 keep their wrapping form (see LinalgToKernel).
+  ScalarType u = ScalarType::u(update->type.bits);
+  return cast(update->type, binary(Op::Add, cast(u, s), cast(u, addend)));
 }
 
 std::string Translator::run() {
@@ -1439,15 +1469,18 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
   // (Updates are normalized to self + x first; see hoistSelfAdd.)
   scheduleStage(f, Halide::TailStrategy::ShiftInwards);
   scheduleStage(f.update(0), Halide::TailStrategy::GuardWithIf);
-  // Unroll the innermost reduction by 4: values that depend only on the
-  // step's quotient by 4 are computed once per 4 steps (the packed byte of
-  // four trits is loaded once, and its shift amounts become constants).
+  // Unroll the innermost reduction by 4 (or the kernel's factor): values
+  // that depend only on the step's quotient by the factor are computed once
+  // per that many steps (the packed byte of four trits is loaded once, and
+  // its shift amounts become constants).
   if (rdom) {
+    int factor =
+        k.schedule.reductionUnroll > 1 ? k.schedule.reductionUnroll : 4;
     const auto *extent = rdom->x.extent().as<Halide::Internal::IntImm>();
-    if (extent && extent->value >= 8) {
+    if (extent && extent->value >= 2 * factor) {
       Halide::RVar ro("ro"), ri("ri");
       f.update(0)
-          .split(rdom->x, ro, ri, 4, Halide::TailStrategy::GuardWithIf)
+          .split(rdom->x, ro, ri, factor, Halide::TailStrategy::GuardWithIf)
           .unroll(ri);
     }
   }

@@ -652,6 +652,8 @@ LogicalResult GenericTranslator::run(StringRef name) {
                             << " has a dynamic extent; the Halide emitter "
                                "needs static shapes";
   k.loopExtents.assign(ranges.begin(), ranges.end());
+  if (auto unroll = op->getAttrOfType<IntegerAttr>("tern.unroll"))
+    k.schedule.reductionUnroll = static_cast<int>(unroll.getInt());
   for (utils::IteratorType it : op.getIteratorTypesArray())
     k.isReduction.push_back(it == utils::IteratorType::reduction);
   bool reduces = op.getNumReductionLoops() > 0;

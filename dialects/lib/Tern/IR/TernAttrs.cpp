@@ -28,17 +28,20 @@ void TernDialect::registerAttributes() {
       >();
 }
 
-int64_t TernaryEncodingAttr::getTritsPerByte() const {
-  switch (getPacking()) {
-  case TernaryPacking::I2:
-    return packing::kI2TritsPerByte;
-  }
-  llvm_unreachable("unknown ternary packing");
+static_assert(static_cast<int>(TernaryPacking::I2) ==
+                      static_cast<int>(packing::Format::I2) &&
+                  static_cast<int>(TernaryPacking::Bitplane) ==
+                      static_cast<int>(packing::Format::Bitplane) &&
+                  static_cast<int>(TernaryPacking::Base3) ==
+                      static_cast<int>(packing::Format::Base3),
+              "TernaryPacking and packing::Format must agree");
+
+packing::Format TernaryEncodingAttr::getFormat() const {
+  return static_cast<packing::Format>(getPacking());
 }
 
 int64_t TernaryEncodingAttr::getBytesPerRow(int64_t k) const {
-  int64_t perByte = getTritsPerByte();
-  return (k + perByte - 1) / perByte;
+  return packing::bytesPerRow(getFormat(), k);
 }
 
 int64_t TernaryEncodingAttr::getNumScales(int64_t n) const {

@@ -31,30 +31,24 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
-/// When `weights` is a constant, checks that each stored code is valid and
-/// that padding trits past `k` are zero.
-static LogicalResult verifyConstantI2Weights(Operation *op, Value weights,
-                                             int64_t k, int64_t bytesPerRow) {
+/// When `weights` is a constant, checks every packed row: valid codes
+/// (TernaryPacking.h's checkRow) and zero padding trits past `k`.
+static LogicalResult verifyConstantWeights(Operation *op, Value weights,
+                                           packing::Format format, int64_t k,
+                                           int64_t bytesPerRow) {
   DenseIntElementsAttr data;
   if (!matchPattern(weights, m_Constant(&data)))
     return success();
+  std::vector<int8_t> row(bytesPerRow);
   int64_t index = 0;
   for (const APInt &value : data.getValues<APInt>()) {
-    int64_t row = index / bytesPerRow, byte = index % bytesPerRow;
-    ++index;
-    uint8_t bits = static_cast<uint8_t>(value.getZExtValue());
-    for (int64_t slot = 0; slot < packing::kI2TritsPerByte; ++slot) {
-      uint8_t code = (bits >> (packing::kI2BitsPerTrit * slot)) & 0b11;
-      int64_t column = byte * packing::kI2TritsPerByte + slot;
-      if (code == packing::kI2Invalid)
-        return op->emitOpError()
-               << "weights row " << row << " holds the invalid code 0b11 for "
-               << "trit " << column << " (byte " << byte << ")";
-      if (column >= k && code != packing::kI2Zero)
-        return op->emitOpError()
-               << "weights row " << row << " has a nonzero padding trit "
-               << column << " past K = " << k;
-    }
+    row[index % bytesPerRow] = static_cast<int8_t>(value.getZExtValue());
+    if (++index % bytesPerRow)
+      continue;
+    std::string problem = packing::checkRow(format, row.data(), k);
+    if (!problem.empty())
+      return op->emitOpError()
+             << "weights row " << index / bytesPerRow - 1 << " " << problem;
   }
   return success();
 }
@@ -93,8 +87,9 @@ LogicalResult TernaryMatmulOp::verify() {
   int64_t bytesPerRow = encoding.getBytesPerRow(k);
   if (weightsType.getDimSize(1) != bytesPerRow)
     return emitOpError() << "expected weights of shape [" << n << ", "
-                         << bytesPerRow << "] (" << encoding.getTritsPerByte()
-                         << " trits per byte for K = " << k << "), found "
+                         << bytesPerRow << "] ("
+                         << stringifyTernaryPacking(encoding.getPacking())
+                         << " packing for K = " << k << "), found "
                          << shapeStr(weightsType.getShape());
 
   int64_t numScales = encoding.getNumScales(n);
@@ -129,5 +124,13 @@ LogicalResult TernaryMatmulOp::verify() {
                          << ", " << n << "] (M x N), found "
                          << shapeStr(resultType.getShape());
 
-  return verifyConstantI2Weights(getOperation(), getWeights(), k, bytesPerRow);
+  TernaryKernel kernel = getKernelOrDefault();
+  if (kernel != TernaryKernel::AddSub &&
+      encoding.getPacking() == TernaryPacking::Bitplane)
+    return emitOpError() << "kernel '" << stringifyTernaryKernel(kernel)
+                         << "' needs the i2 or base3 packing, found "
+                            "bitplane";
+
+  return verifyConstantWeights(getOperation(), getWeights(),
+                               encoding.getFormat(), k, bytesPerRow);
 }

@@ -15,20 +15,37 @@ def TernLowerTernaryPass
     : Pass<"tern-lower-ternary", "::mlir::func::FuncOp"> {
   let summary = "Lower tern.ternary_matmul to add/subtract linalg kernels";
   let description = [{
-    Replaces each `tern.ternary_matmul` by two `linalg.generic` ops:
+    Replaces each `tern.ternary_matmul` by `linalg.generic` kernels, as its
+    `kernel` attribute (`#tern.kernel<...>`, chosen by
+    `tern-select-ternary-kernel`; `add_sub` when absent) says:
 
-    1. the accumulation, over `(m, n, k)` with `k` a reduction: each step
-       reads the packed byte of trit `(n, k)` with `tensor.extract` from the
-       weights transposed to `B x N` (done on the constant at compile time,
-       so that the outputs `n`, which run in vector lanes, read adjacent
-       bytes; non-constant weights get a `linalg.transpose`; with
-       `byte-major=false` the weights are read as stored, `N x B`, for GPU
-       schedules whose lanes walk one row), decodes
-       its 2-bit code with shifts and masks, and adds the input (`+1`),
-       subtracts it (`-1`) or keeps the sum (`0`), chosen with `arith.select`.
-       There is no multiplication of an activation by a weight;
-    2. the scaling, over `(m, n)`: one `arith.mulf` by the row's (or the
-       tensor's) scale per output.
+    - `add_sub`: the accumulation over `(m, n, k)`, `k` a reduction: each
+      step reads the packed byte of trit `(n, k)` with `tensor.extract`
+      from the weights transposed to `B x N` (done on the constant at
+      compile time, so that the outputs `n`, which run in vector lanes,
+      read adjacent bytes; non-constant weights get a `linalg.transpose`;
+      with `byte-major=false` the weights are read as stored, `N x B`, for
+      GPU schedules whose lanes walk one row), decodes its trit (i2: shift
+      and mask; bitplane: one bit of each plane; base3: a division by
+      `3^(k % 5)` and a remainder by 3) and adds the input (`+1`),
+      subtracts it (`-1`) or keeps the sum (`0`), chosen with
+      `arith.select`. There is no multiplication of an activation by a
+      weight;
+    - `lut`: a table kernel over `(m, g, c)` with the signed sum of the
+      activations of group `g` for every packed byte value `c` (256 for i2
+      groups of 4, 243 for base3 groups of 5), built with selects and
+      additions, then a reduction over the groups that adds
+      `T[m, g, byte(n, g)]`. No multiplication of an activation by a
+      weight either; tables larger than 256 MiB are an error;
+    - `int8_dot`: `amax[m] = max |x[m, :]|`, `q = round(127 x / amax)` in
+      int8, an int32 add/subtract accumulation of `q`, converted to float
+      and multiplied by `amax / 127` per row.
+
+    Each accumulation carries `tern.unroll`, the reduction unroll factor at
+    which byte indices and bit positions become constants (4 for i2, 8 for
+    bit planes, 5 for base3), which the Halide schedule applies. Then one
+    `linalg.generic` multiplies each output by its row's (or the tensor's)
+    scale: the only multiply by a weight.
 
     The result is plain upstream MLIR that `tern-translate
     --tern-to-halide-stmt` and `ternc` compile.
@@ -42,7 +59,7 @@ def TernLowerTernaryPass
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

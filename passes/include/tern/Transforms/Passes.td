@@ -72,6 +72,46 @@ def TernTernarizePass : Pass<"tern-ternarize", "::mlir::func::FuncOp"> {
                            "::mlir::linalg::LinalgDialect"];
 }
 
+def TernSelectTernaryKernelPass
+    : Pass<"tern-select-ternary-kernel", "::mlir::func::FuncOp"> {
+  let summary = "Choose the kernel and packing of each ternary matmul";
+  let description = [{
+    Sets the `kernel` attribute of every `tern.ternary_matmul` and, when the
+    chosen kernel wants another packing, repacks its constant weights at
+    compile time (`#tern.ternary<packing = ...>`):
+
+    | `kernel=`  | kernel     | packing    | activations       |
+    | ---------- | ---------- | ---------- | ----------------- |
+    | `i2`       | `add_sub`  | `i2`       | float             |
+    | `bitplane` | `add_sub`  | `bitplane` | float             |
+    | `base3`    | `add_sub`  | `base3`    | float             |
+    | `lut`      | `lut`      | `i2`       | float             |
+    | `int8`     | `int8_dot` | `i2`       | int8 (per row)    |
+
+    With `kernel=auto` (the default) the cost model of
+    `TernaryCostModel.h` picks one per layer from its shape, the target's
+    vector width and `activation-bits`. The model never changes numerics
+    by itself: `int8` is used exactly when `activation-bits=8`. Weights
+    that are not constants keep their packing. With `report=true` each
+    layer gets a remark naming the choice and the reason.
+
+    Example: `tern-opt --tern-select-ternary-kernel=kernel=lut model.mlir`.
+  }];
+  let options = [
+    Option<"kernel", "kernel", "std::string", /*default=*/"\"auto\"",
+           "auto, i2, bitplane, base3, lut or int8">,
+    Option<"activationBits", "activation-bits", "int", /*default=*/"0",
+           "0 keeps float activations; 8 quantizes them to int8 per row "
+           "(BitNet b1.58's absmax) for the int8 kernel">,
+    Option<"vectorBits", "vector-bits", "int", /*default=*/"0",
+           "Vector register width of the target in bits (0: unknown)">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per layer with the choice and its reason">
+  ];
+  let dependentDialects = ["::mlir::tern::TernDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def TernFuseElementwisePass
     : Pass<"tern-fuse-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Fuse chains of elementwise linalg.generic ops into one";

@@ -164,6 +164,11 @@ struct Schedule {
   /// second dimension, if any, gets up to 4); each thread computes one
   /// output point and runs its reduction serially, in registers.
   int gpuThreads = 128;
+  /// CPU: unroll factor of the innermost reduction dimension (0: 4). The
+  /// ternary lowerings ask for the number of trits a packed byte holds
+  /// (`tern.unroll` on the linalg.generic), so that byte indices and bit
+  /// positions become constants.
+  int reductionUnroll = 0;
 };
 
 /// One compiled function: `int name(halide_buffer_t *in..., *out...)`.

@@ -10,6 +10,8 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include "tern/Dialect/Tern/IR/TernaryPacking.h"
+
 #include "tern/Dialect/Tern/IR/TernEnums.h.inc"
 
 #define GET_ATTRDEF_CLASSES

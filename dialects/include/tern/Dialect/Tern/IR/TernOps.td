@@ -30,6 +30,10 @@ def Tern_TernaryMatmulOp : Tern_Op<"ternary_matmul"> {
     element type, and the result is `M x N` of the input's element type. `K`
     and `N` must be static.
 
+    `kernel` (optional, `#tern.kernel<add_sub>` when absent) says how
+    `tern-lower-ternary` computes it; `int8_dot` and `lut` need the `i2` or
+    `base3` packing.
+
     Example:
 
     ```mlir
@@ -43,13 +47,20 @@ def Tern_TernaryMatmulOp : Tern_Op<"ternary_matmul"> {
     RankedTensorOf<[AnyFloat]>:$input,
     RankedTensorOf<[I8]>:$weights,
     RankedTensorOf<[AnyFloat]>:$scales,
-    Tern_TernaryEncodingAttr:$encoding);
+    Tern_TernaryEncodingAttr:$encoding,
+    OptionalAttr<Tern_TernaryKernelAttr>:$kernel);
   let results = (outs RankedTensorOf<[AnyFloat]>:$result);
   let assemblyFormat = [{
     $input `,` $weights `,` $scales attr-dict `:`
     `(` type($input) `,` type($weights) `,` type($scales) `)` `->` type($result)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The kernel attribute, or add_sub when there is none.
+    ::mlir::tern::TernaryKernel getKernelOrDefault() {
+      return getKernel().value_or(::mlir::tern::TernaryKernel::AddSub);
+    }
+  }];
 }
 
 #endif // TERN_OPS_TD

@@ -1,9 +1,10 @@
 //===- TernaryPacking.h - Packing trits into bytes --------------*- C++ -*-===//
 //
-// The `i2` packing of #tern.ternary, as plain functions over byte vectors so
-// that the pass that packs (tern-raise), the verifier that validates constant
-// weights and the unit tests share one definition of the layout. No MLIR
-// types: this header only needs the standard library.
+// The packings of #tern.ternary (i2, bitplane, base3), as plain functions
+// over byte vectors so that the passes that pack (tern-raise,
+// tern-select-ternary-kernel), the verifier that validates constant weights
+// and the unit tests share one definition of each layout. No MLIR types:
+// this header only needs the standard library.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +12,7 @@
 #define TERN_DIALECT_TERN_IR_TERNARYPACKING_H
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace mlir::tern::packing {
@@ -72,6 +74,175 @@ inline std::vector<int8_t> unpackI2(const std::vector<int8_t> &packed,
     for (int64_t c = 0; c < k; ++c)
       trits[r * k + c] = i2Decode(i2CodeAt(&packed[r * bytesPerRow], c));
   return trits;
+}
+
+//===----------------------------------------------------------------------===//
+// bitplane: a +1 plane and a -1 plane of ceil(k / 8) bytes each
+//===----------------------------------------------------------------------===//
+
+constexpr int64_t kBitsPerPlaneByte = 8;
+
+inline int64_t bitplaneBytesPerPlane(int64_t k) {
+  return (k + kBitsPerPlaneByte - 1) / kBitsPerPlaneByte;
+}
+inline int64_t bitplaneBytesPerRow(int64_t k) {
+  return 2 * bitplaneBytesPerPlane(k);
+}
+
+inline std::vector<int8_t> packBitplane(const std::vector<int8_t> &trits,
+                                        int64_t rows, int64_t k) {
+  int64_t plane = bitplaneBytesPerPlane(k), perRow = 2 * plane;
+  std::vector<int8_t> packed(rows * perRow, 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < k; ++c) {
+      int8_t t = trits[r * k + c];
+      if (t == 0)
+        continue;
+      auto &byte = packed[r * perRow + (t < 0 ? plane : 0) + c / 8];
+      byte = static_cast<int8_t>(static_cast<uint8_t>(byte) | (1u << (c % 8)));
+    }
+  return packed;
+}
+
+/// The trit at column `c` of a bitplane row (a row with both bits set
+/// decodes as 0; the verifier rejects it).
+inline int8_t bitplaneTritAt(const int8_t *row, int64_t k, int64_t c) {
+  int64_t plane = bitplaneBytesPerPlane(k);
+  bool plus = (static_cast<uint8_t>(row[c / 8]) >> (c % 8)) & 1;
+  bool minus = (static_cast<uint8_t>(row[plane + c / 8]) >> (c % 8)) & 1;
+  return plus == minus ? 0 : (plus ? 1 : -1);
+}
+
+//===----------------------------------------------------------------------===//
+// base3: 5 trits a byte, sum_j code_j * 3^j with the i2 codes as digits
+//===----------------------------------------------------------------------===//
+
+constexpr int64_t kBase3TritsPerByte = 5;
+/// Bytes of the base3 packing are below 3^5.
+constexpr int kBase3Limit = 243;
+constexpr int kPow3[kBase3TritsPerByte] = {1, 3, 9, 27, 81};
+
+inline int64_t base3BytesPerRow(int64_t k) {
+  return (k + kBase3TritsPerByte - 1) / kBase3TritsPerByte;
+}
+
+inline std::vector<int8_t> packBase3(const std::vector<int8_t> &trits,
+                                     int64_t rows, int64_t k) {
+  int64_t perRow = base3BytesPerRow(k);
+  std::vector<int8_t> packed(rows * perRow, 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < k; ++c) {
+      auto &byte = packed[r * perRow + c / kBase3TritsPerByte];
+      int value = static_cast<uint8_t>(byte) +
+                  i2Encode(trits[r * k + c]) * kPow3[c % kBase3TritsPerByte];
+      byte = static_cast<int8_t>(static_cast<uint8_t>(value));
+    }
+  return packed;
+}
+
+/// The i2 code (0, 1 for +1, 2 for -1) of column `c` of a base3 row.
+inline uint8_t base3CodeAt(const int8_t *row, int64_t c) {
+  int value = static_cast<uint8_t>(row[c / kBase3TritsPerByte]);
+  return (value / kPow3[c % kBase3TritsPerByte]) % 3;
+}
+
+//===----------------------------------------------------------------------===//
+// All packings
+//===----------------------------------------------------------------------===//
+
+/// The packings, numbered as the TernaryPacking enum of TernAttrs.td
+/// (TernAttrs.cpp checks that they agree).
+enum class Format { I2 = 0, Bitplane = 1, Base3 = 2 };
+
+inline int64_t bytesPerRow(Format f, int64_t k) {
+  switch (f) {
+  case Format::I2:
+    return i2BytesPerRow(k);
+  case Format::Bitplane:
+    return bitplaneBytesPerRow(k);
+  case Format::Base3:
+    return base3BytesPerRow(k);
+  }
+  return 0;
+}
+
+/// Packs row-major `rows x k` trits in {-1, 0, 1}.
+inline std::vector<int8_t> pack(Format f, const std::vector<int8_t> &trits,
+                                int64_t rows, int64_t k) {
+  switch (f) {
+  case Format::I2:
+    return packI2(trits, rows, k);
+  case Format::Bitplane:
+    return packBitplane(trits, rows, k);
+  case Format::Base3:
+    return packBase3(trits, rows, k);
+  }
+  return {};
+}
+
+/// Unpacks `rows x bytesPerRow(f, k)` bytes into `rows x k` trits.
+inline std::vector<int8_t> unpack(Format f, const std::vector<int8_t> &packed,
+                                  int64_t rows, int64_t k) {
+  if (f == Format::I2)
+    return unpackI2(packed, rows, k);
+  int64_t perRow = bytesPerRow(f, k);
+  std::vector<int8_t> trits(rows * k);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < k; ++c)
+      trits[r * k + c] = f == Format::Bitplane
+                             ? bitplaneTritAt(&packed[r * perRow], k, c)
+                             : i2Decode(base3CodeAt(&packed[r * perRow], c));
+  return trits;
+}
+
+/// Checks one packed row of `k` trits: empty when valid, else what is
+/// wrong (an invalid code, a trit both +1 and -1, a byte of 243 or more,
+/// a nonzero padding trit past k).
+inline std::string checkRow(Format f, const int8_t *row, int64_t k) {
+  auto at = [](const char *what, int64_t c) {
+    return std::string(what) + " " + std::to_string(c);
+  };
+  int64_t perRow = bytesPerRow(f, k);
+  switch (f) {
+  case Format::I2:
+    for (int64_t c = 0; c < perRow * kI2TritsPerByte; ++c) {
+      uint8_t code = i2CodeAt(row, c);
+      if (code == kI2Invalid)
+        return "holds the invalid code 0b11 for " + at("trit", c) + " (byte " +
+               std::to_string(c / kI2TritsPerByte) + ")";
+      if (c >= k && code != kI2Zero)
+        return "has a nonzero padding " + at("trit", c) +
+               " past K = " + std::to_string(k);
+    }
+    return "";
+  case Format::Bitplane: {
+    int64_t plane = bitplaneBytesPerPlane(k);
+    for (int64_t c = 0; c < plane * kBitsPerPlaneByte; ++c) {
+      bool plus = (static_cast<uint8_t>(row[c / 8]) >> (c % 8)) & 1;
+      bool minus = (static_cast<uint8_t>(row[plane + c / 8]) >> (c % 8)) & 1;
+      if (plus && minus)
+        return "sets both bit planes for " + at("trit", c);
+      if (c >= k && (plus || minus))
+        return "has a nonzero padding " + at("trit", c) +
+               " past K = " + std::to_string(k);
+    }
+    return "";
+  }
+  case Format::Base3:
+    for (int64_t b = 0; b < perRow; ++b) {
+      if (static_cast<uint8_t>(row[b]) >= kBase3Limit)
+        return "holds byte " + std::to_string(b) + " = " +
+               std::to_string(static_cast<uint8_t>(row[b])) +
+               ", not below 3^5 = 243";
+      for (int64_t c = b * kBase3TritsPerByte; c < (b + 1) * kBase3TritsPerByte;
+           ++c)
+        if (c >= k && base3CodeAt(row, c) != kI2Zero)
+          return "has a nonzero padding " + at("trit", c) +
+                 " past K = " + std::to_string(k);
+    }
+    return "";
+  }
+  return "";
 }
 
 } // namespace mlir::tern::packing
