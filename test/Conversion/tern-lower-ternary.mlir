@@ -1,6 +1,9 @@
 // RUN: tern-opt %s -tern-lower-ternary | FileCheck %s --enable-var-scope
 // RUN: tern-opt %s -tern-lower-ternary | FileCheck %s --check-prefix=NOMUL
 // RUN: tern-opt %s -tern-lower-ternary=byte-major=false | FileCheck %s --check-prefix=ROWS
+// RUN: tern-opt %s -tern-lower-ternary | FileCheck %s --check-prefix=KERNELS
+// RUN: tern-opt %s -tern-lower-ternary | FileCheck %s --check-prefix=NOMULK
+// RUN: tern-opt %S/Inputs/lower-errors.mlir -split-input-file -verify-diagnostics -tern-lower-ternary -o /dev/null
 
 // With byte-major=false (GPU schedules, whose warp lanes walk one row) the
 // packed weights are read as stored, N x B: no transpose, extract[n, k / 4].
@@ -202,3 +205,138 @@ func.func @constant_weights(%x: tensor<1x8xf32>) -> tensor<1x3xf32> {
          : (tensor<1x8xf32>, tensor<3x2xi8>, tensor<3xf32>) -> tensor<1x3xf32>
   return %y : tensor<1x3xf32>
 }
+
+// The other kernels and packings (#tern.kernel, chosen by
+// tern-select-ternary-kernel).
+
+// Bit planes, K = 10: P = 2 bytes a plane. Trit k is bit k % 8 of byte
+// k / 8 of the +1 plane and of byte 2 + k / 8 of the -1 plane (both read
+// byte-major, B x N); the reduction is unrolled by 8 so that the byte
+// indices and shifts become constants.
+// KERNELS-LABEL: func.func @bitplane(
+// KERNELS-DAG:     %[[EIGHT:.*]] = arith.constant 8 : index
+// KERNELS-DAG:     %[[TWO:.*]] = arith.constant 2 : index
+// KERNELS-DAG:     %[[WT:.*]] = arith.constant dense<{{\[\[}}1, 0, 4], [0, 0, 1], [2, 0, 8], [0, 0, 2]]> : tensor<4x3xi8>
+// KERNELS:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}attrs =  {tern.unroll = 8 : i64}
+// KERNELS:           %[[N:.*]] = linalg.index 1 : index
+// KERNELS:           %[[K:.*]] = linalg.index 2 : index
+// KERNELS:           %[[B:.*]] = arith.divui %[[K]], %[[EIGHT]] : index
+// KERNELS:           %[[BIT:.*]] = arith.remui %[[K]], %[[EIGHT]] : index
+// KERNELS:           %[[MB:.*]] = arith.addi %[[B]], %[[TWO]] : index
+// KERNELS:           tensor.extract %[[WT]][%[[B]], %[[N]]] : tensor<4x3xi8>
+// KERNELS:           tensor.extract %[[WT]][%[[MB]], %[[N]]] : tensor<4x3xi8>
+// KERNELS:           arith.addf
+// KERNELS:           arith.subf
+// NOMULK-LABEL: func.func @bitplane(
+// NOMULK:         linalg.generic {{.*}}"reduction"]
+// NOMULK-NEXT:    ^bb0(
+// NOMULK-NOT:       arith.mul
+// NOMULK:           linalg.yield
+func.func @bitplane(%x: tensor<2x10xf32>, %s: tensor<3xf32>) -> tensor<2x3xf32> {
+  // Row 0: +1 at trit 0, -1 at trit 1; row 2: +1 at 2 and 8, -1 at 3 and 9.
+  %w = arith.constant dense<[[1, 0, 2, 0], [0, 0, 0, 0], [4, 1, 8, 2]]> : tensor<3x4xi8>
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_row, packing = bitplane>,
+          kernel = #tern.kernel<add_sub>}
+         : (tensor<2x10xf32>, tensor<3x4xi8>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// Base 3, K = 7: byte k / 5, digit (byte / 3^(k % 5)) % 3 with 3^j from a
+// select chain (constants once the reduction is unrolled by 5). The byte is
+// read unsigned (bytes go up to 242).
+// KERNELS-LABEL: func.func @base3(
+// KERNELS-DAG:     %[[FIVE:.*]] = arith.constant 5 : index
+// KERNELS-DAG:     %[[THREE:.*]] = arith.constant 3 : i32
+// KERNELS:         linalg.generic {{.*}}attrs =  {tern.unroll = 5 : i64}
+// KERNELS:           %[[K:.*]] = linalg.index 2 : index
+// KERNELS:           %[[B:.*]] = arith.divui %[[K]], %[[FIVE]] : index
+// KERNELS:           %[[BYTE:.*]] = tensor.extract %{{.*}}[%[[B]], %{{.*}}] : tensor<2x2xi8>
+// KERNELS:           %[[U:.*]] = arith.extui %[[BYTE]] : i8 to i32
+// KERNELS-COUNT-4:   arith.select %{{.*}}, %{{.*}}, %{{.*}} : i32
+// KERNELS-NEXT:      %[[Q:.*]] = arith.divui %[[U]], %{{.*}} : i32
+// KERNELS-NEXT:      arith.remui %[[Q]], %[[THREE]] : i32
+// NOMULK-LABEL: func.func @base3(
+// NOMULK:         linalg.generic {{.*}}"reduction"]
+// NOMULK-NEXT:    ^bb0(
+// NOMULK-NOT:       arith.mul
+// NOMULK:           linalg.yield
+func.func @base3(%x: tensor<1x7xf32>, %s: tensor<1xf32>) -> tensor<1x2xf32> {
+  // Row 0: 88 = 1 + 2*3 + 1*81 (trits +1, -1, 0, 0, +1), 2 (trit 5 = -1).
+  %w = arith.constant dense<[[88, 2], [0, 1]]> : tensor<2x2xi8>
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = base3>,
+          kernel = #tern.kernel<add_sub>}
+         : (tensor<1x7xf32>, tensor<2x2xi8>, tensor<1xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// Lookup tables, K = 6: 2 groups of 4 activations (the last one clamped to
+// column 5: its padding digits are 0), 256 entries each, built from the
+// entry's 2-bit digits with selects and adds; then a reduction over the
+// groups with the packed bytes (B x N) as an input, reading T[m, g, byte].
+// KERNELS-LABEL: func.func @lut(
+// KERNELS-DAG:     %[[LAST:.*]] = arith.constant 5 : index
+// KERNELS:         %[[TE:.*]] = tensor.empty() : tensor<1x2x256xf32>
+// KERNELS:         %[[T:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]} outs(%[[TE]] : tensor<1x2x256xf32>)
+// KERNELS:           arith.minui %{{.*}}, %[[LAST]] : index
+// KERNELS:         } -> tensor<1x2x256xf32>
+// KERNELS:         linalg.generic {{.*}}"reduction"]} ins(%[[WT:.*]] : tensor<2x2xi8>)
+// KERNELS:           %[[E:.*]] = arith.index_cast %{{.*}} : i32 to index
+// KERNELS:           tensor.extract %[[T]][%{{.*}}, %{{.*}}, %[[E]]] : tensor<1x2x256xf32>
+// NOMULK-LABEL: func.func @lut(
+// NOMULK:         linalg.generic {{.*}}"parallel", "parallel", "parallel"]
+// NOMULK-NEXT:    ^bb0(
+// NOMULK-NOT:       arith.mul
+// NOMULK:           linalg.yield
+// NOMULK:         linalg.generic {{.*}}"reduction"]
+// NOMULK-NEXT:    ^bb0(
+// NOMULK-NOT:       arith.mul
+// NOMULK:           linalg.yield
+func.func @lut(%x: tensor<1x6xf32>, %s: tensor<2xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant dense<[[9, 1], [0, 2]]> : tensor<2x2xi8>
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_row, packing = i2>,
+          kernel = #tern.kernel<lut>}
+         : (tensor<1x6xf32>, tensor<2x2xi8>, tensor<2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// int8: amax per row, q = round-half-away(x * 127 / amax) clamped and cast
+// to i8, an i32 add/subtract reduction over the trits (no multiply), then
+// float(acc) * scale * (amax / 127).
+// KERNELS-LABEL: func.func @int8(
+// KERNELS:         %[[AMAX:.*]] = linalg.generic {{.*}}["parallel", "reduction"]} ins(%{{.*}} : tensor<2x4xf32>) outs(%{{.*}} : tensor<2xf32>)
+// KERNELS:           math.absf
+// KERNELS:           arith.maxnumf
+// KERNELS:         %[[Q:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[AMAX]] : tensor<2x4xf32>, tensor<2xf32>) outs(%{{.*}} : tensor<2x4xi8>)
+// KERNELS:           math.floor
+// KERNELS:           math.ceil
+// KERNELS:           arith.fptosi %{{.*}} : f32 to i8
+// KERNELS:         %[[ACC:.*]] = linalg.generic {{.*}}"reduction"]} ins(%[[Q]] : tensor<2x4xi8>) outs(%{{.*}} : tensor<2x3xi32>) attrs =  {tern.unroll = 4 : i64}
+// KERNELS:           arith.extsi %{{.*}} : i8 to i32
+// KERNELS:           arith.addi
+// KERNELS:           arith.subi
+// KERNELS:         %[[F:.*]] = linalg.generic {{.*}} ins(%[[ACC]] : tensor<2x3xi32>)
+// KERNELS:           arith.sitofp
+// KERNELS:         linalg.generic {{.*}} ins(%[[F]], %{{.*}}, %[[AMAX]] : tensor<2x3xf32>, tensor<1xf32>, tensor<2xf32>)
+// KERNELS:           arith.mulf
+// KERNELS:           arith.divf
+// KERNELS:           arith.mulf
+// NOMULK-LABEL: func.func @int8(
+// NOMULK:         linalg.generic {{.*}}"reduction"]} ins(%{{.*}} : tensor<2x4xi8>)
+// NOMULK-NEXT:    ^bb0(
+// NOMULK-NOT:       arith.mul
+// NOMULK:           linalg.yield
+func.func @int8(%x: tensor<2x4xf32>, %s: tensor<1xf32>) -> tensor<2x3xf32> {
+  %w = arith.constant dense<[[9], [0], [2]]> : tensor<3x1xi8>
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = i2>,
+          kernel = #tern.kernel<int8_dot>}
+         : (tensor<2x4xf32>, tensor<3x1xi8>, tensor<1xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// Errors (the last RUN line, on Inputs/lower-errors.mlir): a lut kernel
+// whose tables would pass 256 MiB, and lut or int8 with a dynamic M, are
+// refused with a hint.

@@ -3,6 +3,7 @@
 // RUN: tern-opt %s -split-input-file -tern-select-ternary-kernel=kernel=lut | FileCheck %s --check-prefix=LUT
 // RUN: tern-opt %s -split-input-file -tern-select-ternary-kernel=activation-bits=8 | FileCheck %s --check-prefix=INT8
 // RUN: tern-opt %s -split-input-file -tern-select-ternary-kernel="report=true" 2>&1 | FileCheck %s --check-prefix=AUTO
+// RUN: tern-opt %s -split-input-file -tern-select-ternary-kernel="kernel=bitplane report=true" 2>&1 | FileCheck %s --check-prefix=BPREPORT
 
 // Option errors: each names the option and what to do.
 // RUN: not tern-opt %s -split-input-file -tern-select-ternary-kernel=kernel=fast 2>&1 | FileCheck %s --check-prefix=UNKNOWN
@@ -56,7 +57,8 @@ func.func @repacked(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
 // BITPLANE:         tern.ternary_matmul {{.*}}packing = i2>, kernel = #tern.kernel<add_sub>}
 // BASE3-LABEL: func.func @runtime_weights(
 // BASE3:         tern.ternary_matmul {{.*}}packing = i2>, kernel = #tern.kernel<add_sub>}
-// AUTO: remark: tern-select-ternary-kernel: add_sub kernel, i2 packing (M = 2, K = 8, N = 3, 6 weight bytes): {{.*}}; weights are not a constant, kept i2 packing
+// AUTO: remark: tern-select-ternary-kernel: add_sub kernel, i2 packing (M = 2, K = 8, N = 3, 6 weight bytes): {{.+}}
+// BPREPORT: remark: tern-select-ternary-kernel: add_sub kernel, i2 packing (M = 2, K = 8, N = 3, 6 weight bytes): forced; weights are not a constant, kept i2 packing
 func.func @runtime_weights(%x: tensor<2x8xf32>, %w: tensor<3x2xi8>,
                            %s: tensor<3xf32>) -> tensor<2x3xf32> {
   %y = tern.ternary_matmul %x, %w, %s

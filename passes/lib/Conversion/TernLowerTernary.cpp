@@ -361,8 +361,11 @@ private:
           Value g = linalg::IndexOp::create(b, l, 1);
           Value c = linalg::IndexOp::create(b, l, 2);
           Value c32 = arith::IndexCastOp::create(b, l, i32, c);
-          // The group's first column (index arithmetic, not a weight).
-          Value first = arith::MulIOp::create(b, l, g, r.index(group));
+          // The group's first column (index arithmetic, not a weight; a
+          // shift for groups of 4).
+          Value first =
+              base3 ? arith::MulIOp::create(b, l, g, r.index(group)).getResult()
+                    : arith::ShLIOp::create(b, l, g, r.index(2)).getResult();
           Value sum;
           for (int64_t j = 0; j < group; ++j) {
             // Past K the digit is 0 in every stored byte: any column will
@@ -410,8 +413,8 @@ private:
           Value entry = arith::IndexCastOp::create(
               b, l, b.getIndexType(),
               arith::ExtUIOp::create(b, l, b.getI32Type(), args[0]));
-          Value t = tensor::ExtractOp::create(b, l, lut,
-                                              ValueRange{row, grp, entry});
+          Value t =
+              tensor::ExtractOp::create(b, l, lut, ValueRange{row, grp, entry});
           linalg::YieldOp::create(
               b, l, arith::AddFOp::create(b, l, args[1], t).getResult());
         });

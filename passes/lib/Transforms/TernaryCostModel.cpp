@@ -40,7 +40,12 @@ Decision mlir::tern::cost::choose(const Layer &layer) {
   if (layer.activationBits == 8)
     return {Choice::Int8Dot, "int8 activations were asked for "
                              "(--activation-bits=8)"};
-  return {Choice::AddSubBitplane,
-          "float activations: bit planes decode with one shift and mask per "
-          "plane"};
+  // Measured (bench/results/ternary-kernels.md): with float activations
+  // every kernel is bound by decoding, not by memory, and i2's decode (one
+  // shift and mask for 4 trits) is the cheapest: at batch 1 it is within a
+  // few percent of the fastest kernel at every shape, and bit planes, lut
+  // and base3 are never faster by more than the run-to-run noise.
+  return {Choice::AddSubI2, "float activations: i2 decodes with the fewest "
+                            "instructions per trit (bench/results/"
+                            "ternary-kernels.md)"};
 }

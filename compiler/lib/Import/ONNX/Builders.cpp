@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::tern::onnx_import;
@@ -58,8 +59,18 @@ Value mlir::tern::onnx_import::scalarConstant(OpBuilder &b, Location loc,
   if (type.isInteger(1))
     return arith::ConstantOp::create(b, loc,
                                      b.getIntegerAttr(type, value != 0));
-  return arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+  // Saturating, NaN as 0: a float bound (Clip's +-inf) on an integer tensor
+  // becomes the type's extreme, never undefined behaviour.
+  unsigned bits = type.getIntOrFloatBitWidth();
+  int64_t maxV = bits >= 64 ? std::numeric_limits<int64_t>::max()
+                            : (int64_t(1) << (bits - 1)) - 1;
+  int64_t minV = bits >= 64 ? std::numeric_limits<int64_t>::min() : -maxV - 1;
+  int64_t v = std::isnan(value)                    ? 0
+              : value >= static_cast<double>(maxV) ? maxV
+              : value <= static_cast<double>(minV)
+                  ? minV
+                  : static_cast<int64_t>(value);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, v));
 }
 
 FailureOr<SmallVector<int64_t>> mlir::tern::onnx_import::broadcastShapes(

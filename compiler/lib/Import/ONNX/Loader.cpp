@@ -263,6 +263,13 @@ LoadError tern::onnx_import::loadModel(const std::string &bytes,
             freezeInputs(*model.mutable_graph(), options.frozenInputs);
         !e.empty())
       return {e};
+    // ONNX 1.12 knows opsets up to 17; newer ones would reach its checker
+    // and inference with schemas it does not have.
+    for (const onnx::OperatorSetIdProto &o : model.opset_import())
+      if ((o.domain().empty() || o.domain() == "ai.onnx") && o.version() > 17)
+        return {"opset " + std::to_string(o.version()) +
+                " is newer than Tern supports (7 to 17); export with "
+                "opset_version=17 or lower"};
     if (!options.skipChecker)
       onnx::checker::check_model(model);
   } catch (const std::exception &e) {

@@ -162,6 +162,12 @@ LogicalResult importGemm(NodeImporter &n) {
   Type elem = at.getElementType();
   if (!isa<FloatType>(elem) && !isa<IntegerType>(elem))
     return n.unsupported("Gemm element type");
+  for (int i : {1, 2})
+    if (RankedTensorType t = n.type(i); t && t.getElementType() != elem) {
+      n.error() << "input " << i << " has element type " << t.getElementType()
+                << ", input 0 has " << elem << " (Gemm needs one type)";
+      return failure();
+    }
   Value lhs = transA ? transpose(n.b, n.loc, *a, {1, 0}) : *a;
   Value rhs;
   if (DenseElementsAttr wc = n.constant(1))

@@ -366,20 +366,36 @@ GuardedSchemaRegistry::GetSchema(const std::string &key,
                                  const std::string &domain) const {
   const onnx::OpSchema *s = onnx::OpSchemaRegistry::Instance()->GetSchema(
       key, maxInclusiveVersion, domain);
+  if (!s || !(domain.empty() || domain == "ai.onnx"))
+    return s;
   auto rule = rules().find(key);
-  if (!s || !(domain.empty() || domain == "ai.onnx") || rule == rules().end())
+  // Shape and Size propagate their input's shape as data, and ONNX 1.12
+  // reads that input's type without checking it exists: an input whose
+  // producer inferred nothing (a node the rules above refused, a value no
+  // node computes) is a null dereference.
+  bool readsInputType = key == "Shape" || key == "Size";
+  if (rule == rules().end() && !readsInputType)
     return s;
   std::unique_ptr<onnx::OpSchema> &copy = guarded[s];
   if (!copy) {
     copy = std::make_unique<onnx::OpSchema>(*s);
     onnx::InferenceFunction original = s->GetTypeAndShapeInferenceFunction();
-    const Rule &check = rule->second;
-    if (original)
+    if (rule != rules().end() && original) {
+      const Rule &check = rule->second;
       copy->TypeAndShapeInferenceFunction(
           [original, check](onnx::InferenceContext &ctx) {
             check(ctx);
             original(ctx);
           });
+    }
+    if (readsInputType) {
+      onnx::DataPropagationFunction propagate = s->GetDataPropagationFunction();
+      copy->PartialDataPropagationFunction(
+          [propagate](onnx::DataPropagationContext &ctx) {
+            if (ctx.getNumInputs() > 0 && ctx.getInputType(0))
+              propagate(ctx);
+          });
+    }
   }
   return copy.get();
 }

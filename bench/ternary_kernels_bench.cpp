@@ -1,0 +1,287 @@
+//===- ternary_kernels_bench.cpp - Every ternary kernel, one run ----------===//
+//
+// Google Benchmark over the ternc-compiled layers in a folder (written by
+// bench/ternary_kernels.sh: one shared library per shape, batch and
+// --ternary-kernel, with a NAME.txt that says which), against, in the same
+// run and on the same shapes: OpenBLAS sgemv/sgemm on f32 weights, an int8
+// GEMV of our own (AVX2 maddubs, 1 byte a weight; this machine has no
+// VNNI), and a STREAM-like triad, whose bandwidth gives each shape's
+// roofline time (weight bytes / bandwidth). Libraries are loaded with
+// dlopen, so adding a shape or a kernel needs no rebuild.
+//
+//   tern_kernel_bench --models=DIR [benchmark flags]
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/runtime.h"
+
+#include <benchmark/benchmark.h>
+
+#ifdef TERN_BENCH_OPENBLAS
+#include <cblas.h>
+#endif
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<float> randomVector(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(rng);
+  return v;
+}
+
+struct OpaqueModel;
+using CreateFn = tern_status (*)(OpaqueModel **, const tern_create_options *);
+using RunFn = tern_status (*)(OpaqueModel *, const float *, float *);
+using DestroyFn = void (*)(OpaqueModel *);
+using LastErrorFn = const char *(*)();
+
+/// One compiled layer, as NAME.txt describes it.
+struct Layer {
+  std::string name, kernel;
+  int64_t m = 0, k = 0, n = 0;
+  double weightBytes = 0; ///< packed weights + scales, as ternc reported
+  void *handle = nullptr;
+  CreateFn create = nullptr;
+  RunFn run = nullptr;
+  DestroyFn destroy = nullptr;
+  LastErrorFn lastError = nullptr;
+};
+
+std::vector<Layer> &layers() {
+  static std::vector<Layer> all;
+  return all;
+}
+
+bool load(const fs::path &txt, Layer &l) {
+  std::ifstream in(txt);
+  if (!(in >> l.name >> l.kernel >> l.m >> l.k >> l.n >> l.weightBytes))
+    return false;
+  fs::path so = txt.parent_path() / ("lib" + l.name + ".so");
+  l.handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!l.handle) {
+    std::fprintf(stderr, "tern_kernel_bench: %s\n", dlerror());
+    return false;
+  }
+  l.create = reinterpret_cast<CreateFn>(
+      dlsym(l.handle, (l.name + "_create").c_str()));
+  l.run = reinterpret_cast<RunFn>(dlsym(l.handle, (l.name + "_run").c_str()));
+  l.destroy = reinterpret_cast<DestroyFn>(
+      dlsym(l.handle, (l.name + "_destroy").c_str()));
+  l.lastError =
+      reinterpret_cast<LastErrorFn>(dlsym(l.handle, "tern_last_error"));
+  return l.create && l.run && l.destroy && l.lastError;
+}
+
+void bytesCounter(benchmark::State &state, double bytes) {
+  state.counters["weight_bytes_per_s"] = benchmark::Counter(
+      bytes, benchmark::Counter::kIsIterationInvariantRate,
+      benchmark::Counter::kIs1024);
+}
+
+void runLayer(benchmark::State &state, const Layer *l) {
+  OpaqueModel *model = nullptr;
+  if (l->create(&model, nullptr) != TERN_OK) {
+    state.SkipWithError(l->lastError());
+    return;
+  }
+  std::vector<float> x = randomVector(size_t(l->m) * l->k, 1),
+                     y(size_t(l->m) * l->n);
+  for (auto _ : state) {
+    if (l->run(model, x.data(), y.data()) != TERN_OK) {
+      state.SkipWithError(l->lastError());
+      break;
+    }
+    benchmark::DoNotOptimize(y.data());
+  }
+  l->destroy(model);
+  bytesCounter(state, l->weightBytes);
+}
+
+#ifdef TERN_BENCH_OPENBLAS
+/// y[m x N] = x[m x K] * W^T, W row-major N x K, as the layers compute.
+void runOpenBLAS(benchmark::State &state, int64_t m, int64_t k, int64_t n) {
+  std::vector<float> w = randomVector(size_t(n) * k, 2);
+  std::vector<float> x = randomVector(size_t(m) * k, 1), y(size_t(m) * n);
+  for (auto _ : state) {
+    if (m == 1)
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0f, w.data(), k,
+                  x.data(), 1, 0.0f, y.data(), 1);
+    else
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f,
+                  x.data(), k, w.data(), k, 0.0f, y.data(), n);
+    benchmark::DoNotOptimize(y.data());
+  }
+  bytesCounter(state, 4.0 * n * k);
+}
+#endif
+
+/// int8 x int8 GEMV of our own (labelled as such in the results): int8
+/// weights (1 byte each, N x K), int8 activations, int32 sums, one thread
+/// per core over rows. AVX2: |x| as u8 times sign-adjusted w with maddubs,
+/// pairs summed with madd; scalar elsewhere.
+void int8Rows(const int8_t *w, const int8_t *x, int32_t *y, int64_t k,
+              int64_t begin, int64_t end) {
+  for (int64_t r = begin; r < end; ++r) {
+    const int8_t *row = w + r * k;
+    int64_t c = 0;
+    int32_t sum = 0;
+#if defined(__AVX2__)
+    __m256i acc = _mm256_setzero_si256();
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (; c + 32 <= k; c += 32) {
+      __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + c));
+      __m256i b =
+          _mm256_loadu_si256(reinterpret_cast<const __m256i *>(row + c));
+      __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(a, a),
+                                       _mm256_sign_epi8(b, a));
+      acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, ones));
+    }
+    alignas(32) int32_t lanes[8];
+    _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), acc);
+    for (int32_t v : lanes)
+      sum += v;
+#endif
+    for (; c < k; ++c)
+      sum += int32_t(row[c]) * x[c];
+    y[r] = sum;
+  }
+}
+
+void runInt8Gemv(benchmark::State &state, int64_t k, int64_t n) {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> dist(-127, 127);
+  std::vector<int8_t> w(size_t(n) * k), x(k);
+  for (int8_t &v : w)
+    v = static_cast<int8_t>(dist(rng));
+  for (int8_t &v : x)
+    v = static_cast<int8_t>(dist(rng));
+  std::vector<int32_t> y(n);
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  for (auto _ : state) {
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+      pool.emplace_back(int8Rows, w.data(), x.data(), y.data(), k,
+                        n * t / threads, n * (t + 1) / threads);
+    int8Rows(w.data(), x.data(), y.data(), k, 0, n / threads);
+    for (std::thread &t : pool)
+      t.join();
+    benchmark::DoNotOptimize(y.data());
+  }
+  bytesCounter(state, double(n) * k);
+}
+
+/// a[i] = b[i] + s * c[i] over 3 x 64 MiB, one thread per core: bytes moved
+/// per second is the practical memory bandwidth (the roofline of a
+/// memory-bound GEMV).
+void runTriad(benchmark::State &state) {
+  const size_t n = size_t(16) << 20;
+  std::vector<float> a(n), b = randomVector(n, 3), c = randomVector(n, 4);
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  auto triad = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i)
+      a[i] = b[i] + 3.0f * c[i];
+  };
+  for (auto _ : state) {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back(triad, n * t / threads, n * (t + 1) / threads);
+    for (std::thread &t : pool)
+      t.join();
+    benchmark::DoNotOptimize(a.data());
+  }
+  state.counters["bytes_per_s"] = benchmark::Counter(
+      3.0 * 4 * n, benchmark::Counter::kIsIterationInvariantRate,
+      benchmark::Counter::kIs1024);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string dir;
+  std::vector<char *> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--models=", 9) == 0)
+      dir = argv[i] + 9;
+    else
+      args.push_back(argv[i]);
+  }
+  if (dir.empty() || !fs::is_directory(dir)) {
+    std::fprintf(stderr,
+                 "usage: tern_kernel_bench --models=DIR [benchmark flags]\n"
+                 "DIR holds the layers bench/ternary_kernels.sh compiled\n");
+    return 2;
+  }
+  std::vector<fs::path> txts;
+  for (const auto &e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".txt")
+      txts.push_back(e.path());
+  std::sort(txts.begin(), txts.end());
+  for (const fs::path &t : txts) {
+    Layer l;
+    if (!load(t, l)) {
+      std::fprintf(stderr, "tern_kernel_bench: cannot load %s\n", t.c_str());
+      return 1;
+    }
+    layers().push_back(l);
+  }
+
+  benchmark::RegisterBenchmark("Triad", runTriad)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  std::set<std::tuple<int64_t, int64_t, int64_t>> shapes;
+  for (const Layer &l : layers())
+    shapes.insert({l.m, l.k, l.n});
+  for (const Layer &l : layers()) {
+    std::string name = "Tern/" + l.kernel + "/" + std::to_string(l.k) + "x" +
+                       std::to_string(l.n) + "/m" + std::to_string(l.m);
+    benchmark::RegisterBenchmark(name.c_str(), runLayer, &l)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
+  }
+  for (auto [m, k, n] : shapes) {
+    std::string shape = std::to_string(k) + "x" + std::to_string(n) + "/m" +
+                        std::to_string(m);
+#ifdef TERN_BENCH_OPENBLAS
+    benchmark::RegisterBenchmark(("OpenBLAS_f32/" + shape).c_str(),
+                                 runOpenBLAS, m, k, n)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
+#endif
+    if (m == 1)
+      benchmark::RegisterBenchmark(("Int8_own_avx2/" + shape).c_str(),
+                                   runInt8Gemv, k, n)
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
+  }
+  int n = static_cast<int>(args.size());
+  benchmark::Initialize(&n, args.data());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
