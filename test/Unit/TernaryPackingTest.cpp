@@ -1,4 +1,4 @@
-//===- TernaryPackingTest.cpp - The i2 packing of ternary weights ---------===//
+//===- TernaryPackingTest.cpp - The packings of ternary weights -----------===//
 //
 // TernaryPacking.h is the one definition of how tern-raise stores trits, how
 // the verifier reads them back and what the kernels decode, so its layout is
@@ -160,6 +160,69 @@ TEST(TernaryPacking, EveryValidByteRoundTrips) {
 TEST(TernaryPacking, EmptyMatrix) {
   EXPECT_TRUE(packI2({}, 0, 5).empty());
   EXPECT_TRUE(unpackI2({}, 0, 5).empty());
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// bitplane and base3
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+TEST(BitplanePacking, LayoutByteByByte) {
+  // K = 10: 2 bytes per plane. +1 at trits 0 and 9, -1 at trits 1 and 8.
+  std::vector<int8_t> trits = {1, -1, 0, 0, 0, 0, 0, 0, -1, 1};
+  EXPECT_EQ(bitplaneBytesPerRow(10), 4);
+  EXPECT_EQ(asBytes(packBitplane(trits, 1, 10)),
+            (std::vector<uint8_t>{0b00000001, 0b00000010,    // +1 plane
+                                  0b00000010, 0b00000001})); // -1 plane
+}
+
+TEST(Base3Packing, LayoutByteByByte) {
+  // Digits are the i2 codes (1 = +1, 2 = -1), least significant first:
+  // [+1, -1, 0, 0, +1] = 1 + 2*3 + 1*81 = 88; [-1, +1] = 2 + 1*3 = 5.
+  std::vector<int8_t> trits = {1, -1, 0, 0, 1, -1, 1};
+  EXPECT_EQ(base3BytesPerRow(7), 2);
+  EXPECT_EQ(asBytes(packBase3(trits, 1, 7)), (std::vector<uint8_t>{88, 5}));
+  // All -1: 2 * (1 + 3 + 9 + 27 + 81) = 242, the largest byte.
+  EXPECT_EQ(asBytes(packBase3(std::vector<int8_t>(5, -1), 1, 5)),
+            (std::vector<uint8_t>{242}));
+}
+
+TEST(AllPackings, RoundTripAwkwardShapes) {
+  std::mt19937 rng(11);
+  for (Format f : {Format::I2, Format::Bitplane, Format::Base3})
+    for (int64_t k : {1, 3, 4, 5, 7, 8, 9, 13, 40, 41, 130})
+      for (int64_t rows : {1, 3}) {
+        std::vector<int8_t> trits = randomTrits(rng, rows * k);
+        std::vector<int8_t> packed = pack(f, trits, rows, k);
+        ASSERT_EQ(static_cast<int64_t>(packed.size()),
+                  rows * bytesPerRow(f, k));
+        EXPECT_EQ(unpack(f, packed, rows, k), trits)
+            << "format " << static_cast<int>(f) << ", k = " << k;
+        for (int64_t r = 0; r < rows; ++r)
+          EXPECT_EQ(checkRow(f, &packed[r * bytesPerRow(f, k)], k), "")
+              << "format " << static_cast<int>(f) << ", k = " << k;
+      }
+}
+
+TEST(AllPackings, CheckRowFindsEachProblem) {
+  std::vector<int8_t> row = {0b00000100, 0b00000100}; // bit 2 in both planes
+  EXPECT_EQ(checkRow(Format::Bitplane, row.data(), 8),
+            "sets both bit planes for trit 2");
+  row = {int8_t(0b10000000), 0}; // K = 6: bit 7 is padding
+  EXPECT_EQ(checkRow(Format::Bitplane, row.data(), 6),
+            "has a nonzero padding trit 7 past K = 6");
+  row = {int8_t(243)};
+  EXPECT_EQ(checkRow(Format::Base3, row.data(), 5),
+            "holds byte 0 = 243, not below 3^5 = 243");
+  row = {27}; // digit 3 = 1 with K = 3
+  EXPECT_EQ(checkRow(Format::Base3, row.data(), 3),
+            "has a nonzero padding trit 3 past K = 3");
+  row = {int8_t(0b11000000)};
+  EXPECT_EQ(checkRow(Format::I2, row.data(), 4),
+            "holds the invalid code 0b11 for trit 3 (byte 0)");
 }
 
 } // namespace
