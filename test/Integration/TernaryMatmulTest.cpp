@@ -477,10 +477,9 @@ public:
       fs::path input = tmp / "model.mlir";
       std::ofstream(input) << text;
       fs::path log = root / ("log-" + tmp.filename().string() + ".txt");
-      std::vector<std::string> args = {TERNC_PATH,     input.string(),
-                                       "-o",           tmp.string(),
-                                       "--name",       model.name,
-                                       "--quiet",      "--tern-report"};
+      std::vector<std::string> args = {TERNC_PATH,   input.string(), "-o",
+                                       tmp.string(), "--name",       model.name,
+                                       "--quiet",    "--tern-report"};
       args.insert(args.end(), model.flags.begin(), model.flags.end());
       int rc = runProcess(args, log);
       std::string output = readFile(log);
@@ -920,7 +919,7 @@ INSTANTIATE_TEST_SUITE_P(E2E, TernaryMatmul, ::testing::ValuesIn(kCases),
 //===----------------------------------------------------------------------===//
 
 /// The int8 kernel's numerics, written out independently: per row,
-/// amax = max |x|, q = round-half-away(x * (127 / amax)) clamped to
+/// amax = max |x|, q = x * (127 / amax) rounded half away from zero, clamped to
 /// [-127, 127] (0 for an all-zero row), an exact integer sum of +-q over
 /// the trits, then float(sum) * scale * (amax / 127).
 std::vector<double> int8Reference(const Model &model, const float *x) {
@@ -935,7 +934,9 @@ std::vector<double> int8Reference(const Model &model, const float *x) {
       float inv = 127.0f / amax;
       for (int64_t k = 0; k < l.k; ++k) {
         float v = x[m * l.k + k] * inv;
-        float r = v >= 0.0f ? std::floor(v + 0.5f) : std::ceil(v - 0.5f);
+        float lo = std::floor(v), hi = std::ceil(v);
+        float r = v >= 0.0f ? (v - lo >= 0.5f ? lo + 1.0f : lo)
+                            : (hi - v >= 0.5f ? hi - 1.0f : hi);
         q[k] = static_cast<int32_t>(std::min(127.0f, std::max(-127.0f, r)));
       }
     }
@@ -1006,15 +1007,15 @@ TEST_P(TernaryKernels, MatchesReference) {
   ASSERT_NE(lib, nullptr);
 
   // The layer got the kernel and packing asked for.
-  const char *expected =
-      kernel == "i2"         ? "add_sub kernel, i2 packing"
-      : kernel == "bitplane" ? "add_sub kernel, bitplane packing"
-      : kernel == "base3"    ? "add_sub kernel, base3 packing"
-      : kernel == "lut"      ? "lut kernel, i2 packing"
-                             : "int8_dot kernel, i2 packing";
-  EXPECT_NE(lib->report.find(std::string("tern-select-ternary-kernel: ") +
-                             expected),
-            std::string::npos)
+  const char *expected = kernel == "i2" ? "add_sub kernel, i2 packing"
+                         : kernel == "bitplane"
+                             ? "add_sub kernel, bitplane packing"
+                         : kernel == "base3" ? "add_sub kernel, base3 packing"
+                         : kernel == "lut"   ? "lut kernel, i2 packing"
+                                             : "int8_dot kernel, i2 packing";
+  EXPECT_NE(
+      lib->report.find(std::string("tern-select-ternary-kernel: ") + expected),
+      std::string::npos)
       << lib->report;
 
   Instance instance(*lib);
@@ -1040,11 +1041,12 @@ TEST_P(TernaryKernels, MatchesReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    E2E, TernaryKernels, ::testing::ValuesIn(kernelCases()),
-    [](const ::testing::TestParamInfo<KernelCase> &info) {
-      return std::string(info.param.kernel) + "_" + info.param.shape;
-    });
+INSTANTIATE_TEST_SUITE_P(E2E, TernaryKernels,
+                         ::testing::ValuesIn(kernelCases()),
+                         [](const ::testing::TestParamInfo<KernelCase> &info) {
+                           return std::string(info.param.kernel) + "_" +
+                                  info.param.shape;
+                         });
 
 //===----------------------------------------------------------------------===//
 // The C API around the kernels

@@ -13,6 +13,8 @@
 // RUN: not tern-opt %s -split-input-file -tern-select-ternary-kernel=activation-bits=4 2>&1 | FileCheck %s --check-prefix=BITS
 // BITS: error: tern-select-ternary-kernel: activation-bits must be 0 (float) or 8, found 4
 // RUN: not tern-opt %s -split-input-file "-tern-select-ternary-kernel=kernel=lut activation-bits=8" 2>&1 | FileCheck %s --check-prefix=FLOATKERNEL
+// RUN: not tern-opt %S/Inputs/dynamic-m.mlir -tern-select-ternary-kernel=activation-bits=8 2>&1 | FileCheck %s --check-prefix=DYNM
+// DYNM: error: tern-select-ternary-kernel: int8 activations (activation-bits=8) need a static number of rows M, found 'tensor<?x8xf32>'
 // FLOATKERNEL: error: tern-select-ternary-kernel: kernel 'lut' computes with float activations, but activation-bits=8 asks for int8 ones (use kernel=int8 or auto)
 
 // Row 0 holds the trits [+1, -1, 0, 0, +1, 0, 0, -1], row 1 is zero. As i2

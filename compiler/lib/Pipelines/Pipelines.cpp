@@ -30,9 +30,10 @@ void mlir::tern::buildKernelPipeline(OpPassManager &pm,
   funcPm.addPass(createTernRaisePass(raiseOptions));
   TernSelectTernaryKernelPassOptions selectOptions;
   // The cost model is measured on CPUs; GPU schedules are written for i2.
-  selectOptions.kernel = options.gpu && options.ternaryKernel == "auto"
-                             ? std::string("i2")
-                             : options.ternaryKernel.getValue();
+  selectOptions.kernel =
+      options.gpu && options.ternaryKernel == "auto" && !options.activationBits
+          ? std::string("i2")
+          : options.ternaryKernel.getValue();
   selectOptions.activationBits = options.activationBits;
   selectOptions.report = options.report;
   funcPm.addPass(createTernSelectTernaryKernelPass(selectOptions));

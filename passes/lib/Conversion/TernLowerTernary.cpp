@@ -31,6 +31,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::tern {
 #define GEN_PASS_DEF_TERNLOWERTERNARYPASS
@@ -194,6 +195,29 @@ int64_t unrollFor(TernaryPacking p) {
   return 4;
 }
 
+/// The lut kernel's table layout: G activations a group (4 for i2 bytes,
+/// 5 for base3 bytes) and one entry per possible byte.
+struct LutShape {
+  int64_t group, entries, groups;
+};
+
+LutShape lutShape(TernaryPacking packing, int64_t k) {
+  bool base3 = packing == TernaryPacking::Base3;
+  int64_t group =
+      base3 ? packing::kBase3TritsPerByte : packing::kI2TritsPerByte;
+  int64_t entries = base3 ? packing::kBase3Limit : 256;
+  return {group, entries, (k + group - 1) / group};
+}
+
+/// The float type a layer accumulates in: narrow floats (f16, bf16) in f32,
+/// because the sum of unscaled activations is 1/scale times larger than the
+/// layer's output and would overflow f16 long before the dense layer does.
+FloatType accumulatorType(TernaryMatmulOp op) {
+  auto elementType = cast<FloatType>(op.getResult().getType().getElementType());
+  return elementType.getWidth() < 32 ? Float32Type::get(op.getContext())
+                                     : elementType;
+}
+
 /// What the lowering cannot do, said once, before any rewrite: the lut
 /// and int8 kernels need a static M, and the lut tables must fit.
 LogicalResult checkLowerable(TernaryMatmulOp op, bool report = false) {
@@ -206,25 +230,28 @@ LogicalResult checkLowerable(TernaryMatmulOp op, bool report = false) {
       print(op.emitOpError());
     return failure();
   };
-  if (inputType.isDynamicDim(0))
+  if (inputType.isDynamicDim(0) || op.getResult().getType().isDynamicDim(0))
     return fail([&](InFlightDiagnostic d) {
       d << "kernel '" << stringifyTernaryKernel(kernel)
-        << "' needs a static number of rows M; use add_sub";
+        << "' needs a static number of rows M; compile with static shapes "
+           "or --ternary-kernel=i2";
     });
   if (kernel != TernaryKernel::Lut)
     return success();
-  bool base3 = op.getEncoding().getPacking() == TernaryPacking::Base3;
-  int64_t group =
-      base3 ? packing::kBase3TritsPerByte : packing::kI2TritsPerByte;
-  int64_t entries = base3 ? packing::kBase3Limit : 256;
-  int64_t groups = (inputType.getDimSize(1) + group - 1) / group;
-  int64_t bytes = inputType.getDimSize(0) * groups * entries * 4;
-  if (bytes > kMaxLutBytes)
+  LutShape lut =
+      lutShape(op.getEncoding().getPacking(), inputType.getDimSize(1));
+  int64_t entryBytes = accumulatorType(op).getWidth() / 8;
+  int64_t bytes = 0;
+  if (llvm::MulOverflow(inputType.getDimSize(0), lut.groups * lut.entries,
+                        bytes) ||
+      llvm::MulOverflow(bytes, entryBytes, bytes) || bytes > kMaxLutBytes)
     return fail([&](InFlightDiagnostic d) {
-      d << "the lut kernel would build " << bytes
+      d << "the lut kernel would build "
+        << (bytes > kMaxLutBytes ? std::to_string(bytes) : "more than 2^63")
         << " bytes of tables for M = " << inputType.getDimSize(0)
         << " rows (limit " << kMaxLutBytes
-        << "); use the add_sub kernel for this layer";
+        << "); compile this model with another --ternary-kernel (i2, "
+           "bitplane or base3)";
     });
   return success();
 }
@@ -236,6 +263,9 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
 
   LogicalResult matchAndRewrite(TernaryMatmulOp op,
                                 PatternRewriter &rewriter) const override {
+    // Before anything is created: a failed match must leave no new ops.
+    if (failed(checkLowerable(op)))
+      return rewriter.notifyMatchFailure(op, "not lowerable");
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
     auto elementType = cast<FloatType>(resultType.getElementType());
@@ -251,18 +281,11 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
     if (resultType.isDynamicDim(0))
       dynamicSizes.push_back(
           tensor::DimOp::create(rewriter, loc, op.getInput(), 0));
-    if (failed(checkLowerable(op)))
-      return rewriter.notifyMatchFailure(op, "not lowerable");
 
     Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                           elementType, dynamicSizes);
 
-    // Narrow floats (f16, bf16) accumulate in f32: the sum of unscaled
-    // activations is 1/scale times larger than the layer's output and would
-    // overflow f16 long before the dense layer does.
-    FloatType accType = elementType.getWidth() < 32
-                            ? cast<FloatType>(rewriter.getF32Type())
-                            : elementType;
+    FloatType accType = accumulatorType(op);
     Value acc, rowFactor;
     switch (kernel) {
     case TernaryKernel::AddSub:
@@ -341,10 +364,7 @@ private:
     auto inputType = op.getInput().getType();
     int64_t rows = inputType.getDimSize(0), k = w.k;
     bool base3 = w.packing == TernaryPacking::Base3;
-    int64_t group =
-        base3 ? packing::kBase3TritsPerByte : packing::kI2TritsPerByte;
-    int64_t entries = base3 ? packing::kBase3Limit : 256;
-    int64_t groups = (k + group - 1) / group;
+    auto [group, entries, groups] = lutShape(w.packing, k);
 
     Value tableInit = tensor::EmptyOp::create(rewriter, loc,
                                               {rows, groups, entries}, accType);
@@ -413,6 +433,11 @@ private:
           Value entry = arith::IndexCastOp::create(
               b, l, b.getIndexType(),
               arith::ExtUIOp::create(b, l, b.getI32Type(), args[0]));
+          // Bytes of weights computed at run time are not verified: keep a
+          // base3 byte of 243 or more inside the table.
+          if (base3)
+            entry = arith::MinUIOp::create(b, l, entry,
+                                           Region{b, l}.index(entries - 1));
           Value t =
               tensor::ExtractOp::create(b, l, lut, ValueRange{row, grp, entry});
           linalg::YieldOp::create(
@@ -480,10 +505,21 @@ private:
           Value safe = arith::SelectOp::create(b, l, positive, a, f(1));
           Value v = arith::MulFOp::create(
               b, l, x, arith::DivFOp::create(b, l, f(127), safe));
-          Value up = math::FloorOp::create(
-              b, l, arith::AddFOp::create(b, l, v, f(0.5)));
-          Value down = math::CeilOp::create(
-              b, l, arith::SubFOp::create(b, l, v, f(0.5)));
+          // Half away from zero, exactly: floor(v) + (v - floor(v) >= 0.5)
+          // for v >= 0 (adding 0.5 first would round 0.49999997 up), and
+          // the mirror image with ceil below 0.
+          Value lo = math::FloorOp::create(b, l, v);
+          Value hi = math::CeilOp::create(b, l, v);
+          Value up = arith::SelectOp::create(
+              b, l,
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE,
+                                    arith::SubFOp::create(b, l, v, lo), f(0.5)),
+              arith::AddFOp::create(b, l, lo, f(1)), lo);
+          Value down = arith::SelectOp::create(
+              b, l,
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE,
+                                    arith::SubFOp::create(b, l, hi, v), f(0.5)),
+              arith::SubFOp::create(b, l, hi, f(1)), hi);
           Value nonNegative =
               arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, v, f(0));
           Value rounded = arith::SelectOp::create(b, l, nonNegative, up, down);

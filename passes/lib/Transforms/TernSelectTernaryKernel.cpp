@@ -106,14 +106,22 @@ struct TernSelectTernaryKernelPass
       return signalPassFailure();
     }
 
-    getOperation().walk([&](TernaryMatmulOp op) {
+    WalkResult walk = getOperation().walk([&](TernaryMatmulOp op) {
       auto inputType = op.getInput().getType();
+      bool dynamicM =
+          inputType.isDynamicDim(0) || op.getResult().getType().isDynamicDim(0);
+      if (activationBits == 8 && dynamicM) {
+        op.emitError() << "tern-select-ternary-kernel: int8 activations "
+                          "(activation-bits=8) need a static number of rows "
+                          "M, found "
+                       << inputType;
+        return WalkResult::interrupt();
+      }
       cost::Layer layer;
-      layer.m = inputType.isDynamicDim(0) ? 0 : inputType.getDimSize(0);
+      layer.m = dynamicM ? 0 : inputType.getDimSize(0);
       layer.k = inputType.getDimSize(1);
       layer.n = op.getWeights().getType().getDimSize(0);
       layer.activationBits = activationBits;
-      layer.vectorBits = vectorBits;
       cost::Decision d =
           forced ? cost::Decision{*forced, "forced"} : cost::choose(layer);
       Layout want = layoutOf(d.choice);
@@ -124,7 +132,7 @@ struct TernSelectTernaryKernelPass
         if (!weights) {
           // Packed weights computed at run time stay as they are.
           want.packing = encoding.getPacking();
-          if (want.kernel != TernaryKernel::AddSub &&
+          if (want.kernel == TernaryKernel::Lut &&
               want.packing == TernaryPacking::Bitplane)
             want.kernel = TernaryKernel::AddSub;
           d.reason += "; weights are not a constant, kept " +
@@ -141,11 +149,15 @@ struct TernSelectTernaryKernelPass
                         << stringifyTernaryKernel(want.kernel) << " kernel, "
                         << stringifyTernaryPacking(want.packing)
                         << " packing (M = "
-                        << (layer.m ? std::to_string(layer.m) : "?")
+                        << (dynamicM ? std::string("?")
+                                     : std::to_string(layer.m))
                         << ", K = " << layer.k << ", N = " << layer.n << ", "
                         << op.getWeights().getType().getNumElements()
                         << " weight bytes): " << d.reason;
+      return WalkResult::advance();
     });
+    if (walk.wasInterrupted())
+      signalPassFailure();
   }
 };
 

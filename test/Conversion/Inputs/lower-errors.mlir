@@ -2,7 +2,7 @@
 // bytes = 268500992 bytes, just over the 256 MiB limit.
 func.func @lut_too_large(%x: tensor<64x16388xf32>, %w: tensor<2x4097xi8>,
                          %s: tensor<1xf32>) -> tensor<64x2xf32> {
-  // expected-error @+1 {{'tern.ternary_matmul' op the lut kernel would build 268500992 bytes of tables for M = 64 rows (limit 268435456); use the add_sub kernel for this layer}}
+  // expected-error @+1 {{'tern.ternary_matmul' op the lut kernel would build 268500992 bytes of tables for M = 64 rows (limit 268435456); compile this model with another --ternary-kernel (i2, bitplane or base3)}}
   %y = tern.ternary_matmul %x, %w, %s
          {encoding = #tern.ternary<scale = per_tensor, packing = i2>,
           kernel = #tern.kernel<lut>}
@@ -14,7 +14,7 @@ func.func @lut_too_large(%x: tensor<64x16388xf32>, %w: tensor<2x4097xi8>,
 
 func.func @int8_dynamic_m(%x: tensor<?x8xf32>, %w: tensor<3x2xi8>,
                           %s: tensor<3xf32>) -> tensor<?x3xf32> {
-  // expected-error @+1 {{'tern.ternary_matmul' op kernel 'int8_dot' needs a static number of rows M; use add_sub}}
+  // expected-error @+1 {{'tern.ternary_matmul' op kernel 'int8_dot' needs a static number of rows M; compile with static shapes or --ternary-kernel=i2}}
   %y = tern.ternary_matmul %x, %w, %s
          {encoding = #tern.ternary<scale = per_row, packing = i2>,
           kernel = #tern.kernel<int8_dot>}

@@ -380,7 +380,8 @@ func.func @base3_padding(%x: tensor<1x3xf32>) -> tensor<1x1xf32> {
 
 // -----
 
-// The lut and int8 kernels read whole bytes of codes: not bit planes.
+// The lut kernel indexes its tables with whole bytes of codes: not bit
+// planes.
 func.func @lut_on_bitplane(%x: tensor<1x8xf32>, %w: tensor<1x2xi8>,
                            %s: tensor<1xf32>) -> tensor<1x1xf32> {
   // expected-error @+1 {{'tern.ternary_matmul' op kernel 'lut' needs the i2 or base3 packing, found bitplane}}

@@ -8,11 +8,20 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 using namespace mlir;
 using namespace mlir::tern::onnx_import;
+
+int64_t mlir::tern::onnx_import::saturatingToInt(double v) {
+  APSInt i(64, /*isUnsigned=*/false);
+  bool exact;
+  // Rounds toward zero; saturates out of range; NaN becomes 0.
+  APFloat(v).convertToInteger(i, APFloat::rmTowardZero, &exact);
+  return i.getSExtValue();
+}
 
 int64_t mlir::tern::onnx_import::numElements(ArrayRef<int64_t> shape) {
   int64_t n = 1;
@@ -64,12 +73,7 @@ Value mlir::tern::onnx_import::scalarConstant(OpBuilder &b, Location loc,
   unsigned bits = type.getIntOrFloatBitWidth();
   int64_t maxV = bits >= 64 ? std::numeric_limits<int64_t>::max()
                             : (int64_t(1) << (bits - 1)) - 1;
-  int64_t minV = bits >= 64 ? std::numeric_limits<int64_t>::min() : -maxV - 1;
-  int64_t v = std::isnan(value)                    ? 0
-              : value >= static_cast<double>(maxV) ? maxV
-              : value <= static_cast<double>(minV)
-                  ? minV
-                  : static_cast<int64_t>(value);
+  int64_t v = std::clamp(saturatingToInt(value), -maxV - 1, maxV);
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, v));
 }
 
@@ -473,18 +477,10 @@ mlir::tern::onnx_import::attrInts(DenseElementsAttr value) {
   SmallVector<int64_t> out;
   Type t = value.getElementType();
   if (isa<FloatType>(t)) {
-    // Saturating, NaN as 0: a float tensor where ONNX wants integers is an
-    // invalid model, which must not become undefined behaviour here.
-    for (const APFloat &f : value.getValues<APFloat>()) {
-      APSInt i(64, /*isUnsigned=*/false);
-      bool exact;
-      APFloat g = f;
-      if (g.isNaN())
-        i = 0;
-      else
-        g.convertToInteger(i, APFloat::rmTowardZero, &exact);
-      out.push_back(i.getSExtValue());
-    }
+    // A float tensor where ONNX wants integers is an invalid model, which
+    // must not become undefined behaviour here.
+    for (const APFloat &f : value.getValues<APFloat>())
+      out.push_back(saturatingToInt(f.convertToDouble()));
     return out;
   }
   bool isBool = t.isInteger(1);
@@ -535,7 +531,7 @@ mlir::tern::onnx_import::attrFromDoubles(RankedTensorType type,
   SmallVector<APInt> out;
   for (double v : values)
     out.push_back(APInt(e.getIntOrFloatBitWidth(),
-                        static_cast<uint64_t>(static_cast<int64_t>(v)),
+                        static_cast<uint64_t>(saturatingToInt(v)),
                         /*isSigned=*/true, /*implicitTrunc=*/true));
   return DenseElementsAttr::get(type, out);
 }

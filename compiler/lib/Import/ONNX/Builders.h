@@ -11,6 +11,8 @@
 #ifndef TERN_IMPORT_ONNX_BUILDERS_H
 #define TERN_IMPORT_ONNX_BUILDERS_H
 
+#include "Limits.h"
+
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -26,15 +28,18 @@ using BodyFn =
     llvm::function_ref<Value(OpBuilder &, Location, ValueRange args)>;
 
 /// Element count of a static shape.
-/// Element counts above 2^40 (Tern's limit, see Validate.h) saturate to
-/// this value, so that computing a size never overflows.
-constexpr int64_t kTooManyElements = (int64_t(1) << 40) + 1;
+/// Element counts above kMaxElements (Limits.h) saturate to this value, so
+/// that computing a size never overflows.
+constexpr int64_t kTooManyElements = ::tern::onnx_import::kMaxElements + 1;
 
 /// The product of `shape`, saturating at kTooManyElements; -1 if a
 /// dimension is negative (dynamic).
 int64_t numElements(ArrayRef<int64_t> shape);
 /// a * b for element counts, saturating as numElements does.
 int64_t mulElements(int64_t a, int64_t b);
+/// `v` as an int64_t rounded toward zero, saturating; NaN becomes 0 (a float
+/// where ONNX wants an integer must not be undefined behaviour).
+int64_t saturatingToInt(double v);
 
 /// Normalizes a possibly negative axis; false if out of [-rank, rank).
 bool normalizeAxis(int64_t &axis, int64_t rank);

@@ -226,6 +226,24 @@ LogicalResult importConv(NodeImporter &n) {
       readWindow(n, xt.getShape().drop_front(2), kernel, false);
   if (failed(w))
     return failure();
+  // Every intermediate (padded input, im2col columns, products) within
+  // 2^40 elements, checked before anything is built.
+  int64_t padded = mulElements(xt.getDimSize(0), xt.getDimSize(1));
+  for (size_t d = 0; d < w->rank(); ++d)
+    padded = mulElements(padded, w->input[d] + w->padBegin[d] + w->padEnd[d]);
+  int64_t columns =
+      mulElements(mulElements(xt.getDimSize(0), numElements(w->output)),
+                  mulElements(xt.getDimSize(1), numElements(w->kernel)));
+  int64_t products = mulElements(
+      mulElements(xt.getDimSize(0), numElements(w->output)),
+      mulElements(wt.getDimSize(0),
+                  mulElements(xt.getDimSize(1), numElements(w->kernel))));
+  if (padded >= kTooManyElements || columns >= kTooManyElements ||
+      products >= kTooManyElements) {
+    n.error() << "this convolution is too large for Tern (its padded input, "
+                 "im2col columns or products pass 2^40 elements)";
+    return failure();
+  }
   Value xp = padSpatial(n, *x, *w);
   Value y;
   if (DenseElementsAttr wc = n.constant(1); wc && group == 1) {

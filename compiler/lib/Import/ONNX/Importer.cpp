@@ -204,7 +204,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   auto it = table.find(node.op_type());
   if (it == table.end())
     return emitError(loc) << "internal error: operator '" << node.op_type()
-                          << "' passed the loader's checks unknown";
+                          << "' is not in the importer's table but the "
+                             "loader let it through";
   NodeImporter n(state, node, loc);
   if (failed(it->second(n)))
     return failure();

@@ -75,13 +75,17 @@ std::string inlineExternalData(onnx::TensorProto &t,
   if (want < 0)
     return "initializer '" + t.name() +
            "': external data needs a fixed-size element type and valid dims";
+  if (offset > size)
+    return "initializer '" + t.name() + "': external data file '" + path +
+           "' has " + std::to_string(size) + " bytes, fewer than offset " +
+           std::to_string(offset);
   if (length < 0)
-    length = offset <= size ? size - offset : 0;
+    length = size - offset;
   if (length != want)
     return "initializer '" + t.name() + "': external data has " +
            std::to_string(length) + " bytes, its type and dims need " +
            std::to_string(want);
-  if (offset > size || offset + length > size)
+  if (offset + length > size)
     return "initializer '" + t.name() + "': external data file '" + path +
            "' has " + std::to_string(size) + " bytes, fewer than offset " +
            std::to_string(offset) + " + length " + std::to_string(length);

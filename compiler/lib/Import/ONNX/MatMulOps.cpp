@@ -117,7 +117,7 @@ LogicalResult importMatMul(NodeImporter &n) {
     // Constant weights: fold A's leading dims into M, one linalg.matmul.
     auto kn = RankedTensorType::get(bs, bt.getElementType());
     Value w = constantTensor(n.b, n.loc, wc.reshape(kn));
-    int64_t m = numElements(as) / k;
+    int64_t m = numElements(ArrayRef<int64_t>(as).drop_back());
     Value a2 = reshape(n.b, n.loc, *a, {m, k});
     result = matmul2d(n.b, n.loc, a2, w);
     outShape.assign(as.begin(), as.end() - 1);

@@ -53,7 +53,7 @@ DenseElementsAttr mlir::tern::onnx_import::tensorToAttr(
   SmallVector<int64_t> shape;
   int64_t n = 1;
   for (int64_t d : t.dims()) {
-    if (d < 0 || (d > 0 && n > (int64_t(1) << 40) / d)) {
+    if (d < 0 || (d > 0 && n > ::tern::onnx_import::kMaxElements / d)) {
       error = "tensor '" + t.name() + "' has an invalid dimension " +
               std::to_string(d);
       return {};

@@ -132,6 +132,18 @@ LogicalResult importAveragePool(NodeImporter &n) {
   if (failed(w))
     return failure();
   bool includePad = n.intAttr("count_include_pad", 0) != 0;
+  // The divisors are computed here, one per output, window point by
+  // window point: bounded so that a few-byte model cannot ask for
+  // gigabytes or hours.
+  constexpr int64_t kMaxDivisorWork = int64_t(1) << 26;
+  if (mulElements(numElements(w->output), numElements(w->kernel)) >
+      kMaxDivisorWork) {
+    n.error() << "AveragePool over " << numElements(w->output)
+              << " output points with a window of " << numElements(w->kernel)
+              << " is larger than Tern computes the divisors of (2^26 "
+                 "window points)";
+    return failure();
+  }
   Value sum = poolWindows(n, *x, *w, FloatAttr::get(elem, 0.0), 0.0,
                           [](OpBuilder &b, Location l, Value acc, Value v) {
                             return add(b, l, acc, v);

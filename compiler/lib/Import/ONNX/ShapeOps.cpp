@@ -806,16 +806,22 @@ LogicalResult importRange(NodeImporter &n) {
   DenseElementsAttr s = n.constant(0), l = n.constant(1), d = n.constant(2);
   if (!s || !l || !d)
     return n.unsupported("Range with inputs not known at compile time");
+  if (s.getNumElements() != 1 || l.getNumElements() != 1 ||
+      d.getNumElements() != 1) {
+    n.error() << "start, limit and delta must be scalars";
+    return failure();
+  }
   double start = attrDoubles(s)[0], limit = attrDoubles(l)[0],
          delta = attrDoubles(d)[0];
   if (delta == 0) {
     n.error() << "delta is 0";
     return failure();
   }
-  int64_t count = std::max<int64_t>(
-      static_cast<int64_t>(std::ceil((limit - start) / delta)), 0);
-  if (count > kMaxFoldElements)
-    return n.unsupported("Range with more than 4M elements");
+  double steps = std::ceil((limit - start) / delta);
+  if (!(steps <= static_cast<double>(kMaxFoldElements))) // and NaN
+    return n.unsupported("Range with more than 4M elements (or a NaN or "
+                         "infinite bound)");
+  int64_t count = std::max<int64_t>(static_cast<int64_t>(steps), 0);
   SmallVector<double> values;
   for (int64_t i = 0; i < count; ++i)
     values.push_back(start + i * delta);
@@ -870,9 +876,14 @@ LogicalResult importPad(NodeImporter &n) {
       return failure();
     pads = *p;
     if (n.hasInput(2)) {
-      if (DenseElementsAttr c = n.constant(2))
+      if (DenseElementsAttr c = n.constant(2)) {
+        if (c.getNumElements() != 1) {
+          n.error() << "constant_value must hold one value, holds "
+                    << c.getNumElements();
+          return failure();
+        }
         value = attrDoubles(c)[0];
-      else
+      } else
         valueTensor = *n.input(2);
     }
   }

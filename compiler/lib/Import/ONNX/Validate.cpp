@@ -211,16 +211,21 @@ void checkLayerNormAxis(onnx::InferenceContext &ctx) {
 /// repeats) from the length of their shape input: ONNX builds one
 /// dimension per element, so a shape input of 2^32 elements takes minutes
 /// and tens of GiB. No tensor of Tern's has more than 64 dimensions.
-void checkShapeInputLength(onnx::InferenceContext &ctx) {
-  size_t i = ctx.getNumInputs() > 1 ? 1 : 0;
+void checkShapeInput(onnx::InferenceContext &ctx, size_t i) {
   const onnx::TypeProto *t =
       i < ctx.getNumInputs() ? ctx.getInputType(i) : nullptr;
   if (!t || !t->has_tensor_type() || !t->tensor_type().has_shape())
     return;
-  for (const auto &d : t->tensor_type().shape().dim())
-    if (d.has_dim_value() && (d.dim_value() < 0 || d.dim_value() > 64))
-      fail_shape_inference("the shape input has ", d.dim_value(),
-                           " elements (at most 64 dimensions are supported)");
+  int64_t elements = 1;
+  for (const auto &d : t->tensor_type().shape().dim()) {
+    if (!d.has_dim_value())
+      return;
+    if (d.dim_value() < 0 || d.dim_value() > 64 ||
+        elements * d.dim_value() > 64)
+      fail_shape_inference("the shape input has more than 64 elements "
+                           "(at most 64 dimensions are supported)");
+    elements *= d.dim_value();
+  }
 }
 
 /// Gemm's inference (opset 6 and older too) reads two dimensions of A and B.
@@ -252,34 +257,44 @@ const std::map<std::string, Rule> &rules() {
     t["GlobalAveragePool"] = t["GlobalMaxPool"] = checkGlobalPool;
     t["LayerNormalization"] = checkLayerNormAxis;
     t["Gemm"] = checkGemmRanks;
-    t["ConstantOfShape"] = t["Expand"] = t["Reshape"] = t["Tile"] =
-        checkShapeInputLength;
+    // The shape is input 0 of ConstantOfShape, input 1 of the others (Reshape
+    // before opset 5 has it as an attribute and one input: nothing to check).
+    t["ConstantOfShape"] = [](onnx::InferenceContext &c) {
+      checkShapeInput(c, 0);
+    };
+    t["Expand"] = t["Reshape"] = t["Tile"] = [](onnx::InferenceContext &c) {
+      if (c.getNumInputs() > 1)
+        checkShapeInput(c, 1);
+    };
     return t;
   }();
   return table;
 }
 
-} // namespace
-
-int64_t tern::onnx_import::tensorDataBytes(const onnx::TensorProto &t) {
+/// The number of elements of `t`, or -1 for a negative dimension or more
+/// than kMaxElements.
+int64_t elementCount(const onnx::TensorProto &t) {
   int64_t n = 1;
   for (int64_t d : t.dims()) {
     if (d < 0 || (d > 0 && n > kMaxElements / d))
       return -1;
     n *= d;
   }
-  int64_t bytes = elementBytes(t.data_type());
-  return bytes ? n * bytes : -1;
+  return n;
+}
+
+} // namespace
+
+int64_t tern::onnx_import::tensorDataBytes(const onnx::TensorProto &t) {
+  int64_t n = elementCount(t), bytes = elementBytes(t.data_type());
+  return n >= 0 && bytes ? n * bytes : -1;
 }
 
 std::string tern::onnx_import::checkTensorData(const onnx::TensorProto &t) {
-  int64_t n = 1;
-  for (int64_t d : t.dims()) {
-    if (d < 0 || (d > 0 && n > kMaxElements / d))
-      return "tensor '" + t.name() + "' has an invalid dimension " +
-             std::to_string(d) + " (dims " + dimsText(t) + ")";
-    n *= d;
-  }
+  int64_t n = elementCount(t);
+  if (n < 0)
+    return "tensor '" + t.name() + "' has an invalid or too large shape " +
+           dimsText(t) + " (at most 2^40 elements)";
   int64_t bytes = elementBytes(t.data_type());
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
     // Loader.cpp inlines external data, and checks its size, before this.
@@ -388,7 +403,7 @@ GuardedSchemaRegistry::GetSchema(const std::string &key,
             original(ctx);
           });
     }
-    if (readsInputType) {
+    if (readsInputType && s->has_data_propagation_function()) {
       onnx::DataPropagationFunction propagate = s->GetDataPropagationFunction();
       copy->PartialDataPropagationFunction(
           [propagate](onnx::DataPropagationContext &ctx) {

@@ -15,6 +15,8 @@
 #ifndef TERN_IMPORT_ONNX_VALIDATE_H
 #define TERN_IMPORT_ONNX_VALIDATE_H
 
+#include "Limits.h"
+
 #include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
 
@@ -25,10 +27,6 @@
 #include <string>
 
 namespace tern::onnx_import {
-
-/// The largest number of elements a tensor may have (2^40): sizes, strides
-/// and offsets computed from shapes within it never overflow int64_t.
-constexpr int64_t kMaxElements = int64_t(1) << 40;
 
 /// What went wrong, and at which node (-1: the model as a whole).
 struct LoadError {

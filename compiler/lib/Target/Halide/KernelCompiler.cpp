@@ -1123,11 +1123,14 @@ static ExprRef selfAddend(const ExprRef &e, int output) {
     // The addend is x, or the wrapped 0 - x.
     const ExprRef &inner = e->args[0];
     if (e->type.kind != ScalarType::Int ||
+        (e->type.bits != 32 && e->type.bits != 64) ||
         (inner->op != Op::Add && inner->op != Op::Sub))
       return nullptr;
     ScalarType u = ScalarType::u(e->type.bits);
     auto unwrap = [&](const ExprRef &x) -> ExprRef {
-      return x->op == Op::Cast && x->type == u ? x->args[0] : nullptr;
+      return x->op == Op::Cast && x->type == u && x->args[0]->type == e->type
+                 ? x->args[0]
+                 : nullptr;
     };
     ExprRef a = unwrap(inner->args[0]), b = unwrap(inner->args[1]);
     if (!a || !b)

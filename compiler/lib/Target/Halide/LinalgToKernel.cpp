@@ -16,8 +16,11 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
 
 using namespace mlir;
 using namespace mlir::tern;
@@ -653,7 +656,8 @@ LogicalResult GenericTranslator::run(StringRef name) {
                                "needs static shapes";
   k.loopExtents.assign(ranges.begin(), ranges.end());
   if (auto unroll = op->getAttrOfType<IntegerAttr>("tern.unroll"))
-    k.schedule.reductionUnroll = static_cast<int>(unroll.getInt());
+    k.schedule.reductionUnroll =
+        static_cast<int>(std::clamp<int64_t>(unroll.getInt(), 0, 64));
   for (utils::IteratorType it : op.getIteratorTypesArray())
     k.isReduction.push_back(it == utils::IteratorType::reduction);
   bool reduces = op.getNumReductionLoops() > 0;

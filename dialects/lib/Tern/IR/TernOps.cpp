@@ -125,7 +125,7 @@ LogicalResult TernaryMatmulOp::verify() {
                          << shapeStr(resultType.getShape());
 
   TernaryKernel kernel = getKernelOrDefault();
-  if (kernel != TernaryKernel::AddSub &&
+  if (kernel == TernaryKernel::Lut &&
       encoding.getPacking() == TernaryPacking::Bitplane)
     return emitOpError() << "kernel '" << stringifyTernaryKernel(kernel)
                          << "' needs the i2 or base3 packing, found "

@@ -89,8 +89,8 @@ def TernSelectTernaryKernelPass
     | `int8`     | `int8_dot` | `i2`       | int8 (per row)    |
 
     With `kernel=auto` (the default) the cost model of
-    `TernaryCostModel.h` picks one per layer from its shape, the target's
-    vector width and `activation-bits`. The model never changes numerics
+    `TernaryCostModel.h` picks one per layer (from `activation-bits` and,
+    as measurements call for it, the layer's shape). The model never changes numerics
     by itself: `int8` is used exactly when `activation-bits=8`. Weights
     that are not constants keep their packing. With `report=true` each
     layer gets a remark naming the choice and the reason.
@@ -103,8 +103,6 @@ def TernSelectTernaryKernelPass
     Option<"activationBits", "activation-bits", "int", /*default=*/"0",
            "0 keeps float activations; 8 quantizes them to int8 per row "
            "(BitNet b1.58's absmax) for the int8 kernel">,
-    Option<"vectorBits", "vector-bits", "int", /*default=*/"0",
-           "Vector register width of the target in bits (0: unknown)">,
     Option<"report", "report", "bool", /*default=*/"false",
            "Emit a remark per layer with the choice and its reason">
   ];

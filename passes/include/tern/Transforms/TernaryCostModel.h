@@ -38,9 +38,6 @@ struct Layer {
   /// 8: the user asked for int8 activations (--activation-bits=8); 0 keeps
   /// the model's float activations.
   int activationBits = 0;
-  /// Vector register width of the target in bits (256 for AVX2, 512 for
-  /// AVX-512); 0 if unknown.
-  int vectorBits = 0;
 };
 
 struct Decision {

@@ -31,8 +31,8 @@ def Tern_TernaryMatmulOp : Tern_Op<"ternary_matmul"> {
     and `N` must be static.
 
     `kernel` (optional, `#tern.kernel<add_sub>` when absent) says how
-    `tern-lower-ternary` computes it; `int8_dot` and `lut` need the `i2` or
-    `base3` packing.
+    `tern-lower-ternary` computes it; `lut` indexes its tables with whole
+    bytes, so it needs the `i2` or `base3` packing.
 
     Example:
 
