@@ -5,11 +5,49 @@ Per shape and batch: each ternary kernel's median time, the weight bytes it
 streams per second, its share of the roofline (weight bytes / the triad's
 bandwidth, measured in the same run), and ratios against OpenBLAS f32, the
 int8 GEMV of our own and the fastest Tern kernel; and whether the cost
-model's choice (auto) was within 10% of the fastest. Standard library only.
+model's choice (auto) was within 10% of the fastest. With --svg FILE it also
+draws the speed of every kernel relative to OpenBLAS f32, per shape, as a
+bar chart. Standard library only.
+
+  summarize_kernels.py RUN.json [--svg PLOT.svg] > SUMMARY.md
 """
 import json
 import re
 import sys
+
+
+COLORS = {"i2": "#1f77b4", "bitplane": "#ff7f0e", "base3": "#2ca02c",
+          "lut": "#d62728", "int8": "#9467bd", "Int8_own_avx2": "#7f7f7f"}
+
+
+def svg(shapes, path):
+    """Grouped bars: OpenBLAS time / kernel time, per shape (1.0 = OpenBLAS)."""
+    kinds = [k for k in COLORS]
+    groups = [(key, rows) for key, rows in sorted(shapes.items())
+              if "OpenBLAS_f32" in rows]
+    bar, gap, h, top = 9, 18, 260, 20
+    width = 70 + len(groups) * (len(kinds) * bar + gap)
+    vmax = max([rows["OpenBLAS_f32"][0] / rows[k][0] for _, rows in groups
+                for k in kinds if k in rows] + [1.0])
+    y = lambda v: top + h - v / vmax * h
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h + 110}" font-family="sans-serif" font-size="10">',
+           f'<text x="5" y="12">speed relative to OpenBLAS f32 (higher is faster)</text>',
+           f'<line x1="60" y1="{y(1):.1f}" x2="{width}" y2="{y(1):.1f}" stroke="black" stroke-dasharray="4"/>',
+           f'<text x="5" y="{y(1) + 3:.1f}">OpenBLAS</text>']
+    x = 70
+    for (m, k, n), rows in groups:
+        for i, kind in enumerate(kinds):
+            if kind in rows:
+                v = rows["OpenBLAS_f32"][0] / rows[kind][0]
+                out.append(f'<rect x="{x + i * bar}" y="{y(v):.1f}" width="{bar - 1}" height="{top + h - y(v):.1f}" fill="{COLORS[kind]}"/>')
+        out.append(f'<text x="{x}" y="{top + h + 14}">{k}x{n}</text>')
+        out.append(f'<text x="{x}" y="{top + h + 26}">m={m}</text>')
+        x += len(kinds) * bar + gap
+    for i, kind in enumerate(kinds):
+        out.append(f'<rect x="{70 + i * 95}" y="{top + h + 40}" width="9" height="9" fill="{COLORS[kind]}"/>')
+        out.append(f'<text x="{82 + i * 95}" y="{top + h + 48}">{kind}</text>')
+    out.append("</svg>")
+    open(path, "w").write("\n".join(out) + "\n")
 
 
 def main():
@@ -60,6 +98,8 @@ def main():
                   f" ({'within' if ratio <= 1.10 else 'outside'} the 10% goal).\n")
         else:
             print()
+    if "--svg" in sys.argv:
+        svg(shapes, sys.argv[sys.argv.index("--svg") + 1])
 
 
 if __name__ == "__main__":

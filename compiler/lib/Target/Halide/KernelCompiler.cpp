@@ -1468,6 +1468,40 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     scheduleStage(f, Halide::TailStrategy::ShiftInwards);
     return;
   }
+  // A ternary accumulation (the lowering asked for an unroll factor) over
+  // several rows: the trit decode depends on (n, k), not on the row m, so
+  // blocks of up to 8 rows go innermost, unrolled, inside the reduction,
+  // and each decoded vector serves every row of the block from registers;
+  // the outputs are shared out between threads in vector-aligned chunks
+  // instead of the rows.
+  if (rdom && k.schedule.reductionUnroll > 1 && rank == 2 && ext[1] >= 2 &&
+      vectorize) {
+    scheduleStage(f, Halide::TailStrategy::ShiftInwards);
+    Halide::Stage u = f.update(0);
+    Halide::Var no(v[0].name() + "_no"), ni(v[0].name() + "_ni");
+    Halide::Var vo(v[0].name() + "_vo"), vi(v[0].name() + "_vi");
+    Halide::Var mo(v[1].name() + "_mo"), mi(v[1].name() + "_mi");
+    int64_t span =
+        std::max<int64_t>(width, (ext[0] / 16 + width - 1) / width * width);
+    int rows = static_cast<int>(std::min<int64_t>(ext[1], 8));
+    u.split(v[0], no, ni, static_cast<int>(span),
+            Halide::TailStrategy::GuardWithIf)
+        .split(ni, vo, vi, width, Halide::TailStrategy::GuardWithIf)
+        .split(v[1], mo, mi, rows, Halide::TailStrategy::GuardWithIf);
+    int factor = k.schedule.reductionUnroll;
+    const auto *extent = rdom->x.extent().as<Halide::Internal::IntImm>();
+    if (extent && extent->value >= 2 * factor) {
+      Halide::RVar ro("ro"), ri("ri");
+      u.split(rdom->x, ro, ri, factor, Halide::TailStrategy::GuardWithIf);
+      u.reorder(vi, mi, ri, ro, vo, mo, no).unroll(ri);
+    } else {
+      u.reorder(vi, mi, rdom->x, vo, mo, no);
+    }
+    u.vectorize(vi).unroll(mi);
+    if (k.schedule.parallel && work >= k.schedule.minParallelWork)
+      u.parallel(no);
+    return;
+  }
   // An update must not run twice on a point: its last vector is guarded.
   // (Updates are normalized to self + x first; see hoistSelfAdd.)
   scheduleStage(f, Halide::TailStrategy::ShiftInwards);
