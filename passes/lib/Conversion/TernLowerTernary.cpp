@@ -364,7 +364,9 @@ private:
     auto inputType = op.getInput().getType();
     int64_t rows = inputType.getDimSize(0), k = w.k;
     bool base3 = w.packing == TernaryPacking::Base3;
-    auto [group, entries, groups] = lutShape(w.packing, k);
+    // Plain variables, not a structured binding: lambdas below capture them.
+    LutShape shape = lutShape(w.packing, k);
+    int64_t group = shape.group, entries = shape.entries, groups = shape.groups;
 
     Value tableInit = tensor::EmptyOp::create(rewriter, loc,
                                               {rows, groups, entries}, accType);
