@@ -16,6 +16,8 @@
 #include "t2560_m1.h"
 #include "t2560_m8.h"
 
+#include "BenchCommon.h"
+
 #include <benchmark/benchmark.h>
 
 #ifdef TERN_BENCH_OPENBLAS
@@ -32,14 +34,7 @@ namespace {
 
 constexpr int kK = 2560, kN = 2560;
 
-std::vector<float> randomVector(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = dist(rng);
-  return v;
-}
+using tern::bench::randomVector;
 
 /// Runs a ternc-compiled model in a benchmark loop.
 template <typename Model, typename Create, typename Run, typename Destroy>
@@ -106,29 +101,8 @@ void BM_OpenBLAS(benchmark::State &state) {
 }
 #endif
 
-/// a[i] = b[i] + s * c[i] over 3 x 64 MiB, one thread per core: bytes moved per
-/// second is the practical memory bandwidth (the roofline of a memory-bound
-/// GEMV).
-void BM_Triad(benchmark::State &state) {
-  const size_t n = size_t(16) << 20;
-  std::vector<float> a(n), b = randomVector(n, 3), c = randomVector(n, 4);
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  auto triad = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i)
-      a[i] = b[i] + 3.0f * c[i];
-  };
-  for (auto _ : state) {
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back(triad, n * t / threads, n * (t + 1) / threads);
-    for (std::thread &t : pool)
-      t.join();
-    benchmark::DoNotOptimize(a.data());
-  }
-  state.counters["bytes_per_s"] = benchmark::Counter(
-      3.0 * 4 * n, benchmark::Counter::kIsIterationInvariantRate,
-      benchmark::Counter::kIs1024);
-}
+/// The triad of BenchCommon.h, under the name earlier results use.
+void BM_Triad(benchmark::State &state) { tern::bench::triad(state); }
 
 } // namespace
 

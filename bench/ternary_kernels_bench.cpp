@@ -15,6 +15,8 @@
 
 #include "tern/runtime.h"
 
+#include "BenchCommon.h"
+
 #include <benchmark/benchmark.h>
 
 #ifdef TERN_BENCH_OPENBLAS
@@ -46,14 +48,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<float> randomVector(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = dist(rng);
-  return v;
-}
+using tern::bench::randomVector;
 
 struct OpaqueModel;
 using CreateFn = tern_status (*)(OpaqueModel **, const tern_create_options *);
@@ -88,8 +83,8 @@ bool load(const fs::path &txt, Layer &l) {
     std::fprintf(stderr, "tern_kernel_bench: %s\n", dlerror());
     return false;
   }
-  l.create = reinterpret_cast<CreateFn>(
-      dlsym(l.handle, (l.name + "_create").c_str()));
+  l.create =
+      reinterpret_cast<CreateFn>(dlsym(l.handle, (l.name + "_create").c_str()));
   l.run = reinterpret_cast<RunFn>(dlsym(l.handle, (l.name + "_run").c_str()));
   l.destroy = reinterpret_cast<DestroyFn>(
       dlsym(l.handle, (l.name + "_destroy").c_str()));
@@ -99,9 +94,9 @@ bool load(const fs::path &txt, Layer &l) {
 }
 
 void bytesCounter(benchmark::State &state, double bytes) {
-  state.counters["weight_bytes_per_s"] = benchmark::Counter(
-      bytes, benchmark::Counter::kIsIterationInvariantRate,
-      benchmark::Counter::kIs1024);
+  state.counters["weight_bytes_per_s"] =
+      benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate,
+                         benchmark::Counter::kIs1024);
 }
 
 void runLayer(benchmark::State &state, const Layer *l) {
@@ -158,8 +153,8 @@ void int8Rows(const int8_t *w, const int8_t *x, int32_t *y, int64_t k,
       __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + c));
       __m256i b =
           _mm256_loadu_si256(reinterpret_cast<const __m256i *>(row + c));
-      __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(a, a),
-                                       _mm256_sign_epi8(b, a));
+      __m256i p =
+          _mm256_maddubs_epi16(_mm256_sign_epi8(a, a), _mm256_sign_epi8(b, a));
       acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, ones));
     }
     alignas(32) int32_t lanes[8];
@@ -196,30 +191,6 @@ void runInt8Gemv(benchmark::State &state, int64_t k, int64_t n) {
   bytesCounter(state, double(n) * k);
 }
 
-/// a[i] = b[i] + s * c[i] over 3 x 64 MiB, one thread per core: bytes moved
-/// per second is the practical memory bandwidth (the roofline of a
-/// memory-bound GEMV).
-void runTriad(benchmark::State &state) {
-  const size_t n = size_t(16) << 20;
-  std::vector<float> a(n), b = randomVector(n, 3), c = randomVector(n, 4);
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  auto triad = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i)
-      a[i] = b[i] + 3.0f * c[i];
-  };
-  for (auto _ : state) {
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back(triad, n * t / threads, n * (t + 1) / threads);
-    for (std::thread &t : pool)
-      t.join();
-    benchmark::DoNotOptimize(a.data());
-  }
-  state.counters["bytes_per_s"] = benchmark::Counter(
-      3.0 * 4 * n, benchmark::Counter::kIsIterationInvariantRate,
-      benchmark::Counter::kIs1024);
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -251,7 +222,7 @@ int main(int argc, char **argv) {
     layers().push_back(l);
   }
 
-  benchmark::RegisterBenchmark("Triad", runTriad)
+  benchmark::RegisterBenchmark("Triad", tern::bench::triad)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
   std::set<std::tuple<int64_t, int64_t, int64_t>> shapes;
@@ -265,11 +236,11 @@ int main(int argc, char **argv) {
         ->UseRealTime();
   }
   for (auto [m, k, n] : shapes) {
-    std::string shape = std::to_string(k) + "x" + std::to_string(n) + "/m" +
-                        std::to_string(m);
+    std::string shape =
+        std::to_string(k) + "x" + std::to_string(n) + "/m" + std::to_string(m);
 #ifdef TERN_BENCH_OPENBLAS
-    benchmark::RegisterBenchmark(("OpenBLAS_f32/" + shape).c_str(),
-                                 runOpenBLAS, m, k, n)
+    benchmark::RegisterBenchmark(("OpenBLAS_f32/" + shape).c_str(), runOpenBLAS,
+                                 m, k, n)
         ->Unit(benchmark::kMicrosecond)
         ->UseRealTime();
 #endif
