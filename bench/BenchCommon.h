@@ -11,7 +11,12 @@
 
 #include <benchmark/benchmark.h>
 
+#ifdef TERN_BENCH_OPENBLAS
+#include <cblas.h>
+#endif
+
 #include <algorithm>
+#include <cstdint>
 #include <random>
 #include <thread>
 #include <vector>
@@ -50,6 +55,34 @@ inline void triad(benchmark::State &state) {
       3.0 * 4 * n, benchmark::Counter::kIsIterationInvariantRate,
       benchmark::Counter::kIs1024);
 }
+
+/// Weight bytes streamed per second, as every layer benchmark reports them
+/// (compare with the triad's bytes_per_s).
+inline void weightBytesCounter(benchmark::State &state, double bytes) {
+  state.counters["weight_bytes_per_s"] =
+      benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate,
+                         benchmark::Counter::kIs1024);
+}
+
+#ifdef TERN_BENCH_OPENBLAS
+/// OpenBLAS on the layer the models compute: y[m x N] = x[m x K] * W^T with
+/// f32 W row-major N x K (sgemv for m = 1, sgemm otherwise).
+inline void openblasLayer(benchmark::State &state, int64_t m, int64_t k,
+                          int64_t n) {
+  std::vector<float> w = randomVector(size_t(n) * k, 2);
+  std::vector<float> x = randomVector(size_t(m) * k, 1), y(size_t(m) * n);
+  for (auto _ : state) {
+    if (m == 1)
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0f, w.data(), k,
+                  x.data(), 1, 0.0f, y.data(), 1);
+    else
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f,
+                  x.data(), k, w.data(), k, 0.0f, y.data(), n);
+    benchmark::DoNotOptimize(y.data());
+  }
+  weightBytesCounter(state, 4.0 * n * k);
+}
+#endif
 
 } // namespace tern::bench
 

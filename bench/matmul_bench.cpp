@@ -20,10 +20,6 @@
 
 #include <benchmark/benchmark.h>
 
-#ifdef TERN_BENCH_OPENBLAS
-#include <cblas.h>
-#endif
-
 #include <algorithm>
 #include <cstdlib>
 #include <random>
@@ -54,9 +50,7 @@ void runModel(benchmark::State &state, Create create, Run run, Destroy destroy,
     benchmark::DoNotOptimize(y.data());
   }
   destroy(model);
-  state.counters["weight_bytes_per_s"] = benchmark::Counter(
-      weightBytes, benchmark::Counter::kIsIterationInvariantRate,
-      benchmark::Counter::kIs1024);
+  tern::bench::weightBytesCounter(state, weightBytes);
 }
 
 // Ternary weights: 2 bits each plus one f32 scale per row.
@@ -81,23 +75,8 @@ void BM_TernDense_GEMM8(benchmark::State &state) {
 }
 
 #ifdef TERN_BENCH_OPENBLAS
-/// y[m x N] = x[m x K] * W^T with W row-major N x K, as the models compute.
 void BM_OpenBLAS(benchmark::State &state) {
-  int m = static_cast<int>(state.range(0));
-  std::vector<float> w = randomVector(size_t(kN) * kK, 2);
-  std::vector<float> x = randomVector(size_t(m) * kK, 1), y(size_t(m) * kN);
-  for (auto _ : state) {
-    if (m == 1)
-      cblas_sgemv(CblasRowMajor, CblasNoTrans, kN, kK, 1.0f, w.data(), kK,
-                  x.data(), 1, 0.0f, y.data(), 1);
-    else
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, kN, kK, 1.0f,
-                  x.data(), kK, w.data(), kK, 0.0f, y.data(), kN);
-    benchmark::DoNotOptimize(y.data());
-  }
-  state.counters["weight_bytes_per_s"] = benchmark::Counter(
-      kDenseBytes, benchmark::Counter::kIsIterationInvariantRate,
-      benchmark::Counter::kIs1024);
+  tern::bench::openblasLayer(state, state.range(0), kK, kN);
 }
 #endif
 

@@ -19,9 +19,6 @@
 
 #include <benchmark/benchmark.h>
 
-#ifdef TERN_BENCH_OPENBLAS
-#include <cblas.h>
-#endif
 #if defined(__AVX2__)
 #include <immintrin.h>
 #endif
@@ -93,11 +90,7 @@ bool load(const fs::path &txt, Layer &l) {
   return l.create && l.run && l.destroy && l.lastError;
 }
 
-void bytesCounter(benchmark::State &state, double bytes) {
-  state.counters["weight_bytes_per_s"] =
-      benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate,
-                         benchmark::Counter::kIs1024);
-}
+using tern::bench::weightBytesCounter;
 
 void runLayer(benchmark::State &state, const Layer *l) {
   OpaqueModel *model = nullptr;
@@ -115,26 +108,8 @@ void runLayer(benchmark::State &state, const Layer *l) {
     benchmark::DoNotOptimize(y.data());
   }
   l->destroy(model);
-  bytesCounter(state, l->weightBytes);
+  weightBytesCounter(state, l->weightBytes);
 }
-
-#ifdef TERN_BENCH_OPENBLAS
-/// y[m x N] = x[m x K] * W^T, W row-major N x K, as the layers compute.
-void runOpenBLAS(benchmark::State &state, int64_t m, int64_t k, int64_t n) {
-  std::vector<float> w = randomVector(size_t(n) * k, 2);
-  std::vector<float> x = randomVector(size_t(m) * k, 1), y(size_t(m) * n);
-  for (auto _ : state) {
-    if (m == 1)
-      cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0f, w.data(), k,
-                  x.data(), 1, 0.0f, y.data(), 1);
-    else
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f,
-                  x.data(), k, w.data(), k, 0.0f, y.data(), n);
-    benchmark::DoNotOptimize(y.data());
-  }
-  bytesCounter(state, 4.0 * n * k);
-}
-#endif
 
 /// int8 x int8 GEMV of our own (labelled as such in the results): int8
 /// weights (1 byte each, N x K), int8 activations, int32 sums, one thread
@@ -188,7 +163,7 @@ void runInt8Gemv(benchmark::State &state, int64_t k, int64_t n) {
       t.join();
     benchmark::DoNotOptimize(y.data());
   }
-  bytesCounter(state, double(n) * k);
+  weightBytesCounter(state, double(n) * k);
 }
 
 } // namespace
@@ -239,8 +214,8 @@ int main(int argc, char **argv) {
     std::string shape =
         std::to_string(k) + "x" + std::to_string(n) + "/m" + std::to_string(m);
 #ifdef TERN_BENCH_OPENBLAS
-    benchmark::RegisterBenchmark(("OpenBLAS_f32/" + shape).c_str(), runOpenBLAS,
-                                 m, k, n)
+    benchmark::RegisterBenchmark(("OpenBLAS_f32/" + shape).c_str(),
+                                 tern::bench::openblasLayer, m, k, n)
         ->Unit(benchmark::kMicrosecond)
         ->UseRealTime();
 #endif

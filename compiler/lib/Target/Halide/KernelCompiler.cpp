@@ -1468,6 +1468,22 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     scheduleStage(f, Halide::TailStrategy::ShiftInwards);
     return;
   }
+  // Unroll the innermost reduction by 4 (or the kernel's factor): values
+  // that depend only on the step's quotient by the factor are computed once
+  // per that many steps (the packed byte of four trits is loaded once, and
+  // its shift amounts become constants). Returns the reduction loops,
+  // innermost first.
+  int factor = k.schedule.reductionUnroll > 1 ? k.schedule.reductionUnroll : 4;
+  auto unrollReduction =
+      [&](Halide::Stage stage) -> std::vector<Halide::VarOrRVar> {
+    const auto *extent = rdom->x.extent().as<Halide::Internal::IntImm>();
+    if (!extent || extent->value < 2 * factor)
+      return {rdom->x};
+    Halide::RVar ro("ro"), ri("ri");
+    stage.split(rdom->x, ro, ri, factor, Halide::TailStrategy::GuardWithIf)
+        .unroll(ri);
+    return {ri, ro};
+  };
   // A ternary accumulation (the lowering asked for an unroll factor) over
   // several rows: the trit decode depends on (n, k), not on the row m, so
   // blocks of up to 8 rows go innermost, unrolled, inside the reduction,
@@ -1488,16 +1504,11 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
             Halide::TailStrategy::GuardWithIf)
         .split(ni, vo, vi, width, Halide::TailStrategy::GuardWithIf)
         .split(v[1], mo, mi, rows, Halide::TailStrategy::GuardWithIf);
-    int factor = k.schedule.reductionUnroll;
-    const auto *extent = rdom->x.extent().as<Halide::Internal::IntImm>();
-    if (extent && extent->value >= 2 * factor) {
-      Halide::RVar ro("ro"), ri("ri");
-      u.split(rdom->x, ro, ri, factor, Halide::TailStrategy::GuardWithIf);
-      u.reorder(vi, mi, ri, ro, vo, mo, no).unroll(ri);
-    } else {
-      u.reorder(vi, mi, rdom->x, vo, mo, no);
-    }
-    u.vectorize(vi).unroll(mi);
+    std::vector<Halide::VarOrRVar> order = {vi, mi};
+    for (const Halide::VarOrRVar &r : unrollReduction(u))
+      order.push_back(r);
+    order.insert(order.end(), {vo, mo, no});
+    u.reorder(order).vectorize(vi).unroll(mi);
     if (k.schedule.parallel && work >= k.schedule.minParallelWork)
       u.parallel(no);
     return;
@@ -1506,21 +1517,8 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
   // (Updates are normalized to self + x first; see hoistSelfAdd.)
   scheduleStage(f, Halide::TailStrategy::ShiftInwards);
   scheduleStage(f.update(0), Halide::TailStrategy::GuardWithIf);
-  // Unroll the innermost reduction by 4 (or the kernel's factor): values
-  // that depend only on the step's quotient by the factor are computed once
-  // per that many steps (the packed byte of four trits is loaded once, and
-  // its shift amounts become constants).
-  if (rdom) {
-    int factor =
-        k.schedule.reductionUnroll > 1 ? k.schedule.reductionUnroll : 4;
-    const auto *extent = rdom->x.extent().as<Halide::Internal::IntImm>();
-    if (extent && extent->value >= 2 * factor) {
-      Halide::RVar ro("ro"), ri("ri");
-      f.update(0)
-          .split(rdom->x, ro, ri, factor, Halide::TailStrategy::GuardWithIf)
-          .unroll(ri);
-    }
-  }
+  if (rdom)
+    unrollReduction(f.update(0));
 }
 
 //===----------------------------------------------------------------------===//
