@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Driver/Driver.h"
+#include "Calibrate.h"
+#include "HlsEmitter.h"
 #include "tern/Compiler/BuildModelPlan.h"
 #include "tern/Compiler/LibraryWriter.h"
 #include "tern/Import/ONNX/ONNXImporter.h"
@@ -231,9 +233,26 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   // --target=cuda: every kernel on the GPU. A Halide target with the cuda
   // feature (host-cuda, ...): the GPU where it can, the CPU elsewhere.
   bool strictGpu = options.target == "cuda";
+  // --target=hls: HLS C++ for an FPGA, always in integer mode; the kernels
+  // are also JIT-compiled for this CPU (calibration, golden vectors).
+  bool hls = options.target == "hls";
+  bool integer = options.integer || hls;
+  if (hls && options.emit != EmitKind::Lib && options.emit != EmitKind::Mlir &&
+      options.emit != EmitKind::Kernel)
+    return fail("--target=hls writes an HLS project directory; --emit=obj "
+                "and --emit=halide-stmt are for CPU and GPU targets");
+  if (integer && (options.integerBits != 8 && options.integerBits != 16))
+    return fail("--integer-bits must be 8 or 16");
+  if (hls && !(options.clockNs > 0 && options.clockNs < 1e6))
+    return fail("--clock-ns must be a clock period in nanoseconds, > 0");
+  if (hls && options.hlsReuse < 1)
+    return fail("--hls-reuse must be at least 1 (1: fully parallel)");
+  if (!options.calibrate.empty() && !integer)
+    return fail("--calibrate applies to integer mode (--integer or "
+                "--target=hls)");
   std::string target;
-  if (tk::Status s =
-          tk::resolveTarget(strictGpu ? "host-cuda" : options.target, target);
+  if (tk::Status s = tk::resolveTarget(
+          strictGpu ? "host-cuda" : (hls ? "host" : options.target), target);
       !s)
     return fail("invalid --target '" + options.target + "': " + s.message);
   mlir::tern::PlanOptions planOptions;
@@ -312,8 +331,43 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   pipelineOptions.ternarizeLayers = options.ternarizeLayers;
   pipelineOptions.ternaryKernel = options.ternaryKernel;
   pipelineOptions.activationBits = options.activationBits;
-  mlir::tern::buildKernelPipeline(pm, pipelineOptions);
+  pipelineOptions.integer = integer;
+  pipelineOptions.integerBits = options.integerBits;
+  mlir::tern::buildRaisePipeline(pm, pipelineOptions);
   if (failed(pm.run(*module)))
+    return fail("lowering '" + options.input +
+                "' failed (see the errors above)");
+  ::tern::driver::Samples samples;
+  if (integer) {
+    FailureOr<func::FuncOp> entry =
+        mlir::tern::findEntryFunction(*module, options.entry);
+    if (failed(entry))
+      return 1;
+    if (failed(::tern::driver::loadSamples(*entry, options.calibrate, samples)))
+      return fail("cannot calibrate integer mode (see the errors above)");
+    progress.note("calibrating integer mode on " + Twine(samples.count) +
+                  (samples.synthetic
+                       ? " pseudo-random samples in [-1, 1] (pass "
+                         "--calibrate=FILE with real inputs for real ranges)"
+                       : " samples from " + options.calibrate));
+    if (failed(::tern::driver::calibrate(*module, *entry, samples)))
+      return fail("calibration failed (see the errors above)");
+  }
+  PassManager lowerPm(&context);
+  if (failed(applyPassManagerCLOptions(lowerPm)))
+    return fail("invalid pass manager options");
+  if (!options.dumpAfter.empty()) {
+    std::vector<std::string> dumpAfter = options.dumpAfter;
+    lowerPm.enableIRPrinting(
+        /*shouldPrintBeforePass=*/[](Pass *, Operation *) { return false; },
+        /*shouldPrintAfterPass=*/
+        [dumpAfter](Pass *pass, Operation *) {
+          return llvm::is_contained(dumpAfter, pass->getArgument().str());
+        },
+        /*printModuleScope=*/false, /*printAfterOnlyOnChange=*/false);
+  }
+  mlir::tern::buildLowerPipeline(lowerPm, pipelineOptions);
+  if (failed(lowerPm.run(*module)))
     return fail("lowering '" + options.input +
                 "' failed (see the errors above)");
   if (options.emit == EmitKind::Kernel)
@@ -350,6 +404,35 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
                      << "\n";
     llvm::errs() << "  weights: " << plan->weights.size()
                  << " bytes; arena: " << plan->arenaBytes << " bytes\n";
+  }
+
+  if (hls) {
+    ::tern::driver::HlsOptions hlsOptions;
+    hlsOptions.outDir = options.output.empty() ? "." : options.output;
+    hlsOptions.fpgaPart = options.fpgaPart;
+    hlsOptions.clockNs = options.clockNs;
+    hlsOptions.reuse = options.hlsReuse;
+    hlsOptions.source = options.input;
+    hlsOptions.quiet = options.quiet;
+    for (unsigned i = 0; i < entry->getNumArguments(); ++i) {
+      auto scale = entry->getArgAttrOfType<FloatAttr>(i, "tern.scale");
+      hlsOptions.inputScales.push_back(scale ? scale.getValueAsDouble() : 1.0);
+    }
+    for (unsigned i = 0; i < entry->getNumResults(); ++i) {
+      auto scale = entry->getResultAttrOfType<FloatAttr>(i, "tern.scale");
+      hlsOptions.outputScales.push_back(scale ? scale.getValueAsDouble() : 1.0);
+    }
+    int rc = ::tern::driver::emitHlsProject(*plan, samples, hlsOptions);
+    if (rc == 0 && !options.quiet)
+      llvm::errs() << "ternc: wrote the HLS project " << hlsOptions.outDir
+                   << " (" << name << ".cpp, " << name << ".h, " << name
+                   << "_tb.cpp, run_hls.tcl, report.md, report.json) in "
+                   << llvm::format("%.1f",
+                                   std::chrono::duration<double>(
+                                       std::chrono::steady_clock::now() - start)
+                                       .count())
+                   << " s\n";
+    return rc;
   }
 
   if (options.emit == EmitKind::HalideStmt) {

@@ -17,8 +17,8 @@
 
 using namespace mlir;
 
-void mlir::tern::buildKernelPipeline(OpPassManager &pm,
-                                     const KernelPipelineOptions &options) {
+void mlir::tern::buildRaisePipeline(OpPassManager &pm,
+                                    const KernelPipelineOptions &options) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   if (options.ternarize) {
     TernTernarizePassOptions ternarizeOptions;
@@ -28,6 +28,16 @@ void mlir::tern::buildKernelPipeline(OpPassManager &pm,
   TernRaisePassOptions raiseOptions;
   raiseOptions.report = options.report;
   funcPm.addPass(createTernRaisePass(raiseOptions));
+}
+
+void mlir::tern::buildLowerPipeline(OpPassManager &pm,
+                                    const KernelPipelineOptions &options) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  if (options.integer) {
+    TernQuantizePassOptions quantizeOptions;
+    quantizeOptions.activationBits = options.integerBits;
+    funcPm.addPass(createTernQuantizePass(quantizeOptions));
+  }
   TernSelectTernaryKernelPassOptions selectOptions;
   // The cost model is measured on CPUs; GPU schedules are written for i2.
   selectOptions.kernel =
@@ -44,6 +54,12 @@ void mlir::tern::buildKernelPipeline(OpPassManager &pm,
   funcPm.addPass(createTernFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void mlir::tern::buildKernelPipeline(OpPassManager &pm,
+                                     const KernelPipelineOptions &options) {
+  buildRaisePipeline(pm, options);
+  buildLowerPipeline(pm, options);
 }
 
 void mlir::tern::registerPipelines() {

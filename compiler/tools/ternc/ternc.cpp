@@ -55,7 +55,8 @@ int main(int argc, char **argv) {
                "features), 'cuda' (every kernel on an NVIDIA GPU), "
                "'host-cuda' (the GPU where possible, the CPU elsewhere), or "
                "a Halide target string such as x86-64-linux-avx2 or "
-               "host-cuda-cuda_capability_86"));
+               "host-cuda-cuda_capability_86, or 'hls' (an HLS C++ project "
+               "for an FPGA in directory -o: see --fpga-part)"));
   cl::opt<std::string> entry(
       "entry", cl::value_desc("function"), cl::cat(category),
       cl::desc("Function to compile when the module has several public "
@@ -105,6 +106,36 @@ int main(int argc, char **argv) {
       cl::desc("8: quantize the inputs of ternary layers to int8 per row "
                "(absmax, as BitNet b1.58) and use the int8 kernel; this "
                "changes the numerics. 0 (default): keep float activations"));
+  cl::opt<bool> integer(
+      "integer", cl::cat(category),
+      cl::desc("Integer (fixed-point) mode: int8/int16 activations with "
+               "per-tensor scales from calibration, int32 "
+               "sums, requantization by multiply-and-shift. The library takes "
+               "and returns integers (scales in the header). Always on with "
+               "--target=hls; the same numerics on both"));
+  cl::opt<int> integerBits(
+      "integer-bits", cl::value_desc("8|16"), cl::init(8), cl::cat(category),
+      cl::desc("Integer mode: activation width (default 8)"));
+  cl::opt<std::string> calibrate(
+      "calibrate", cl::value_desc("file.f32"), cl::cat(category),
+      cl::desc("Integer mode: raw little-endian float32 sample inputs (the "
+               "model's inputs concatenated, sample after sample) whose "
+               "ranges choose the scales (default: 64 pseudo-random samples "
+               "in [-1, 1])"));
+  cl::opt<std::string> fpgaPart(
+      "fpga-part", cl::value_desc("part"), cl::init("xc7z020clg400-1"),
+      cl::cat(category),
+      cl::desc("--target=hls: the FPGA part for run_hls.tcl and the resource "
+               "check in report.md (default xc7z020clg400-1)"));
+  cl::opt<double> clockNs(
+      "clock-ns", cl::value_desc("ns"), cl::init(10.0), cl::cat(category),
+      cl::desc("--target=hls: clock period in ns (default 10)"));
+  cl::opt<int> hlsReuse(
+      "hls-reuse", cl::value_desc("N"), cl::init(1), cl::cat(category),
+      cl::desc("--target=hls: reuse factor (as hls4ml): each adder or "
+               "multiplier of a layer serves N steps of its reduction; 1 "
+               "(default) unrolls reductions fully: fastest, largest. A "
+               "`tern.hls_reuse` attribute sets it per layer"));
   cl::list<std::string> inputShapes(
       "input-shape", cl::value_desc("name=DIMS"), cl::cat(category),
       cl::desc("ONNX models: static shape of an input whose dimensions are "
@@ -130,7 +161,8 @@ int main(int argc, char **argv) {
       "everything else runs as dense Halide kernels.\n\n"
       "Example:\n"
       "  ternc model.onnx -o out/ --name digits\n"
-      "  cc app.c -Iout -Lout -l:libdigits.a -lpthread -ldl -lm\n");
+      "  cc app.c -Iout -Lout -l:libdigits.a -lpthread -ldl -lm\n"
+      "  ternc model.onnx --target=hls -o hls/ --name digits   (FPGA)\n");
 
   tern::driver::Options options;
   options.input = input;
@@ -150,6 +182,12 @@ int main(int argc, char **argv) {
   options.ternarizeLayers = ternarize;
   options.ternaryKernel = ternaryKernel;
   options.activationBits = activationBits;
+  options.integer = integer;
+  options.integerBits = integerBits;
+  options.calibrate = calibrate;
+  options.fpgaPart = fpgaPart;
+  options.clockNs = clockNs;
+  options.hlsReuse = hlsReuse;
   for (const std::string &spec : frozenInputs) {
     auto [inputName, path] = llvm::StringRef(spec).split('=');
     if (inputName.empty() || path.empty()) {

@@ -195,6 +195,10 @@ int64_t unrollFor(TernaryPacking p) {
   return 4;
 }
 
+/// Region under a name that does not clash with mlir::Region outside this
+/// namespace.
+using BodyBuilder = Region;
+
 /// The lut kernel's table layout: G activations a group (4 for i2 bytes,
 /// 5 for base3 bytes) and one entry per possible byte.
 struct LutShape {
@@ -647,6 +651,42 @@ struct TernLowerTernaryPass
 };
 
 } // namespace
+
+Value mlir::tern::buildTernaryAddSubSum(OpBuilder &b, Location loc, Value input,
+                                        Value weights, TernaryPacking packing,
+                                        IntegerType accType) {
+  MLIRContext *ctx = b.getContext();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t m = inputType.getDimSize(0), k = inputType.getDimSize(1);
+  int64_t n = cast<RankedTensorType>(weights.getType()).getDimSize(0);
+  auto accTensor = RankedTensorType::get({m, n}, accType);
+  Value empty = tensor::EmptyOp::create(b, loc, accTensor.getShape(), accType);
+  Value zero =
+      arith::ConstantOp::create(b, loc, accType, b.getIntegerAttr(accType, 0));
+  Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  PackedWeights w{weights, /*byteMajor=*/false, packing, k};
+  AffineExpr dm, dn, dk;
+  bindDims(ctx, dm, dn, dk);
+  auto generic = linalg::GenericOp::create(
+      b, loc, accTensor, ValueRange{input}, ValueRange{init},
+      ArrayRef<AffineMap>{AffineMap::get(3, 0, {dm, dk}, ctx),
+                          AffineMap::get(3, 0, {dm, dn}, ctx)},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel,
+                                    utils::IteratorType::reduction},
+      [&](OpBuilder &rb, Location l, ValueRange args) {
+        BodyBuilder r{rb, l};
+        Value x = args[0];
+        if (x.getType() != accType)
+          x = arith::ExtSIOp::create(rb, l, accType, x);
+        Value row = linalg::IndexOp::create(rb, l, 1);
+        Value col = linalg::IndexOp::create(rb, l, 2);
+        auto [plus, minus] = w.signsAt(r, row, col);
+        linalg::YieldOp::create(rb, l, r.addSub(args[1], x, plus, minus));
+      });
+  generic->setAttr("tern.unroll", b.getI64IntegerAttr(unrollFor(packing)));
+  return generic.getResult(0);
+}
 
 void mlir::tern::populateTernLowerTernaryPatterns(RewritePatternSet &patterns,
                                                   bool byteMajor) {

@@ -53,6 +53,16 @@ struct Options {
   std::string ternaryKernel = "auto";
   /// 0: float activations; 8: int8 activations for ternary layers.
   int activationBits = 0;
+  /// Integer (fixed-point) mode on the CPU (implied by target "hls").
+  bool integer = false;
+  /// Integer mode: activation width, 8 or 16.
+  int integerBits = 8;
+  /// Integer mode: raw f32 sample inputs for calibration ("" = synthetic).
+  std::string calibrate;
+  /// target "hls": FPGA part, clock period and reuse factor (<= 0: 1).
+  std::string fpgaPart = "xc7z020clg400-1";
+  double clockNs = 10.0;
+  int hlsReuse = 1;
   /// ONNX inputs: static shapes for inputs with dynamic dimensions.
   std::map<std::string, std::vector<int64_t>> inputShapes;
   /// ONNX inputs compiled as constants: name -> TensorProto file.

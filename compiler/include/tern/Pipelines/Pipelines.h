@@ -45,6 +45,16 @@ struct KernelPipelineOptions
       llvm::cl::desc("Layers for tern-ternarize: empty = all but the first "
                      "and last, 'all', or a comma-separated list"),
       llvm::cl::init("")};
+  Option<bool> integer{
+      *this, "integer",
+      llvm::cl::desc("Integer mode (tern-quantize after tern-raise): int8 "
+                     "activations, int32 sums; needs calibrated ranges "
+                     "(tern.absmax attributes)"),
+      llvm::cl::init(false)};
+  Option<int> integerBits{*this, "integer-bits",
+                          llvm::cl::desc("Integer mode: 8 or 16-bit "
+                                         "activations"),
+                          llvm::cl::init(8)};
 };
 
 /// Input form (func + linalg on tensors) to kernel form (linalg.generic on
@@ -53,8 +63,22 @@ struct KernelPipelineOptions
 ///   tern-lower-ternary ->
 ///   linalg-generalize-named-ops
 ///   -> tern-fuse-elementwise -> canonicalize -> cse
+///   (with integer=true, tern-quantize runs after tern-raise)
+///
+
+/// The whole kernel pipeline: buildRaisePipeline then buildLowerPipeline.
 void buildKernelPipeline(OpPassManager &pm,
                          const KernelPipelineOptions &options);
+
+/// Its first half: tern-ternarize (if asked) and tern-raise, after which
+/// the model is still in float (where calibration measures ranges).
+void buildRaisePipeline(OpPassManager &pm,
+                        const KernelPipelineOptions &options);
+
+/// Its second half: tern-quantize (integer mode), kernel selection, the
+/// ternary lowering, generalization, fusion and cleanup.
+void buildLowerPipeline(OpPassManager &pm,
+                        const KernelPipelineOptions &options);
 
 /// Registers `tern-kernel-pipeline` for tern-opt.
 void registerPipelines();

@@ -361,6 +361,8 @@ std::string toString(const Kernel &k, bool includeName) {
   }
   if (k.schedule.device == Schedule::GPU)
     os << "\n  schedule gpu threads=" << k.schedule.gpuThreads << "\n";
+  else if (k.schedule.device == Schedule::HLS)
+    os << "\n  schedule hls reuse=" << k.schedule.hlsReuse << "\n";
   else
     os << "\n  schedule vector=" << k.schedule.vectorWidth
        << " parallel=" << (k.schedule.parallel ? 1 : 0)

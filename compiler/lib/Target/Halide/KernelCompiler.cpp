@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Target/Halide/KernelCompiler.h"
+#include "HlsLowering.h"
 #include "KernelNames.h"
 
 #include "Halide.h"
@@ -1422,6 +1423,24 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     applyGpuSchedule(f, v, ext);
     return;
   }
+  if (k.schedule.device == Schedule::HLS) {
+    // Loops stay serial (HLS pipelines them); the innermost reduction is
+    // split so that its inner part, named "hls_unroll", holds
+    // ceil(extent / reuse) steps, which the HLS printer unrolls.
+    if (!f.has_update_definition() || !rdom)
+      return;
+    const auto *extent = rdom->x.extent().as<Halide::Internal::IntImm>();
+    if (!extent)
+      return;
+    int reuse = std::max(1, k.schedule.hlsReuse);
+    int64_t factor = (extent->value + reuse - 1) / reuse;
+    if (factor < 2)
+      return;
+    Halide::RVar ro("hls_outer"), ri("hls_unroll");
+    f.update(0).split(rdom->x, ro, ri, static_cast<int>(factor),
+                      Halide::TailStrategy::GuardWithIf);
+    return;
+  }
 
   int64_t work = 1;
   for (int64_t e : k.loopExtents)
@@ -1768,6 +1787,92 @@ Status runJit(const Kernel &k, const std::vector<const void *> &inputs,
     ErrorCollectingContext ctx;
     ctx.handlers.custom_error = collectJitError;
     built.pipeline.realize(&ctx, realization, t);
+    if (!ctx.message.empty())
+      return Status::error(
+          prefix + "halide runtime error: " + cleanMessage(ctx.message));
+    return Status::success();
+  });
+}
+
+Status
+detail::withHlsModule(const Kernel &k,
+                      const std::function<Status(const Halide::Module &)> &fn) {
+  if (Status s = verifyKernel(k); !s)
+    return s;
+  std::string prefix = kernelPrefix(k);
+  if (k.schedule.device != Schedule::HLS)
+    return Status::error(prefix + "has no HLS schedule");
+  return guarded(prefix, [&]() -> Status {
+    Halide::Target t("x86-64-linux");
+    t = t.with_feature(Halide::Target::NoAsserts)
+            .with_feature(Halide::Target::NoBoundsQuery)
+            .with_feature(Halide::Target::NoRuntime);
+    Built built;
+    if (Status s = buildKernel(k, t, built); !s)
+      return s;
+    Halide::Module module =
+        built.pipeline.compile_to_module(built.arguments(), k.name, t);
+    return fn(module);
+  });
+}
+
+struct JitKernel::Impl {
+  Kernel kernel;
+  Halide::Target target;
+  Built built;
+};
+
+JitKernel::JitKernel() = default;
+JitKernel::~JitKernel() = default;
+JitKernel::JitKernel(JitKernel &&) noexcept = default;
+JitKernel &JitKernel::operator=(JitKernel &&) noexcept = default;
+
+Status JitKernel::compile(const Kernel &k) {
+  if (Status s = verifyKernel(k); !s)
+    return s;
+  auto next = std::make_unique<Impl>();
+  next->kernel = k;
+  next->kernel.schedule = Schedule();
+  std::string prefix = kernelPrefix(k);
+  Status s = guarded(prefix, [&]() -> Status {
+    next->target = Halide::get_jit_target_from_environment();
+    if (Status b = buildKernel(next->kernel, next->target, next->built); !b)
+      return b;
+    next->built.pipeline.compile_jit(next->target);
+    return Status::success();
+  });
+  if (s)
+    impl = std::move(next);
+  return s;
+}
+
+Status JitKernel::run(const std::vector<const void *> &inputs,
+                      const std::vector<void *> &outputs) {
+  if (!impl)
+    return Status::error("JitKernel::run before a successful compile");
+  const Kernel &k = impl->kernel;
+  std::string prefix = kernelPrefix(k);
+  if (inputs.size() != k.inputs.size() || outputs.size() != k.outputs.size())
+    return Status::error(prefix + "JitKernel::run got the wrong number of "
+                                  "buffers");
+  for (const void *p : inputs)
+    if (!p)
+      return Status::error(prefix + "JitKernel::run got a null input");
+  for (void *p : outputs)
+    if (!p)
+      return Status::error(prefix + "JitKernel::run got a null output");
+  return guarded(prefix, [&]() -> Status {
+    Built &built = impl->built;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      built.inputs[i].set(
+          wrapBuffer(k.inputs[i], const_cast<void *>(inputs[i])));
+    std::vector<Halide::Buffer<>> outs;
+    for (size_t i = 0; i < outputs.size(); ++i)
+      outs.push_back(wrapBuffer(k.outputs[i].buffer, outputs[i]));
+    Halide::Realization realization(outs);
+    ErrorCollectingContext ctx;
+    ctx.handlers.custom_error = collectJitError;
+    built.pipeline.realize(&ctx, realization, impl->target);
     if (!ctx.message.empty())
       return Status::error(
           prefix + "halide runtime error: " + cleanMessage(ctx.message));

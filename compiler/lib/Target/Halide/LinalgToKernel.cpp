@@ -658,6 +658,12 @@ LogicalResult GenericTranslator::run(StringRef name) {
   if (auto unroll = op->getAttrOfType<IntegerAttr>("tern.unroll"))
     k.schedule.reductionUnroll =
         static_cast<int>(std::clamp<int64_t>(unroll.getInt(), 0, 64));
+  // Per layer reuse factor for HLS (`tern.hls_reuse`); 0: the driver's.
+  if (auto reuse = op->getAttrOfType<IntegerAttr>("tern.hls_reuse"))
+    k.schedule.hlsReuse =
+        static_cast<int>(std::clamp<int64_t>(reuse.getInt(), 1, 1 << 20));
+  else
+    k.schedule.hlsReuse = 0;
   for (utils::IteratorType it : op.getIteratorTypesArray())
     k.isReduction.push_back(it == utils::IteratorType::reduction);
   bool reduces = op.getNumReductionLoops() > 0;

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
+#include "tern/Dialect/Tern/IR/TernAttrs.h"
 
 namespace mlir {
 class RewritePatternSet;
@@ -31,6 +32,22 @@ namespace tern {
 /// option).
 void populateTernLowerTernaryPatterns(RewritePatternSet &patterns,
                                       bool byteMajor = true);
+
+/// The integer add/subtract accumulation of a ternary matmul, built at `b`:
+/// `acc[m, n] = sum_k t[n, k] * input[m, k]` over the trits of `weights`
+/// (`N x B` packed bytes, read as stored), with `input` an `M x K` tensor of
+/// an integer type no wider than `accType` (sign-extended). No multiply:
+/// each trit selects add, subtract or keep. The result is `M x N` of
+/// `accType`. Used by tern-quantize (integer mode).
+Value buildTernaryAddSubSum(OpBuilder &b, Location loc, Value input,
+                            Value weights, TernaryPacking packing,
+                            IntegerType accType);
+
+/// The float values whose ranges tern-quantize may need, in a stable order:
+/// the function's float arguments, then the input of every ternary and
+/// dense matmul. Calibration measures their largest |value| and records it
+/// as `tern.absmax` (on the argument, or on the op defining the value).
+SmallVector<Value> collectQuantizationRangePoints(func::FuncOp func);
 
 } // namespace tern
 } // namespace mlir

@@ -63,4 +63,46 @@ def TernLowerTernaryPass
   ];
 }
 
+def TernQuantizePass : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
+  let summary = "Integer (fixed-point) mode: float tensors to int8/int32";
+  let description = [{
+    Rewrites a model in float (after `tern-raise`) into integers, for
+    targets without floating point (`ternc --target=hls`) and for CPU
+    builds that agree with them bit for bit (`ternc --integer`). Every
+    float tensor becomes an integer tensor `q` standing for `q * scale`:
+
+    - inputs are int8 (`activation-bits=16`: int16) at `absmax / 127`,
+      from the argument attribute `tern.absmax` (ternc's calibration
+      writes it);
+    - `tern.ternary_matmul` becomes an int32 add/subtract accumulation over
+      the packed trits (no multiply), at scale `s_x * a`;
+    - `linalg.matmul` with constant weights gets int8 weights (per-tensor
+      absmax) and an int32 accumulator, at scale `s_x * s_w`;
+    - `linalg.generic` bodies are converted op by op: `addf`, `subf`,
+      `maximumf`, `minimumf` and `select` on one scale (constants and
+      constant tensors such as biases are quantized to it, in int32),
+      copies and `tensor.extract` gathers, max and sum reductions, and
+      `mulf`/`divf` by positive constants, which change the scale only;
+    - an int32 tensor read by a matmul is requantized to int8 from the
+      range `tern.absmax` on the op that produced it: a rounding shift when
+      the consumer is ternary and the scale is per tensor (no multiplier),
+      else an int64 multiply by a 31-bit constant and a rounding shift;
+      both clamp to +-127;
+    - results are int32 at one scale (per-row scales are rescaled).
+
+    A bound on every tensor's integers is carried along; an accumulation
+    that could pass int32 is an error (the overflow analysis). Arguments
+    and results get `tern.scale` (the real value of one integer step). Ops
+    without an integer form are errors naming the op.
+  }];
+  let options = [
+    Option<"activationBits", "activation-bits", "int", /*default=*/"8",
+           "Width of the activations between layers: 8 or 16">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // TERN_CONVERSION_PASSES_TD

@@ -154,7 +154,9 @@ struct Output {
 struct Schedule {
   /// Where the kernel runs. GPU needs a target with a GPU feature (cuda)
   /// and at least one parallel output dimension.
-  enum Device { CPU, GPU };
+  /// HLS: printed as HLS C++ (emitHls); loops run in order, the innermost
+  /// reduction dimension unrolled by ceil(extent / hlsReuse).
+  enum Device { CPU, GPU, HLS };
   Device device = CPU;
   int vectorWidth = 0;  ///< CPU: lanes for the innermost output dimension
   bool parallel = true; ///< CPU: run the outermost output dimension in parallel
@@ -169,6 +171,9 @@ struct Schedule {
   /// (`tern.unroll` on the linalg.generic), so that byte indices and bit
   /// positions become constants.
   int reductionUnroll = 0;
+  /// HLS: the reuse factor (as in hls4ml): how many steps of the innermost
+  /// reduction share one adder or multiplier. 1 unrolls it fully.
+  int hlsReuse = 1;
 };
 
 /// One compiled function: `int name(halide_buffer_t *in..., *out...)`.

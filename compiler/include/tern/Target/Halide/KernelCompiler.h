@@ -12,6 +12,7 @@
 
 #include "tern/Target/Halide/Kernel.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,50 @@ Status lowerToStmt(const Kernel &k, const std::string &target,
 /// point to dense row-major buffers of the kernel's shapes. For tests.
 Status runJit(const Kernel &k, const std::vector<const void *> &inputs,
               const std::vector<void *> &outputs);
+
+/// One kernel printed as HLS C++ from its lowered Halide statement, with what
+/// its HLS schedule asked for and the resource and latency estimate.
+struct HlsKernel {
+  /// `static void NAME(const T in[n]..., T out[n]...) { ... }`
+  std::string function;
+  /// Per parameter (inputs, then outputs): its C name and the cyclic
+  /// partition factor its reads in unrolled loops need (1: none).
+  std::vector<std::string> params;
+  std::vector<int> partition;
+  int unroll = 1;      ///< largest unroll factor
+  int ii = 1;          ///< largest initiation interval of a pipelined loop
+  int64_t latency = 0; ///< cycles for one call
+  std::string loops;   ///< the loop nest: labels, trip counts, pragmas
+  int64_t lut = 0, ff = 0, dsp = 0; ///< the operators (arrays apart)
+  int64_t multiplies = 0;           ///< multiplications of two variables
+};
+
+/// Prints `k` (integer types only; Schedule::HLS) as HLS C++: plain loops
+/// with static bounds over flat arrays, `#pragma HLS PIPELINE II=1` on the
+/// innermost loop that is not unrolled, `#pragma HLS UNROLL` on the
+/// unrolled reduction, partitioning for the arrays it reads there.
+Status emitHls(const Kernel &k, HlsKernel &out);
+
+/// A kernel compiled once with Halide's JIT for the host and run many times
+/// (calibration, golden vectors), unlike runJit, which compiles per call.
+class JitKernel {
+public:
+  JitKernel();
+  ~JitKernel();
+  JitKernel(JitKernel &&) noexcept;
+  JitKernel &operator=(JitKernel &&) noexcept;
+
+  /// Translates and JIT-compiles `k` (a CPU schedule is used whatever
+  /// `k.schedule.device` says: schedules do not change results).
+  Status compile(const Kernel &k);
+  /// Runs it on dense row-major buffers of the kernel's shapes.
+  Status run(const std::vector<const void *> &inputs,
+             const std::vector<void *> &outputs);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
 
 } // namespace tern::kernel
 

@@ -1,0 +1,48 @@
+//===- Calibrate.h - Ranges for integer mode, from sample inputs -*- C++
+//-*-===//
+//
+// Integer mode (tern-quantize) needs the largest |value| of the model's
+// inputs and of every tensor it requantizes. Calibration runs the float
+// model, raised but not yet quantized, on sample inputs with Halide's JIT
+// and records those maxima as `tern.absmax` attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_DRIVER_CALIBRATE_H
+#define TERN_DRIVER_CALIBRATE_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace tern::driver {
+
+/// Sample inputs: `count` samples, each the concatenation of the model's
+/// float inputs in order (`floatsPerSample` values).
+struct Samples {
+  std::vector<float> data;
+  int64_t floatsPerSample = 0;
+  int64_t count = 0;
+  bool synthetic = false; ///< made up (no --calibrate file)
+  const float *sample(int64_t i) const {
+    return data.data() + i * floatsPerSample;
+  }
+};
+
+/// Reads raw little-endian f32 samples for `func`'s inputs from `path`, or,
+/// if `path` is empty, makes 64 pseudo-random samples uniform in [-1, 1].
+/// Reports errors (wrong size, unreadable, non-float inputs) itself.
+mlir::LogicalResult loadSamples(mlir::func::FuncOp func,
+                                const std::string &path, Samples &out);
+
+/// Runs the float model `func` (raised, in `module`) over every sample and
+/// sets `tern.absmax` on its inputs and on the producers of the values
+/// collectQuantizationRangePoints names.
+mlir::LogicalResult calibrate(mlir::ModuleOp module, mlir::func::FuncOp func,
+                              const Samples &samples);
+
+} // namespace tern::driver
+
+#endif // TERN_DRIVER_CALIBRATE_H
