@@ -15,6 +15,9 @@
 // RUN: FileCheck %s --input-file=%t/r2/two.cpp --check-prefix=REUSE
 // RUN: FileCheck %s --input-file=%t/r2/run_hls.tcl --check-prefix=PART
 // RUN: g++ -std=c++14 -Wall -Werror -Wno-unknown-pragmas -O1 %t/r2/two.cpp %t/r2/two_tb.cpp -o %t/r2/tb && %t/r2/tb | FileCheck %s --check-prefix=SIM
+// RUN: sed 's/{encoding = /{tern.hls_reuse = 3 : i64, encoding = /' %s > %t/layer.mlir
+// RUN: ternc %t/layer.mlir --target=hls -o %t/layer --name two --quiet
+// RUN: FileCheck %s --input-file=%t/layer/two.cpp --check-prefix=LAYER
 
 // --target=hls: a dense layer with bias and ReLU, then a ternary layer, in
 // integer mode, printed as HLS C++ from Halide's lowered statements.
@@ -130,6 +133,18 @@
 // REUSE-NEXT:      L{{.*}}_hls_unroll:
 // REUSE-NEXT:      for (int [[R:.*]] = 0; [[R]] < 2; [[R]]++)
 // REUSE-NEXT:        #pragma HLS UNROLL
+// A per-layer reuse factor (`tern.hls_reuse` on the op) overrides
+// --hls-reuse: the ternary layer's 3 steps share one adder (a pipelined loop
+// of 3, nothing unrolled), the dense layer stays fully unrolled.
+// LAYER-LABEL: static void two_k0(
+// LAYER:         #pragma HLS UNROLL
+// LAYER-LABEL: static void two_k2(
+// LAYER-NOT:     UNROLL
+// LAYER:         for (int [[R:.*]] = 0; [[R]] < 3; [[R]]++)
+// LAYER-NEXT:      #pragma HLS PIPELINE II=1
+// LAYER-NOT:     UNROLL
+// LAYER:       {{^}}}
+
 // PART: set_part {xcu250-figd2104-2L-e}
 // PART: create_clock -period 4.00 -name default
 

@@ -239,6 +239,9 @@ FailureOr<tp::Port> PlanBuilder::portFor(Type type, DictionaryAttr attrs,
   if (attrs)
     if (auto name = attrs.getAs<StringAttr>("tern.name"))
       port.name = name.getValue().str();
+  if (attrs)
+    if (auto scale = attrs.getAs<FloatAttr>("tern.scale"))
+      port.scale = scale.getValueAsDouble();
   port.type = *scalar;
   port.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
   return port;

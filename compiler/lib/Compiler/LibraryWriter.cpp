@@ -169,9 +169,16 @@ static std::string commentSafe(const std::string &s) {
 
 static std::string portList(const std::vector<plan::Port> &ports) {
   std::string s;
-  for (const plan::Port &p : ports)
+  for (const plan::Port &p : ports) {
     s += " *   " + commentSafe(p.name) + ": " + p.type.str() + " " +
-         shapeText(p.shape) + "\n";
+         shapeText(p.shape);
+    if (p.scale > 0) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.9g", p.scale);
+      s += std::string(", integer mode: real value = integer * ") + buf;
+    }
+    s += "\n";
+  }
   return s;
 }
 

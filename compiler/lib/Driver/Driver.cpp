@@ -414,14 +414,6 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
     hlsOptions.reuse = options.hlsReuse;
     hlsOptions.source = options.input;
     hlsOptions.quiet = options.quiet;
-    for (unsigned i = 0; i < entry->getNumArguments(); ++i) {
-      auto scale = entry->getArgAttrOfType<FloatAttr>(i, "tern.scale");
-      hlsOptions.inputScales.push_back(scale ? scale.getValueAsDouble() : 1.0);
-    }
-    for (unsigned i = 0; i < entry->getNumResults(); ++i) {
-      auto scale = entry->getResultAttrOfType<FloatAttr>(i, "tern.scale");
-      hlsOptions.outputScales.push_back(scale ? scale.getValueAsDouble() : 1.0);
-    }
     int rc = ::tern::driver::emitHlsProject(*plan, samples, hlsOptions);
     if (rc == 0 && !options.quiet)
       llvm::errs() << "ternc: wrote the HLS project " << hlsOptions.outDir

@@ -389,8 +389,8 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
     << "#ifndef " << guard << "_H\n#define " << guard << "_H\n\n"
     << "#include <stdint.h>\n\n";
   auto portScale = [&](bool input, size_t i) {
-    const std::vector<double> &v = input ? opt.inputScales : opt.outputScales;
-    return i < v.size() ? v[i] : 1.0;
+    double scale = input ? plan.inputs[i].scale : plan.outputs[i].scale;
+    return scale > 0 ? scale : 1.0;
   };
   for (size_t i = 0; i < plan.inputs.size(); ++i)
     h << "#define " << guard << "_IN_" << ident(plan.inputs[i].name) << "_SIZE "

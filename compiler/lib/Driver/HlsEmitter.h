@@ -28,8 +28,6 @@ struct HlsOptions {
   int reuse = 1; ///< for kernels without their own `tern.hls_reuse`
   std::string source;
   bool quiet = false;
-  /// Real value of one integer step of each input and output (tern.scale).
-  std::vector<double> inputScales, outputScales;
   /// Samples in the testbench (at most).
   int testbenchSamples = 8;
 };

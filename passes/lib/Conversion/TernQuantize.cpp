@@ -292,6 +292,16 @@ FailureOr<QTensor> Quantizer::narrow(Operation *consumer, Value original,
                     /*shiftOnly=*/false, 0);
 }
 
+/// Per-layer settings on a float layer (e.g. `tern.hls_reuse`) move to the
+/// integer op that replaces it; its calibrated range stays behind.
+static void copyLayerAttrs(Operation *from, Operation *to) {
+  if (!to)
+    return;
+  for (NamedAttribute a : from->getDiscardableAttrs())
+    if (a.getName() != "tern.absmax")
+      to->setAttr(a.getName(), a.getValue());
+}
+
 LogicalResult Quantizer::ternaryMatmul(TernaryMatmulOp op) {
   FailureOr<QTensor> x = lookup(op, op.getInput());
   if (failed(x))
@@ -312,6 +322,7 @@ LogicalResult Quantizer::ternaryMatmul(TernaryMatmulOp op) {
   OpBuilder b(op);
   Value acc = buildTernaryAddSubSum(b, op.getLoc(), x->value, op.getWeights(),
                                     op.getEncoding().getPacking(), intType(32));
+  copyLayerAttrs(op, acc.getDefiningOp());
   QTensor out{acc, {}, bound};
   for (double s : *scales)
     out.scale.push_back(s * x->scale[0]);
@@ -395,6 +406,7 @@ LogicalResult Quantizer::matmul(linalg::MatmulOp op) {
         linalg::YieldOp::create(
             rb, l, arith::AddIOp::create(rb, l, args[2], p).getResult());
       });
+  copyLayerAttrs(op, mm);
   map[op.getResult(0)] = QTensor{mm.getResult(0), {x->scale[0] * ws}, bound};
   return success();
 }

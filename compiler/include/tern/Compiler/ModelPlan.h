@@ -45,6 +45,9 @@ struct Port {
   std::string name; ///< as given by `tern.name`, or input0/output0
   kernel::ScalarType type;
   std::vector<int64_t> shape;
+  /// Integer mode: the real value of one integer step (`tern.scale`); 0
+  /// when the port holds real values.
+  double scale = 0;
 };
 
 /// One step of the model's run function.
