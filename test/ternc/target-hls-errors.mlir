@@ -5,6 +5,8 @@
 // RUN: not ternc %s --target=hls --emit=obj -o %t/b --quiet 2>&1 | FileCheck %s --check-prefix=EMIT
 // RUN: not ternc %s --target=hls --clock-ns=0 -o %t/b --quiet 2>&1 | FileCheck %s --check-prefix=CLOCK
 // RUN: not ternc %s --target=hls --hls-reuse=0 -o %t/b --quiet 2>&1 | FileCheck %s --check-prefix=REUSE
+// RUN: not ternc %s --target=hls --ternary-kernel=lut -o %t/b --quiet 2>&1 | FileCheck %s --check-prefix=KERNEL
+// RUN: not ternc %s --integer --activation-bits=8 -o %t/b --quiet 2>&1 | FileCheck %s --check-prefix=ACTBITS
 // RUN: printf 'abcdefghij' > %t/ten.f32
 // RUN: not ternc %s --target=hls --calibrate=%t/ten.f32 -o %t/b --quiet 2>&1 | FileCheck %s --check-prefix=CALSIZE
 // RUN: not ternc %s --target=hls --calibrate=%t/missing.f32 -o %t/b --quiet 2>&1 | FileCheck %s --check-prefix=CALMISSING
@@ -23,6 +25,8 @@
 // EMIT: ternc: error: --target=hls writes an HLS project directory
 // CLOCK: ternc: error: --clock-ns must be a clock period in nanoseconds, > 0
 // REUSE: ternc: error: --hls-reuse must be at least 1
+// KERNEL: ternc: error: --ternary-kernel chooses among float-mode kernels; integer mode (--integer, --target=hls) always adds and subtracts integer activations under 2-bit codes: drop the flag
+// ACTBITS: ternc: error: --activation-bits is the float mode's int8 ternary kernel; integer mode sets its width with --integer-bits
 // CALSIZE: error: the calibration file '{{.*}}ten.f32' has 10 bytes, not a positive multiple of one sample (4 f32 values = 16 bytes, the model's inputs in order)
 // CALMISSING: error: cannot read the calibration file '{{.*}}missing.f32'
 

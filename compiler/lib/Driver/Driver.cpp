@@ -243,6 +243,14 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
                 "and --emit=halide-stmt are for CPU and GPU targets");
   if (integer && (options.integerBits != 8 && options.integerBits != 16))
     return fail("--integer-bits must be 8 or 16");
+  if (integer && !options.ternaryKernel.empty() &&
+      options.ternaryKernel != "auto")
+    return fail("--ternary-kernel chooses among float-mode kernels; integer "
+                "mode (--integer, --target=hls) always adds and subtracts "
+                "integer activations under 2-bit codes: drop the flag");
+  if (integer && options.activationBits != 0)
+    return fail("--activation-bits is the float mode's int8 ternary kernel; "
+                "integer mode sets its width with --integer-bits");
   if (hls && !(options.clockNs > 0 && options.clockNs < 1e6))
     return fail("--clock-ns must be a clock period in nanoseconds, > 0");
   if (hls && options.hlsReuse < 1)
