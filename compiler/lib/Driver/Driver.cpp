@@ -515,10 +515,21 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   llvm::sys::path::append(runtimeHeaderSrc, "tern", "runtime.h");
   SmallString<256> runtimeHeaderDst(runtimeHeaderDir);
   llvm::sys::path::append(runtimeHeaderDst, "runtime.h");
-  if (std::error_code ec =
-          llvm::sys::fs::copy_file(runtimeHeaderSrc, runtimeHeaderDst))
+  // Copied to a unique name and renamed over the destination: ternc
+  // processes writing libraries into one directory at once (parallel
+  // builds) never see a half-written header.
+  SmallString<256> runtimeHeaderTmp;
+  std::error_code ec = llvm::sys::fs::createUniqueFile(
+      runtimeHeaderDst + ".tmp%%%%%%", runtimeHeaderTmp);
+  if (!ec)
+    ec = llvm::sys::fs::copy_file(runtimeHeaderSrc, runtimeHeaderTmp);
+  if (!ec)
+    ec = llvm::sys::fs::rename(runtimeHeaderTmp, runtimeHeaderDst);
+  if (ec) {
+    llvm::sys::fs::remove(runtimeHeaderTmp);
     return fail("cannot copy tern/runtime.h into '" + outDir +
                 "': " + ec.message());
+  }
 
   // 6. Link.
   std::string cc = options.cc;
@@ -532,7 +543,7 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   std::string weightsObj = inBuild(name + "_weights.o");
   if (!runTool(cc,
                {"-std=c99", "-O2", "-fPIC", "-Wall", "-c", driverSrc, "-o",
-                driverObj, "-I" + outDir, "-I" + runtimeInclude,
+                driverObj, "-I" + runtimeInclude, "-I" + outDir,
                 "-I" TERN_HALIDE_INCLUDE_DIR},
                "compile the generated driver") ||
       !runTool(cc, {"-c", weightsAsm, "-o", weightsObj},

@@ -32,27 +32,6 @@ namespace {
 namespace tk = ::tern::kernel;
 namespace tp = ::tern::plan;
 
-std::string ctype(tk::ScalarType t) {
-  switch (t.kind) {
-  case tk::ScalarType::Int:
-    return "int" + std::to_string(t.bits) + "_t";
-  case tk::ScalarType::UInt:
-    return "uint" + std::to_string(t.bits) + "_t";
-  case tk::ScalarType::Bool:
-    return "bool";
-  case tk::ScalarType::Float:
-    return "float";
-  }
-  return "int32_t";
-}
-
-int64_t elements(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
 int64_t bytesOf(tk::ScalarType t) { return t.bits <= 8 ? 1 : t.bits / 8; }
 
 std::string ident(const std::string &s) {
@@ -224,7 +203,7 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
     std::string key;
     Array a;
     a.type = v.type;
-    a.size = elements(v.shape);
+    a.size = tk::numElements(v.shape);
     switch (v.storage.kind) {
     case tp::Storage::Input:
       a.name = "in_" + ident(plan.inputs[v.storage.index].name);
@@ -302,7 +281,7 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
   for (const Array &a : arrays) {
     if (!a.rom)
       continue;
-    cpp << "static const " << ctype(a.type) << " " << a.name << "[" << a.size
+    cpp << "static const " << a.type.cType() << " " << a.name << "[" << a.size
         << "] = {\n";
     printBlob(cpp, a.type, plan.weights.data() + a.weightOffset, a.size);
     cpp << "};\n\n";
@@ -325,18 +304,15 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
       cpp << "//   " << line << "\n";
     cpp << fn << "\n";
   }
-  cpp << "void " << name << "(";
-  {
-    bool first = true;
-    for (const Array &a : arrays)
-      if (a.port) {
-        bool input = a.name.rfind("in_", 0) == 0;
-        cpp << (first ? "" : ", ") << (input ? "const " : "") << ctype(a.type)
-            << " " << a.name << "[" << a.size << "]";
-        first = false;
-      }
-  }
-  cpp << ") {\n";
+  // The top function's signature: the ports, inputs const.
+  std::string top = "void " + name + "(";
+  for (const Array &a : arrays)
+    if (a.port)
+      top += std::string(top.back() == '(' ? "" : ", ") +
+             (a.name.rfind("in_", 0) == 0 ? "const " : "") + a.type.cType() +
+             " " + a.name + "[" + std::to_string(a.size) + "]";
+  top += ")";
+  cpp << top << " {\n";
   for (const Array &a : arrays)
     if (a.port)
       cpp << "  #pragma HLS INTERFACE mode=ap_memory port=" << a.name << "\n";
@@ -344,7 +320,7 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
   for (const Array &a : arrays) {
     if (a.port || a.rom)
       continue;
-    cpp << "  static " << ctype(a.type) << " " << a.name << "[" << a.size
+    cpp << "  static " << a.type.cType() << " " << a.name << "[" << a.size
         << "];\n";
   }
   // Ports too (as hls4ml's io_parallel): a partitioned port becomes one
@@ -363,7 +339,7 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
     const tp::Step &st = plan.steps[s];
     cpp << "  // " << st.location << "\n";
     if (st.kind == tp::Step::Copy) {
-      int64_t n = elements(st.args[0].shape);
+      int64_t n = tk::numElements(st.args[0].shape);
       cpp << "L_copy" << s << ":\n  for (int i = 0; i < " << n
           << "; i++) {\n    #pragma HLS PIPELINE II=1\n    "
           << arrays[stepArrays[s][1]].name
@@ -394,26 +370,15 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
   };
   for (size_t i = 0; i < plan.inputs.size(); ++i)
     h << "#define " << guard << "_IN_" << ident(plan.inputs[i].name) << "_SIZE "
-      << elements(plan.inputs[i].shape) << "\n#define " << guard << "_IN_"
-      << ident(plan.inputs[i].name) << "_SCALE "
+      << tk::numElements(plan.inputs[i].shape) << "\n#define " << guard
+      << "_IN_" << ident(plan.inputs[i].name) << "_SCALE "
       << llvm::formatv("{0:e9}", portScale(true, i)).str() << "\n";
   for (size_t i = 0; i < plan.outputs.size(); ++i)
     h << "#define " << guard << "_OUT_" << ident(plan.outputs[i].name)
-      << "_SIZE " << elements(plan.outputs[i].shape) << "\n#define " << guard
-      << "_OUT_" << ident(plan.outputs[i].name) << "_SCALE "
+      << "_SIZE " << tk::numElements(plan.outputs[i].shape) << "\n#define "
+      << guard << "_OUT_" << ident(plan.outputs[i].name) << "_SCALE "
       << llvm::formatv("{0:e9}", portScale(false, i)).str() << "\n";
-  h << "\nvoid " << name << "(";
-  {
-    bool first = true;
-    for (const Array &a : arrays)
-      if (a.port) {
-        bool input = a.name.rfind("in_", 0) == 0;
-        h << (first ? "" : ", ") << (input ? "const " : "") << ctype(a.type)
-          << " " << a.name << "[" << a.size << "]";
-        first = false;
-      }
-  }
-  h << ");\n\n#endif\n";
+  h << "\n" << top << ";\n\n#endif\n";
 
   // 5. Golden vectors: the samples quantized with the input scales, run
   //    through the CPU build (Halide JIT) of the same integer plan.
@@ -429,7 +394,7 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
       std::vector<void *> outs;
       for (size_t i = 0; i < plan.inputs.size(); ++i) {
         const tp::Port &p = plan.inputs[i];
-        int64_t e = elements(p.shape);
+        int64_t e = tk::numElements(p.shape);
         std::vector<char> buf(e * bytesOf(p.type));
         double scale = portScale(true, i);
         double qmax = std::ldexp(1.0, p.type.bits - 1) - 1;
@@ -448,7 +413,7 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
         tbIn[n].push_back(std::move(buf));
       }
       for (const tp::Port &p : plan.outputs)
-        tbOut[n].emplace_back(elements(p.shape) * bytesOf(p.type));
+        tbOut[n].emplace_back(tk::numElements(p.shape) * bytesOf(p.type));
       for (auto &b : tbIn[n])
         ins.push_back(b.data());
       for (auto &b : tbOut[n])
@@ -471,8 +436,8 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
      << "#define TB_SAMPLES " << count << "\n\n";
   for (size_t i = 0; i < plan.inputs.size(); ++i) {
     const tp::Port &p = plan.inputs[i];
-    int64_t e = elements(p.shape);
-    tb << "static const " << ctype(p.type) << " tb_in_" << ident(p.name)
+    int64_t e = tk::numElements(p.shape);
+    tb << "static const " << p.type.cType() << " tb_in_" << ident(p.name)
        << "[TB_SAMPLES][" << e << "] = {\n";
     for (int64_t n = 0; n < count; ++n) {
       tb << "  {\n";
@@ -483,8 +448,8 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
   }
   for (size_t i = 0; i < plan.outputs.size(); ++i) {
     const tp::Port &p = plan.outputs[i];
-    int64_t e = elements(p.shape);
-    tb << "static const " << ctype(p.type) << " tb_out_" << ident(p.name)
+    int64_t e = tk::numElements(p.shape);
+    tb << "static const " << p.type.cType() << " tb_out_" << ident(p.name)
        << "[TB_SAMPLES][" << e << "] = {\n";
     for (int64_t n = 0; n < count; ++n) {
       tb << "  {\n";
@@ -496,8 +461,8 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
   tb << "int main() {\n  int mismatches = 0;\n"
      << "  for (int n = 0; n < TB_SAMPLES; n++) {\n";
   for (const tp::Port &p : plan.outputs)
-    tb << "    static " << ctype(p.type) << " out_" << ident(p.name) << "["
-       << elements(p.shape) << "];\n";
+    tb << "    static " << p.type.cType() << " out_" << ident(p.name) << "["
+       << tk::numElements(p.shape) << "];\n";
   tb << "    " << name << "(";
   {
     bool first = true;
@@ -513,7 +478,7 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
   tb << ");\n";
   for (const tp::Port &p : plan.outputs) {
     std::string o = ident(p.name);
-    tb << "    for (int i = 0; i < " << elements(p.shape) << "; i++)\n"
+    tb << "    for (int i = 0; i < " << tk::numElements(p.shape) << "; i++)\n"
        << "      if (out_" << o << "[i] != tb_out_" << o << "[n][i]) {\n"
        << "        if (mismatches < 10)\n"
        << "          printf(\"sample %d: " << o
@@ -557,7 +522,7 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
     l.location = st.location;
     if (st.kind == tp::Step::Copy) {
       l.kernel = "copy";
-      l.latency = elements(st.args[0].shape) + 2;
+      l.latency = tk::numElements(st.args[0].shape) + 2;
     } else {
       const tk::HlsKernel &k = hk[st.kernel];
       l.kernel = plan.kernels[st.kernel].name;

@@ -18,7 +18,7 @@
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)
 
-static CAT(MODEL, _model) *model;
+static CAT(MODEL, _model) * model;
 
 // The HLS top function's signature, run by the CPU library.
 void MODEL(const IN_T in[], OUT_T out[]) {

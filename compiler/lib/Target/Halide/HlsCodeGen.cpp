@@ -580,27 +580,6 @@ private:
   }
 };
 
-std::string ctype(ScalarType t) {
-  switch (t.kind) {
-  case ScalarType::Int:
-    return "int" + std::to_string(t.bits) + "_t";
-  case ScalarType::UInt:
-    return "uint" + std::to_string(t.bits) + "_t";
-  case ScalarType::Bool:
-    return "bool";
-  case ScalarType::Float:
-    return t.bits == 64 ? "double" : "float";
-  }
-  return "int32_t";
-}
-
-int64_t elements(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
 } // namespace
 
 Status emitHls(const Kernel &k, HlsKernel &out) {
@@ -671,13 +650,13 @@ Status emitHls(const Kernel &k, HlsKernel &out) {
     for (size_t i = 0; i < buffers.size(); ++i) {
       std::string pname = printer.name(buffers[i]->name);
       bool isInput = i < k.inputs.size();
-      os << (i ? ", " : "") << (isInput ? "const " : "") << ctype(kb[i]->type)
-         << " " << pname << "[" << elements(kb[i]->shape) << "]";
+      os << (i ? ", " : "") << (isInput ? "const " : "") << kb[i]->type.cType()
+         << " " << pname << "[" << numElements(kb[i]->shape) << "]";
       out.params.push_back(pname);
       int64_t p = est.partition.count(buffers[i]->name)
                       ? est.partition[buffers[i]->name]
                       : 1;
-      int64_t n = elements(kb[i]->shape);
+      int64_t n = numElements(kb[i]->shape);
       if (p < 0 || p > n)
         p = n;
       out.partition.push_back(static_cast<int>(std::max<int64_t>(1, p)));

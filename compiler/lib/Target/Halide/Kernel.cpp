@@ -18,6 +18,27 @@
 
 namespace tern::kernel {
 
+std::string ScalarType::cType() const {
+  switch (kind) {
+  case Float:
+    return bits == 64 ? "double" : "float";
+  case Int:
+    return "int" + std::to_string(bits) + "_t";
+  case UInt:
+    return "uint" + std::to_string(bits) + "_t";
+  case Bool:
+    return "bool";
+  }
+  return "int32_t";
+}
+
+int64_t numElements(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
 std::string ScalarType::str() const {
   switch (kind) {
   case Float:

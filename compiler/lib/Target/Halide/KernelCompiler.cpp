@@ -1751,6 +1751,27 @@ Status lowerToStmt(const Kernel &k, const std::string &target,
   return result;
 }
 
+/// Runs a built kernel with Halide's JIT on dense row-major host buffers
+/// (under the caller's `guarded`).
+static Status realizeOn(const Kernel &k, Built &built, const Halide::Target &t,
+                        const std::vector<const void *> &inputs,
+                        const std::vector<void *> &outputs,
+                        const std::string &prefix) {
+  for (size_t i = 0; i < inputs.size(); ++i)
+    built.inputs[i].set(wrapBuffer(k.inputs[i], const_cast<void *>(inputs[i])));
+  std::vector<Halide::Buffer<>> outs;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    outs.push_back(wrapBuffer(k.outputs[i].buffer, outputs[i]));
+  Halide::Realization realization(outs);
+  ErrorCollectingContext ctx;
+  ctx.handlers.custom_error = collectJitError;
+  built.pipeline.realize(&ctx, realization, t);
+  if (!ctx.message.empty())
+    return Status::error(prefix +
+                         "halide runtime error: " + cleanMessage(ctx.message));
+  return Status::success();
+}
+
 Status runJit(const Kernel &k, const std::vector<const void *> &inputs,
               const std::vector<void *> &outputs) {
   if (Status s = verifyKernel(k); !s)
@@ -1777,20 +1798,7 @@ Status runJit(const Kernel &k, const std::vector<const void *> &inputs,
     Built built;
     if (Status s = buildKernel(k, t, built); !s)
       return s;
-    for (size_t i = 0; i < inputs.size(); ++i)
-      built.inputs[i].set(
-          wrapBuffer(k.inputs[i], const_cast<void *>(inputs[i])));
-    std::vector<Halide::Buffer<>> outs;
-    for (size_t i = 0; i < outputs.size(); ++i)
-      outs.push_back(wrapBuffer(k.outputs[i].buffer, outputs[i]));
-    Halide::Realization realization(outs);
-    ErrorCollectingContext ctx;
-    ctx.handlers.custom_error = collectJitError;
-    built.pipeline.realize(&ctx, realization, t);
-    if (!ctx.message.empty())
-      return Status::error(
-          prefix + "halide runtime error: " + cleanMessage(ctx.message));
-    return Status::success();
+    return realizeOn(k, built, t, inputs, outputs, prefix);
   });
 }
 
@@ -1862,21 +1870,7 @@ Status JitKernel::run(const std::vector<const void *> &inputs,
     if (!p)
       return Status::error(prefix + "JitKernel::run got a null output");
   return guarded(prefix, [&]() -> Status {
-    Built &built = impl->built;
-    for (size_t i = 0; i < inputs.size(); ++i)
-      built.inputs[i].set(
-          wrapBuffer(k.inputs[i], const_cast<void *>(inputs[i])));
-    std::vector<Halide::Buffer<>> outs;
-    for (size_t i = 0; i < outputs.size(); ++i)
-      outs.push_back(wrapBuffer(k.outputs[i].buffer, outputs[i]));
-    Halide::Realization realization(outs);
-    ErrorCollectingContext ctx;
-    ctx.handlers.custom_error = collectJitError;
-    built.pipeline.realize(&ctx, realization, impl->target);
-    if (!ctx.message.empty())
-      return Status::error(
-          prefix + "halide runtime error: " + cleanMessage(ctx.message));
-    return Status::success();
+    return realizeOn(k, impl->built, impl->target, inputs, outputs, prefix);
   });
 }
 

@@ -45,7 +45,12 @@ struct ScalarType {
   bool operator!=(const ScalarType &o) const { return !(*this == o); }
   /// "f32", "i8", "u16", "bool".
   std::string str() const;
+  /// The C type: "float", "double", "int8_t", "uint16_t", "bool".
+  std::string cType() const;
 };
+
+/// Number of elements of a row-major shape (1 for a scalar).
+int64_t numElements(const std::vector<int64_t> &shape);
 
 /// Operation of an expression node. Arithmetic operands have the node's type
 /// unless stated otherwise; comparisons produce Bool from two operands of one
