@@ -10,6 +10,6 @@ static void layer(const int8_t in[4], int32_t out[4], int n) {
   while (n > 0)
     n--;
   layer(in, out, n);
-  #pragma HLS RESOURCE variable=out core=RAM_1P
+#pragma HLS RESOURCE variable = out core = RAM_1P
   halide_error(0, "no");
 }

@@ -26,7 +26,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cannot open the test set\n");
     return 2;
   }
-  CAT(MODEL, _model) *model;
+  CAT(MODEL, _model) * model;
   if (CAT(MODEL, _create)(&model, NULL) != TERN_OK) {
     fprintf(stderr, "create: %s\n", tern_last_error());
     return 1;
