@@ -215,6 +215,23 @@ LogicalResult printNamedDiagnostic(Diagnostic &diag) {
   return success();
 }
 
+/// MLIR's pass-manager command-line flags, and --dump-after: the IR after
+/// each named pass, on stderr.
+LogicalResult configurePassManager(PassManager &pm,
+                                   const std::vector<std::string> &dumpAfter) {
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  if (!dumpAfter.empty())
+    pm.enableIRPrinting(
+        /*shouldPrintBeforePass=*/[](Pass *, Operation *) { return false; },
+        /*shouldPrintAfterPass=*/
+        [dumpAfter](Pass *pass, Operation *) {
+          return llvm::is_contained(dumpAfter, pass->getArgument().str());
+        },
+        /*printModuleScope=*/false, /*printAfterOnlyOnChange=*/false);
+  return success();
+}
+
 } // namespace
 
 int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
@@ -320,18 +337,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   progress.step("lowering to kernel form (tern-raise, tern-lower-ternary, "
                 "generalize)");
   PassManager pm(&context);
-  if (failed(applyPassManagerCLOptions(pm)))
+  if (failed(configurePassManager(pm, options.dumpAfter)))
     return fail("invalid pass manager options");
-  if (!options.dumpAfter.empty()) {
-    std::vector<std::string> dumpAfter = options.dumpAfter;
-    pm.enableIRPrinting(
-        /*shouldPrintBeforePass=*/[](Pass *, Operation *) { return false; },
-        /*shouldPrintAfterPass=*/
-        [dumpAfter](Pass *pass, Operation *) {
-          return llvm::is_contained(dumpAfter, pass->getArgument().str());
-        },
-        /*printModuleScope=*/false, /*printAfterOnlyOnChange=*/false);
-  }
   mlir::tern::KernelPipelineOptions pipelineOptions;
   pipelineOptions.report = options.report;
   pipelineOptions.gpu = planOptions.gpu;
@@ -362,18 +369,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
       return fail("calibration failed (see the errors above)");
   }
   PassManager lowerPm(&context);
-  if (failed(applyPassManagerCLOptions(lowerPm)))
+  if (failed(configurePassManager(lowerPm, options.dumpAfter)))
     return fail("invalid pass manager options");
-  if (!options.dumpAfter.empty()) {
-    std::vector<std::string> dumpAfter = options.dumpAfter;
-    lowerPm.enableIRPrinting(
-        /*shouldPrintBeforePass=*/[](Pass *, Operation *) { return false; },
-        /*shouldPrintAfterPass=*/
-        [dumpAfter](Pass *pass, Operation *) {
-          return llvm::is_contained(dumpAfter, pass->getArgument().str());
-        },
-        /*printModuleScope=*/false, /*printAfterOnlyOnChange=*/false);
-  }
   mlir::tern::buildLowerPipeline(lowerPm, pipelineOptions);
   if (failed(lowerPm.run(*module)))
     return fail("lowering '" + options.input +

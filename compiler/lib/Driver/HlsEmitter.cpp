@@ -200,7 +200,6 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
   std::vector<Array> arrays;
   std::map<std::string, int> byKey;
   auto arrayOf = [&](const tp::View &v, int step) -> int {
-    std::string key;
     Array a;
     a.type = v.type;
     a.size = tk::numElements(v.shape);
@@ -225,10 +224,7 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
     auto it = byKey.find(a.name);
     if (it != byKey.end()) {
       Array &old = arrays[it->second];
-      if (old.rom && a.size != old.size)
-        old.size = std::max(old.size, a.size);
-      else if (!old.rom)
-        old.size = std::max(old.size, a.size);
+      old.size = std::max(old.size, a.size); // views of one tensor
       return it->second;
     }
     a.firstStep = step;
@@ -434,30 +430,24 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
         "1).\n"
      << "#include \"" << name << ".h\"\n\n#include <stdio.h>\n\n"
      << "#define TB_SAMPLES " << count << "\n\n";
-  for (size_t i = 0; i < plan.inputs.size(); ++i) {
-    const tp::Port &p = plan.inputs[i];
-    int64_t e = tk::numElements(p.shape);
-    tb << "static const " << p.type.cType() << " tb_in_" << ident(p.name)
-       << "[TB_SAMPLES][" << e << "] = {\n";
-    for (int64_t n = 0; n < count; ++n) {
-      tb << "  {\n";
-      printBlob(tb, p.type, tbIn[n][i].data(), e);
-      tb << "  },\n";
+  // One array per port: [sample][element].
+  auto vectors = [&](const std::vector<tp::Port> &ports, const char *prefix,
+                     const std::vector<std::vector<std::vector<char>>> &data) {
+    for (size_t i = 0; i < ports.size(); ++i) {
+      const tp::Port &p = ports[i];
+      int64_t e = tk::numElements(p.shape);
+      tb << "static const " << p.type.cType() << " " << prefix << ident(p.name)
+         << "[TB_SAMPLES][" << e << "] = {\n";
+      for (int64_t n = 0; n < count; ++n) {
+        tb << "  {\n";
+        printBlob(tb, p.type, data[n][i].data(), e);
+        tb << "  },\n";
+      }
+      tb << "};\n\n";
     }
-    tb << "};\n\n";
-  }
-  for (size_t i = 0; i < plan.outputs.size(); ++i) {
-    const tp::Port &p = plan.outputs[i];
-    int64_t e = tk::numElements(p.shape);
-    tb << "static const " << p.type.cType() << " tb_out_" << ident(p.name)
-       << "[TB_SAMPLES][" << e << "] = {\n";
-    for (int64_t n = 0; n < count; ++n) {
-      tb << "  {\n";
-      printBlob(tb, p.type, tbOut[n][i].data(), e);
-      tb << "  },\n";
-    }
-    tb << "};\n\n";
-  }
+  };
+  vectors(plan.inputs, "tb_in_", tbIn);
+  vectors(plan.outputs, "tb_out_", tbOut);
   tb << "int main() {\n  int mismatches = 0;\n"
      << "  for (int n = 0; n < TB_SAMPLES; n++) {\n";
   for (const tp::Port &p : plan.outputs)

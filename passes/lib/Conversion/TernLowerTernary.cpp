@@ -195,9 +195,38 @@ int64_t unrollFor(TernaryPacking p) {
   return 4;
 }
 
-/// Region under a name that does not clash with mlir::Region outside this
-/// namespace.
-using BodyBuilder = Region;
+/// The add/subtract accumulation over (m, n, k) into `init` (M x N):
+/// acc[m, n] = sum_k (t[n, k] == +1 ? x[m, k] : t[n, k] == -1 ? -x[m, k] : 0)
+/// with x widened to the accumulator's type (extf for floats, extsi for
+/// integers); marked with the unroll factor of the packing.
+Value buildAddSubAccumulation(OpBuilder &b, Location loc, Value input,
+                              Value init, const PackedWeights &w) {
+  MLIRContext *ctx = b.getContext();
+  Type accType = cast<RankedTensorType>(init.getType()).getElementType();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), ValueRange{input}, ValueRange{init},
+      ArrayRef<AffineMap>{AffineMap::get(3, 0, {m, k}, ctx),
+                          AffineMap::get(3, 0, {m, n}, ctx)},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel,
+                                    utils::IteratorType::reduction},
+      [&](OpBuilder &rb, Location l, ValueRange args) {
+        Region r{rb, l};
+        Value x = args[0];
+        if (x.getType() != accType)
+          x = isa<FloatType>(accType)
+                  ? arith::ExtFOp::create(rb, l, accType, x).getResult()
+                  : arith::ExtSIOp::create(rb, l, accType, x).getResult();
+        Value row = linalg::IndexOp::create(rb, l, 1);
+        Value col = linalg::IndexOp::create(rb, l, 2);
+        auto [plus, minus] = w.signsAt(r, row, col);
+        linalg::YieldOp::create(rb, l, r.addSub(args[1], x, plus, minus));
+      });
+  generic->setAttr("tern.unroll", b.getI64IntegerAttr(unrollFor(w.packing)));
+  return generic.getResult(0);
+}
 
 /// The lut kernel's table layout: G activations a group (4 for i2 bytes,
 /// 5 for base3 bytes) and one entry per possible byte.
@@ -331,29 +360,10 @@ private:
                          const PackedWeights &w, FloatType accType,
                          Value accEmpty, ValueRange dynamicSizes) const {
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     auto resultType = op.getResult().getType();
     Value init = zeroFilled(rewriter, loc, resultType.getShape(), accType,
                             dynamicSizes, accEmpty);
-    AffineExpr m, n, k;
-    bindDims(ctx, m, n, k);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, init.getType(), ValueRange{op.getInput()},
-        ValueRange{init},
-        ArrayRef<AffineMap>{AffineMap::get(3, 0, {m, k}, ctx),
-                            AffineMap::get(3, 0, {m, n}, ctx)},
-        reductionIterators(), [&](OpBuilder &b, Location l, ValueRange args) {
-          Region r{b, l};
-          Value x = args[0];
-          if (x.getType() != accType)
-            x = arith::ExtFOp::create(b, l, accType, x);
-          Value row = linalg::IndexOp::create(b, l, 1);
-          Value col = linalg::IndexOp::create(b, l, 2);
-          auto [plus, minus] = w.signsAt(r, row, col);
-          linalg::YieldOp::create(b, l, r.addSub(args[1], x, plus, minus));
-        });
-    markUnroll(generic, unrollFor(w.packing));
-    return generic.getResult(0);
+    return buildAddSubAccumulation(rewriter, loc, op.getInput(), init, w);
   }
 
   /// Lookup tables: T[m, g, c] = sum_j digit_j(c) * x[m, G*g + j] over the
@@ -655,7 +665,6 @@ struct TernLowerTernaryPass
 Value mlir::tern::buildTernaryAddSubSum(OpBuilder &b, Location loc, Value input,
                                         Value weights, TernaryPacking packing,
                                         IntegerType accType) {
-  MLIRContext *ctx = b.getContext();
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t m = inputType.getDimSize(0), k = inputType.getDimSize(1);
   int64_t n = cast<RankedTensorType>(weights.getType()).getDimSize(0);
@@ -665,27 +674,7 @@ Value mlir::tern::buildTernaryAddSubSum(OpBuilder &b, Location loc, Value input,
       arith::ConstantOp::create(b, loc, accType, b.getIntegerAttr(accType, 0));
   Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
   PackedWeights w{weights, /*byteMajor=*/false, packing, k};
-  AffineExpr dm, dn, dk;
-  bindDims(ctx, dm, dn, dk);
-  auto generic = linalg::GenericOp::create(
-      b, loc, accTensor, ValueRange{input}, ValueRange{init},
-      ArrayRef<AffineMap>{AffineMap::get(3, 0, {dm, dk}, ctx),
-                          AffineMap::get(3, 0, {dm, dn}, ctx)},
-      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                    utils::IteratorType::parallel,
-                                    utils::IteratorType::reduction},
-      [&](OpBuilder &rb, Location l, ValueRange args) {
-        BodyBuilder r{rb, l};
-        Value x = args[0];
-        if (x.getType() != accType)
-          x = arith::ExtSIOp::create(rb, l, accType, x);
-        Value row = linalg::IndexOp::create(rb, l, 1);
-        Value col = linalg::IndexOp::create(rb, l, 2);
-        auto [plus, minus] = w.signsAt(r, row, col);
-        linalg::YieldOp::create(rb, l, r.addSub(args[1], x, plus, minus));
-      });
-  generic->setAttr("tern.unroll", b.getI64IntegerAttr(unrollFor(packing)));
-  return generic.getResult(0);
+  return buildAddSubAccumulation(b, loc, input, init, w);
 }
 
 void mlir::tern::populateTernLowerTernaryPatterns(RewritePatternSet &patterns,

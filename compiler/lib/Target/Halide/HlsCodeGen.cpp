@@ -309,7 +309,6 @@ public:
 
   int64_t run(const Stmt &s, int64_t copies, int depth,
               const std::vector<std::pair<std::string, int64_t>> &unrolled) {
-    int64_t cycles = 0;
     if (!s.defined())
       return 0;
     if (const Block *b = s.as<Block>())
@@ -367,7 +366,7 @@ public:
       return run(pc->body, copies, depth, unrolled);
     if (const Allocate *a = s.as<Allocate>())
       return run(a->body, copies, depth, unrolled);
-    return cycles;
+    return 0; // Evaluate and the like: no cycles of their own
   }
 
   static std::string loopLabel(const std::string &name) {
