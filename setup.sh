@@ -24,7 +24,7 @@ PACKAGES=(
   cmake ninja-build g++ gcc binutils ccache python3
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libhalide14-0-dev
-  libgtest-dev googletest libbenchmark-dev libopenblas-dev
+  libgtest-dev googletest libbenchmark-dev libopenblas-dev libeigen3-dev
   libonnx-dev libprotobuf-dev libonnx-testdata
 )
 

@@ -21,11 +21,11 @@
 #include "mlir/Transforms/Passes.h"
 
 void mlir::tern::registerDialects(mlir::DialectRegistry &registry) {
-  registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
-                  mlir::linalg::LinalgDialect, mlir::math::MathDialect,
-                  mlir::tensor::TensorDialect,
-                  mlir::bufferization::BufferizationDialect,
-                  mlir::tern::TernDialect>();
+  registry.insert<
+      mlir::arith::ArithDialect, mlir::func::FuncDialect,
+      mlir::linalg::LinalgDialect, mlir::math::MathDialect,
+      mlir::tensor::TensorDialect, mlir::bufferization::BufferizationDialect,
+      mlir::sparse_tensor::SparseTensorDialect, mlir::tern::TernDialect>();
 }
 
 void mlir::tern::registerPasses() {

@@ -40,6 +40,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -1046,6 +1047,255 @@ INSTANTIATE_TEST_SUITE_P(E2E, TernaryKernels,
                          [](const ::testing::TestParamInfo<KernelCase> &info) {
                            return std::string(info.param.kernel) + "_" +
                                   info.param.shape;
+                         });
+
+//===----------------------------------------------------------------------===//
+// Sparse weights: every format against the dense reference
+//===----------------------------------------------------------------------===//
+
+/// N x K weights, each nonzero with probability `density` (values in
+/// [-1, -0.1] u [0.1, 1]), with the listed rows and columns all zero.
+std::vector<float> sparseWeights(std::mt19937 &rng, int64_t n, int64_t k,
+                                 double density,
+                                 const std::vector<int64_t> &zeroRows = {},
+                                 const std::vector<int64_t> &zeroCols = {}) {
+  std::bernoulli_distribution keep(density);
+  std::uniform_real_distribution<float> value(0.1f, 1.0f);
+  std::bernoulli_distribution negative(0.5);
+  std::vector<float> w(n * k, 0.0f);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < k; ++c) {
+      bool zero = std::count(zeroRows.begin(), zeroRows.end(), r) ||
+                  std::count(zeroCols.begin(), zeroCols.end(), c);
+      if (!zero && keep(rng))
+        w[r * k + c] = negative(rng) ? -value(rng) : value(rng);
+    }
+  return w;
+}
+
+/// Keeps the `keep` largest |w| of every group of `group` inputs (ties: the
+/// lower index), as tern-prune promises; written here independently.
+void referencePruneNM(std::vector<float> &w, int64_t n, int64_t k, int keep,
+                      int group) {
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t g = 0; g < k; g += group) {
+      int64_t end = std::min(k, g + group);
+      for (int64_t c = g; c < end; ++c) {
+        int larger = 0;
+        for (int64_t d = g; d < end; ++d) {
+          float a = std::fabs(w[r * k + d]), b = std::fabs(w[r * k + c]);
+          larger += a > b || (a == b && d < c);
+        }
+        if (larger >= keep)
+          w[r * k + c] = 0.0f;
+      }
+    }
+}
+
+/// Zeros the round(sparsity * N * K) smallest |w| (values are distinct).
+void referencePruneUnstructured(std::vector<float> &w, double sparsity) {
+  std::vector<float> sorted;
+  for (float v : w)
+    sorted.push_back(std::fabs(v));
+  std::sort(sorted.begin(), sorted.end());
+  size_t drop = static_cast<size_t>(std::llround(sparsity * w.size()));
+  if (drop == 0)
+    return;
+  float cut = sorted[drop - 1];
+  for (float &v : w)
+    if (std::fabs(v) <= cut)
+      v = 0.0f;
+}
+
+struct SparseCase {
+  std::string name;
+  int64_t m, k, n;
+  std::function<std::vector<float>(std::mt19937 &)> weights;
+  std::vector<std::string> flags;
+  /// How tern-classify-weights must report the layer: "format ELL",
+  /// "format 2:4", "kept dense", ...
+  std::string expected;
+  /// The weights the compiled model must compute with (after pruning), if
+  /// they differ from `weights`.
+  std::function<void(std::vector<float> &)> reference;
+};
+
+void PrintTo(const SparseCase &c, std::ostream *os) { *os << c.name; }
+
+std::vector<SparseCase> sparseCases() {
+  std::vector<SparseCase> cases;
+  auto random = [](int64_t n, int64_t k, double d,
+                   std::vector<int64_t> rows = {},
+                   std::vector<int64_t> cols = {}) {
+    return [=](std::mt19937 &rng) {
+      return sparseWeights(rng, n, k, d, rows, cols);
+    };
+  };
+  // Every forced format over densities 0% .. 100%, odd K and N (not
+  // multiples of a group, block or vector), empty rows and columns, GEMV
+  // and several rows.
+  struct Shape {
+    const char *name;
+    int64_t m, k, n;
+    double density;
+    std::vector<int64_t> zeroRows, zeroCols;
+  };
+  std::vector<Shape> shapes = {
+      {"m1_k64_n48_d0", 1, 64, 48, 0.0, {}, {}},
+      {"m2_k37_n19_d05_empty", 2, 37, 19, 0.05, {0, 7, 18}, {1, 2, 36}},
+      {"m3_k130_n33_d30", 3, 130, 33, 0.3, {5}, {}},
+      {"m1_k256_n64_d70", 1, 256, 64, 0.7, {}, {0}},
+      {"m9_k40_n17_d100", 9, 40, 17, 1.0, {}, {}},
+      {"m1_k3_n1_d50", 1, 3, 1, 0.5, {}, {}},
+  };
+  for (const char *format : {"ell", "bsr"})
+    for (const Shape &s : shapes) {
+      // All-zero weights are ternary: tern-raise takes them first.
+      bool zero = s.density == 0.0;
+      cases.push_back({std::string(format) + "_" + s.name,
+                       s.m,
+                       s.k,
+                       s.n,
+                       random(s.n, s.k, s.density, s.zeroRows, s.zeroCols),
+                       {std::string("--sparse=") + format},
+                       zero ? std::string("tern-raise: raised")
+                            : (std::string("format ") +
+                               (std::string(format) == "ell" ? "ELL" : "BSR")),
+                       nullptr});
+    }
+  // N:M weights (made by pruning random ones in the test) for each pattern,
+  // with K not a multiple of M.
+  for (auto [keep, group] : {std::pair{1, 4}, {2, 4}, {4, 8}})
+    for (auto [m, k, n] :
+         {std::tuple<int64_t, int64_t, int64_t>{1, 64, 40}, {3, 37, 19}}) {
+      std::string pattern = std::to_string(keep) + ":" + std::to_string(group);
+      int kk = keep, gg = group;
+      int64_t nn = n, ks = k;
+      cases.push_back({"nm_" + std::to_string(keep) + "_" +
+                           std::to_string(group) + "_m" + std::to_string(m) +
+                           "_k" + std::to_string(k),
+                       m,
+                       k,
+                       n,
+                       [=](std::mt19937 &rng) {
+                         std::vector<float> w = sparseWeights(rng, nn, ks, 1.0);
+                         referencePruneNM(w, nn, ks, kk, gg);
+                         return w;
+                       },
+                       {"--sparse=nm"},
+                       "format " + pattern,
+                       nullptr});
+    }
+  // The cost model: 90% zeros become ELL, 2:4 becomes N:M, dense stays.
+  cases.push_back({"auto_90_percent",
+                   1,
+                   512,
+                   256,
+                   random(256, 512, 0.1),
+                   {},
+                   "format ELL",
+                   nullptr});
+  cases.push_back({"auto_2_4",
+                   1,
+                   512,
+                   256,
+                   [](std::mt19937 &rng) {
+                     std::vector<float> w = sparseWeights(rng, 256, 512, 1.0);
+                     referencePruneNM(w, 256, 512, 2, 4);
+                     return w;
+                   },
+                   {},
+                   "format 2:4",
+                   nullptr});
+  cases.push_back({"auto_dense",
+                   2,
+                   64,
+                   32,
+                   random(32, 64, 1.0),
+                   {},
+                   "kept dense",
+                   nullptr});
+  cases.push_back({"off_90_percent",
+                   1,
+                   128,
+                   64,
+                   random(64, 128, 0.1),
+                   {"--sparse=dense"},
+                   "kept dense",
+                   nullptr});
+  // Pruned by ternc; the reference prunes the same weights itself.
+  cases.push_back(
+      {"prune_2_4",
+       2,
+       70,
+       30,
+       random(30, 70, 1.0),
+       {"--prune=2:4", "--sparse=nm"},
+       "format 2:4",
+       [](std::vector<float> &w) { referencePruneNM(w, 30, 70, 2, 4); }});
+  cases.push_back(
+      {"prune_unstructured_90",
+       1,
+       200,
+       50,
+       random(50, 200, 1.0),
+       {"--prune=unstructured:0.9"},
+       "format ELL",
+       [](std::vector<float> &w) { referencePruneUnstructured(w, 0.9); }});
+  return cases;
+}
+
+class SparseMatmul : public ::testing::TestWithParam<SparseCase> {};
+
+TEST_P(SparseMatmul, MatchesDenseReference) {
+  const SparseCase &c = GetParam();
+  std::mt19937 rng(41);
+  Model model;
+  model.name = "sp_" + c.name;
+  model.m = c.m;
+  Layer l;
+  l.n = c.n;
+  l.k = c.k;
+  l.weights = c.weights(rng);
+  l.layout = Layout::KN;
+  l.ternary = false;
+  model.layers.push_back(l);
+  model.flags = c.flags;
+  const Library *lib = ModelCache::get().load(model);
+  ASSERT_NE(lib, nullptr);
+  // The layer took the path the case is about.
+  std::string line;
+  std::istringstream report(lib->report);
+  std::string classify;
+  while (std::getline(report, line))
+    if (line.find(c.expected.rfind("tern-", 0) == 0
+                      ? std::string("remark: tern-raise: ")
+                      : std::string("tern-classify-weights: ")) !=
+        std::string::npos)
+      classify = line;
+  EXPECT_NE(classify.find(c.expected), std::string::npos)
+      << "expected '" << c.expected << "' in: " << lib->report;
+
+  if (c.reference)
+    c.reference(model.layers[0].weights);
+  Instance instance(*lib);
+  ASSERT_TRUE(instance);
+  for (int b = 0; b < 3; ++b) {
+    std::vector<float> x = randomVector(rng, model.inputSize(), -2.0f, 2.0f);
+    if (b == 2) // zero activations: a sparse kernel must not read past them
+      for (size_t i = 0; i < x.size(); i += 2)
+        x[i] = 0.0f;
+    std::vector<float> y(model.outputSize(), std::nanf(""));
+    ASSERT_TRUE(runsOk(
+        *lib, [&] { return lib->run(instance.get(), x.data(), y.data()); }))
+        << "batch " << b;
+    EXPECT_TRUE(matchesReference(model, x.data(), y)) << "batch " << b;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(E2E, SparseMatmul, ::testing::ValuesIn(sparseCases()),
+                         [](const ::testing::TestParamInfo<SparseCase> &info) {
+                           return info.param.name;
                          });
 
 //===----------------------------------------------------------------------===//

@@ -268,6 +268,20 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   if (integer && options.activationBits != 0)
     return fail("--activation-bits is the float mode's int8 ternary kernel; "
                 "integer mode sets its width with --integer-bits");
+  if (options.sparse != "auto" && options.sparse != "dense" &&
+      options.sparse != "ell" && options.sparse != "nm" &&
+      options.sparse != "bsr")
+    return fail("unknown --sparse='" + options.sparse +
+                "': expected auto, dense, ell, nm or bsr");
+  if (integer && options.sparse != "auto" && options.sparse != "dense")
+    return fail("--sparse=" + options.sparse +
+                " selects float-mode sparse kernels; integer mode "
+                "(--integer, --target=hls) keeps pruned weights dense: drop "
+                "the flag");
+  if (options.pruneGlobal && options.prune.rfind("unstructured:", 0) != 0)
+    return fail("--prune-global needs --prune=unstructured:S");
+  if (!options.pruneLayers.empty() && options.prune.empty())
+    return fail("--prune-layers selects layers for --prune; give --prune too");
   if (hls && !(options.clockNs > 0 && options.clockNs < 1e6))
     return fail("--clock-ns must be a clock period in nanoseconds, > 0");
   if (hls && options.hlsReuse < 1)
@@ -346,6 +360,10 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   pipelineOptions.ternarizeLayers = options.ternarizeLayers;
   pipelineOptions.ternaryKernel = options.ternaryKernel;
   pipelineOptions.activationBits = options.activationBits;
+  pipelineOptions.prune = options.prune;
+  pipelineOptions.pruneLayers = options.pruneLayers;
+  pipelineOptions.pruneGlobal = options.pruneGlobal;
+  pipelineOptions.sparse = options.sparse;
   pipelineOptions.integer = integer;
   pipelineOptions.integerBits = options.integerBits;
   mlir::tern::buildRaisePipeline(pm, pipelineOptions);

@@ -20,6 +20,13 @@ using namespace mlir;
 void mlir::tern::buildRaisePipeline(OpPassManager &pm,
                                     const KernelPipelineOptions &options) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  if (!options.prune.empty()) {
+    TernPrunePassOptions pruneOptions;
+    pruneOptions.pattern = options.prune;
+    pruneOptions.layers = options.pruneLayers;
+    pruneOptions.global = options.pruneGlobal;
+    funcPm.addPass(createTernPrunePass(pruneOptions));
+  }
   if (options.ternarize) {
     TernTernarizePassOptions ternarizeOptions;
     ternarizeOptions.layers = options.ternarizeLayers;
@@ -38,6 +45,15 @@ void mlir::tern::buildLowerPipeline(OpPassManager &pm,
     quantizeOptions.activationBits = options.integerBits;
     funcPm.addPass(createTernQuantizePass(quantizeOptions));
   }
+  // Sparse formats: float mode (integer mode keeps pruned weights dense)
+  // on CPUs (the cost model and the gathers are measured there).
+  if (!options.integer && !options.gpu) {
+    TernClassifyWeightsPassOptions classifyOptions;
+    classifyOptions.format = options.sparse;
+    classifyOptions.report = options.report;
+    funcPm.addPass(createTernClassifyWeightsPass(classifyOptions));
+  }
+  funcPm.addPass(createTernLowerSparsePass());
   TernSelectTernaryKernelPassOptions selectOptions;
   // The cost model is measured on CPUs; GPU schedules are written for i2.
   selectOptions.kernel =

@@ -106,6 +106,29 @@ int main(int argc, char **argv) {
       cl::desc("8: quantize the inputs of ternary layers to int8 per row "
                "(absmax, as BitNet b1.58) and use the int8 kernel; this "
                "changes the numerics. 0 (default): keep float activations"));
+  cl::opt<std::string> prune(
+      "prune", cl::value_desc("pattern"), cl::cat(category),
+      cl::desc("Prune weights by magnitude at compile time (tern-prune) and "
+               "print each layer's relative error: 2:4, 1:4, 4:8 (N:M: at "
+               "most N nonzeros in every M inputs), block:4x4:0.75 (that "
+               "fraction of 4x4 blocks zero), unstructured:0.9 (that "
+               "fraction of weights zero). Every layer unless "
+               "--prune-layers"));
+  cl::opt<std::string> pruneLayers(
+      "prune-layers", cl::value_desc("names"), cl::cat(category),
+      cl::desc("Layers --prune applies to: 'all' (default) or ONNX node "
+               "names, comma-separated"));
+  cl::opt<bool> pruneGlobal(
+      "prune-global", cl::cat(category),
+      cl::desc("--prune=unstructured:S: one magnitude threshold over all "
+               "selected layers instead of S per layer"));
+  cl::opt<std::string> sparse(
+      "sparse", cl::value_desc("format"), cl::init("auto"), cl::cat(category),
+      cl::desc("Sparse weights (zeros stored in the model or made by "
+               "--prune): auto (default: a cost model picks dense or a "
+               "sparse format per layer; --tern-report says what and why), "
+               "dense (never sparse), ell (row-balanced CSR), nm (N:M "
+               "layers), bsr (4x4 blocks) to force one where it fits"));
   cl::opt<bool> integer(
       "integer", cl::cat(category),
       cl::desc("Integer (fixed-point) mode: int8/int16 activations with "
@@ -181,6 +204,10 @@ int main(int argc, char **argv) {
   options.ternarize = ternarize.getNumOccurrences() > 0;
   options.ternarizeLayers = ternarize;
   options.ternaryKernel = ternaryKernel;
+  options.prune = prune;
+  options.pruneLayers = pruneLayers;
+  options.pruneGlobal = pruneGlobal;
+  options.sparse = sparse;
   options.activationBits = activationBits;
   options.integer = integer;
   options.integerBits = integerBits;

@@ -12,6 +12,7 @@
 #include "tern/Dialect/Tern/IR/ConstantData.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Dialect/Tern/IR/TernaryPacking.h"
+#include "tern/Transforms/Layers.h"
 #include "tern/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -39,55 +40,6 @@ struct TernaryWeights {
   SmallVector<double> scales; // 1 or n values
   std::vector<int8_t> trits;  // n * k values in {-1, 0, 1}
 };
-
-/// Where the N x K weight matrix of a matmul comes from.
-struct WeightSource {
-  Value constant;          // the constant holding the values
-  bool transposed = false; // true: the constant is N x K; false: K x N
-};
-
-/// Returns true if `maps` are the given (m, n, k) maps.
-static bool hasMaps(linalg::MatmulOp op, ArrayRef<AffineMap> expected) {
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  return maps == SmallVector<AffineMap>(expected.begin(), expected.end());
-}
-
-/// Finds the weight operand of `op` and its layout, or explains why the op
-/// does not have a form tern-raise knows.
-static FailureOr<WeightSource> findWeights(linalg::MatmulOp op,
-                                           std::string &why) {
-  MLIRContext *ctx = op.getContext();
-  AffineExpr m, n, k;
-  bindDims(ctx, m, n, k);
-  auto map = [&](ArrayRef<AffineExpr> results) {
-    return AffineMap::get(3, 0, results, ctx);
-  };
-  AffineMap a = map({m, k}), c = map({m, n});
-  Value b = op.getDpsInputOperand(1)->get();
-  if (hasMaps(op, {a, map({n, k}), c}))
-    return WeightSource{b, /*transposed=*/true};
-  if (!hasMaps(op, {a, map({k, n}), c})) {
-    why = "indexing maps are neither the default nor the transposed-B form";
-    return failure();
-  }
-  // A transpose of an N x K constant is the fully connected form too.
-  if (auto transpose = b.getDefiningOp<linalg::TransposeOp>()) {
-    if (transpose.getPermutation() == ArrayRef<int64_t>{1, 0} &&
-        getConstantElements(transpose.getInput()))
-      return WeightSource{transpose.getInput(), /*transposed=*/true};
-  }
-  return WeightSource{b, /*transposed=*/false};
-}
-
-/// Returns true if `init` is a linalg.fill of +0.0 or -0.0.
-static bool isZeroFill(Value init) {
-  auto fill = init.getDefiningOp<linalg::FillOp>();
-  if (!fill)
-    return false;
-  FloatAttr value;
-  return matchPattern(fill.value(), m_Constant(&value)) &&
-         value.getValue().isZero();
-}
 
 static std::string formatValue(double v) {
   std::string s;

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Dialect/Tern/IR/ConstantData.h"
+#include "tern/Transforms/Layers.h"
 #include "tern/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -31,39 +32,10 @@ using namespace mlir::tern;
 
 namespace {
 
-/// "fc1" for `model.onnx: node 'fc1' (Gemm)`, else the printed location.
-std::string layerName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    StringRef s = name.getName().getValue();
-    size_t open = s.find("node '");
-    if (open != StringRef::npos) {
-      StringRef rest = s.drop_front(open + 6);
-      size_t close = rest.find('\'');
-      if (close != StringRef::npos)
-        return rest.take_front(close).str();
-    }
-    return s.str();
-  }
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  loc.print(os);
-  return out;
-}
-
 std::string formatDouble(const char *format, double v) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), format, v);
   return buf;
-}
-
-/// True if `wanted` names the layer: its whole name, or one '/'-separated
-/// part of it (`fc2` selects PyTorch's `/fc2/Gemm`).
-bool matches(StringRef name, StringRef wanted) {
-  if (name == wanted)
-    return true;
-  SmallVector<StringRef> parts;
-  name.split(parts, '/');
-  return llvm::is_contained(parts, wanted);
 }
 
 /// The float constant a layer multiplies by, or null.
@@ -88,36 +60,15 @@ struct TernTernarizePass
       if (weightsOf(op))
         layersFound.push_back(op);
     });
-    SmallVector<StringRef> wanted;
-    StringRef(layers).split(wanted, ',', -1, false);
-    for (StringRef &w : wanted)
-      w = w.trim();
-    bool all = wanted.size() == 1 && wanted[0] == "all";
-    llvm::StringSet<> seen;
-    for (auto [i, op] : llvm::enumerate(layersFound)) {
-      std::string name = layerName(op.getLoc());
-      for (StringRef w : wanted)
-        if (matches(name, w))
-          seen.insert(w);
-      bool selected =
-          all || (wanted.empty() ? i != 0 && i + 1 != layersFound.size()
-                                 : llvm::any_of(wanted, [&](StringRef w) {
-                                     return matches(name, w);
-                                   }));
-      if (selected)
+    SmallVector<Operation *> ops(layersFound.begin(), layersFound.end());
+    FailureOr<std::vector<bool>> selected =
+        selectLayers(ops, layers, DefaultLayers::AllButEnds, getOperation(),
+                     "tern-ternarize");
+    if (failed(selected))
+      return signalPassFailure();
+    for (auto [i, op] : llvm::enumerate(layersFound))
+      if ((*selected)[i])
         ternarize(op);
-    }
-    if (!all)
-      for (StringRef w : wanted)
-        if (!seen.contains(w)) {
-          std::string names;
-          for (linalg::MatmulOp op : layersFound)
-            names += (names.empty() ? "" : ", ") + layerName(op.getLoc());
-          getOperation().emitError() << "tern-ternarize: no layer named '" << w
-                                     << "' (layers with constant weights: "
-                                     << (names.empty() ? "none" : names) << ")";
-          return signalPassFailure();
-        }
   }
 
   void ternarize(linalg::MatmulOp op) {

@@ -53,6 +53,13 @@ struct Options {
   std::string ternaryKernel = "auto";
   /// 0: float activations; 8: int8 activations for ternary layers.
   int activationBits = 0;
+  /// Compile-time pruning (tern-prune): pattern ("" = none), layers, and
+  /// a global threshold for unstructured pruning.
+  std::string prune;
+  std::string pruneLayers;
+  bool pruneGlobal = false;
+  /// Sparse weight formats: auto, dense, ell, nm, bsr.
+  std::string sparse = "auto";
   /// Integer (fixed-point) mode on the CPU (implied by target "hls").
   bool integer = false;
   /// Integer mode: activation width, 8 or 16.

@@ -45,6 +45,26 @@ struct KernelPipelineOptions
       llvm::cl::desc("Layers for tern-ternarize: empty = all but the first "
                      "and last, 'all', or a comma-separated list"),
       llvm::cl::init("")};
+  Option<std::string> prune{
+      *this, "prune",
+      llvm::cl::desc("tern-prune pattern (N:M, block:RxC:S, unstructured:S); "
+                     "empty: no pruning"),
+      llvm::cl::init("")};
+  Option<std::string> pruneLayers{
+      *this, "prune-layers",
+      llvm::cl::desc("Layers for tern-prune: empty or 'all' = all, or a "
+                     "comma-separated list"),
+      llvm::cl::init("")};
+  Option<bool> pruneGlobal{
+      *this, "prune-global",
+      llvm::cl::desc("tern-prune unstructured: one threshold over all "
+                     "selected layers"),
+      llvm::cl::init(false)};
+  Option<std::string> sparse{
+      *this, "sparse",
+      llvm::cl::desc("Sparse weight formats (tern-classify-weights): auto "
+                     "(the cost model), dense (off), ell, nm or bsr"),
+      llvm::cl::init("auto")};
   Option<bool> integer{
       *this, "integer",
       llvm::cl::desc("Integer mode (tern-quantize after tern-raise): int8 "
@@ -59,8 +79,9 @@ struct KernelPipelineOptions
 
 /// Input form (func + linalg on tensors) to kernel form (linalg.generic on
 /// tensors, no tern ops, no named linalg ops), on a module:
-///   [tern-ternarize] -> tern-raise -> tern-select-ternary-kernel ->
-///   tern-lower-ternary ->
+///   [tern-prune] -> [tern-ternarize] -> tern-raise ->
+///   tern-classify-weights -> tern-lower-sparse ->
+///   tern-select-ternary-kernel -> tern-lower-ternary ->
 ///   linalg-generalize-named-ops
 ///   -> tern-fuse-elementwise -> canonicalize -> cse
 ///   (with integer=true, tern-quantize runs after tern-raise)
@@ -70,13 +91,15 @@ struct KernelPipelineOptions
 void buildKernelPipeline(OpPassManager &pm,
                          const KernelPipelineOptions &options);
 
-/// Its first half: tern-ternarize (if asked) and tern-raise, after which
+/// Its first half: tern-prune and tern-ternarize (if asked) and tern-raise,
+/// after which
 /// the model is still in float (where calibration measures ranges).
 void buildRaisePipeline(OpPassManager &pm,
                         const KernelPipelineOptions &options);
 
-/// Its second half: tern-quantize (integer mode), kernel selection, the
-/// ternary lowering, generalization, fusion and cleanup.
+/// Its second half: tern-quantize (integer mode) or the sparse formats
+/// (float mode on CPUs), kernel selection, the ternary lowering,
+/// generalization, fusion and cleanup.
 void buildLowerPipeline(OpPassManager &pm,
                         const KernelPipelineOptions &options);
 

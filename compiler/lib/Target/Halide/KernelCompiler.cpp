@@ -1558,20 +1558,31 @@ bool hostHasAvx512Fp16() {
 #endif
 }
 
+/// Halide 14 reports AVX512_SapphireRapids for any CPU with AVX512-BF16
+/// (AMD Zen 4, Intel Cooper Lake among them), and LLVM then uses AVX512-FP16
+/// and VEX-encoded AVX-VNNI instructions, which such CPUs lack (SIGILL or
+/// SIGSEGV at run time). For the host, keep the feature only where FP16 is
+/// really there. Every host target goes through here: AOT ("host...") and
+/// the JIT.
+Halide::Target withoutMissingHostFeatures(Halide::Target t) {
+  if (t.has_feature(Halide::Target::AVX512_SapphireRapids) &&
+      !hostHasAvx512Fp16())
+    t = t.without_feature(Halide::Target::AVX512_SapphireRapids);
+  return t;
+}
+
+Halide::Target jitTarget() {
+  return withoutMissingHostFeatures(Halide::get_jit_target_from_environment());
+}
+
 Status parseTarget(const std::string &name, Halide::Target &out) {
   if (name.empty() || !Halide::Target::validate_target_string(name))
     return Status::error("unknown halide target '" + name +
                          "', expected \"host\", \"host-cuda\" or a Halide "
                          "target string such as \"x86-64-linux-avx2\"");
   out = Halide::Target(name);
-  // Halide 14 reports AVX512_SapphireRapids for any CPU with AVX512-BF16
-  // and AVX-VNNI (AMD Zen 4 among them), and LLVM then uses AVX512-FP16
-  // instructions, which such CPUs lack (SIGILL at run time). For the host,
-  // keep the feature only where FP16 is really there.
-  if (name.rfind("host", 0) == 0 &&
-      out.has_feature(Halide::Target::AVX512_SapphireRapids) &&
-      !hostHasAvx512Fp16())
-    out = out.without_feature(Halide::Target::AVX512_SapphireRapids);
+  if (name.rfind("host", 0) == 0)
+    out = withoutMissingHostFeatures(out);
   // Without a capability Halide emits PTX for sm_20, which current CUDA
   // drivers no longer load; default to Volta (sm_70), which every GPU
   // since then (H100 included) JIT-compiles.
@@ -1794,7 +1805,7 @@ Status runJit(const Kernel &k, const std::vector<const void *> &inputs,
       return Status::error(prefix + "runJit got a null pointer for output " +
                            std::to_string(i));
   return guarded(prefix, [&]() -> Status {
-    Halide::Target t = Halide::get_jit_target_from_environment();
+    Halide::Target t = jitTarget();
     Built built;
     if (Status s = buildKernel(k, t, built); !s)
       return s;
@@ -1843,7 +1854,7 @@ Status JitKernel::compile(const Kernel &k) {
   next->kernel.schedule = Schedule();
   std::string prefix = kernelPrefix(k);
   Status s = guarded(prefix, [&]() -> Status {
-    next->target = Halide::get_jit_target_from_environment();
+    next->target = jitTarget();
     if (Status b = buildKernel(next->kernel, next->target, next->built); !b)
       return b;
     next->built.pipeline.compile_jit(next->target);

@@ -658,6 +658,11 @@ LogicalResult GenericTranslator::run(StringRef name) {
   if (auto unroll = op->getAttrOfType<IntegerAttr>("tern.unroll"))
     k.schedule.reductionUnroll =
         static_cast<int>(std::clamp<int64_t>(unroll.getInt(), 0, 64));
+  // Vector lanes over the outputs the kernel's weight layout was tiled for
+  // (`tern.vector_width`; the sparse lowerings store 16-output tiles).
+  if (auto width = op->getAttrOfType<IntegerAttr>("tern.vector_width"))
+    k.schedule.vectorWidth =
+        static_cast<int>(std::clamp<int64_t>(width.getInt(), 0, 64));
   // Per layer reuse factor for HLS (`tern.hls_reuse`); 0: the driver's.
   if (auto reuse = op->getAttrOfType<IntegerAttr>("tern.hls_reuse"))
     k.schedule.hlsReuse =

@@ -97,6 +97,14 @@ mlir::tern::getConstantFloats(ElementsAttr attr) {
       values.push_back(v.convertToDouble() /* exact for f16/bf16/f32/f64 */);
     return values;
   }
+  if (auto sparse = dyn_cast<SparseElementsAttr>(attr)) {
+    for (APFloat v : sparse.getValues<APFloat>()) {
+      bool lost = false;
+      v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+      values.push_back(v.convertToDouble());
+    }
+    return values;
+  }
   std::optional<std::vector<char>> bytes = getConstantBytes(attr);
   if (!bytes)
     return std::nullopt;

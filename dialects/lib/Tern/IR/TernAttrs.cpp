@@ -47,3 +47,12 @@ int64_t TernaryEncodingAttr::getBytesPerRow(int64_t k) const {
 int64_t TernaryEncodingAttr::getNumScales(int64_t n) const {
   return getScale() == TernaryScale::PerRow ? n : 1;
 }
+
+LogicalResult
+EllEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        int64_t rowLength) {
+  if (rowLength < 0)
+    return emitError() << "#tern.ell row_length must be >= 0, found "
+                       << rowLength;
+  return success();
+}

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Dialect/Tern/IR/SparseEncoding.h"
 #include "tern/Dialect/Tern/IR/TernaryPacking.h"
 
 #include "mlir/IR/Builders.h"
@@ -133,4 +134,54 @@ LogicalResult TernaryMatmulOp::verify() {
 
   return verifyConstantWeights(getOperation(), getWeights(),
                                encoding.getFormat(), k, bytesPerRow);
+}
+
+LogicalResult SparseMatmulOp::verify() {
+  auto inputType = getInput().getType();
+  auto weightsType = getWeights().getType();
+  auto resultType = getResult().getType();
+  if (inputType.getRank() != 2)
+    return emitOpError() << "expected a rank-2 input (M x K), found rank "
+                         << inputType.getRank();
+  if (weightsType.getRank() != 2)
+    return emitOpError() << "expected rank-2 weights (N x K), found rank "
+                         << weightsType.getRank();
+  if (resultType.getRank() != 2)
+    return emitOpError() << "expected a rank-2 result (M x N), found rank "
+                         << resultType.getRank();
+  if (!weightsType.hasStaticShape())
+    return emitOpError() << "expected static weights, found shape "
+                         << shapeStr(weightsType.getShape());
+  int64_t n = weightsType.getDimSize(0), k = weightsType.getDimSize(1);
+  if (inputType.getDimSize(1) != k)
+    return emitOpError() << "expected an input of " << k
+                         << " columns (the weights are N x K = " << n << " x "
+                         << k << "), found shape "
+                         << shapeStr(inputType.getShape());
+  int64_t m = inputType.getDimSize(0), resultM = resultType.getDimSize(0);
+  if ((!ShapedType::isDynamic(m) && !ShapedType::isDynamic(resultM) &&
+       m != resultM) ||
+      resultType.getDimSize(1) != n)
+    return emitOpError() << "expected a result of shape ["
+                         << (ShapedType::isDynamic(m) ? std::string("?")
+                                                      : std::to_string(m))
+                         << ", " << n << "] (M x N), found "
+                         << shapeStr(resultType.getShape());
+  Type elementType = inputType.getElementType();
+  if (weightsType.getElementType() != elementType ||
+      resultType.getElementType() != elementType)
+    return emitOpError() << "expected weights and result of the input's "
+                            "element type "
+                         << elementType << ", found "
+                         << weightsType.getElementType() << " and "
+                         << resultType.getElementType();
+  std::string why;
+  FailureOr<SparseWeightFormat> format =
+      getSparseWeightFormat(weightsType.getEncoding(), why);
+  if (failed(format))
+    return emitOpError() << why;
+  if (format->kind == SparseWeightFormat::Ell && format->rowLength > k)
+    return emitOpError() << "#tern.ell row_length " << format->rowLength
+                         << " exceeds K = " << k;
+  return success();
 }

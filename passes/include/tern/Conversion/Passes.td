@@ -105,4 +105,38 @@ def TernQuantizePass : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
   ];
 }
 
+def TernLowerSparsePass : Pass<"tern-lower-sparse", "::mlir::func::FuncOp"> {
+  let summary = "Lower tern.sparse_matmul to loops over stored nonzeros";
+  let description = [{
+    Replaces each `tern.sparse_matmul` (constant weights) by the arrays of
+    its format, built at compile time, and one `linalg.generic`
+    accumulation over `(m, n, j)`, `j` a reduction over the stored entries
+    of output `n` only, reading the activations with a gather
+    (`tensor.extract` at a stored index):
+
+    - CSR and `#tern.ell<row_length = L>`: row-balanced ELLPACK, every
+      output padded to `L` entries (CSR: the longest row); `values[j][n]`
+      and `cols[j][n]` (i16 when K <= 32768, else i32) stored column-major,
+      so vector lanes over outputs read adjacent entries:
+      `acc[m, n] += values[j, n] * x[m, cols[j, n]]`;
+    - N:M (`structured[N, M]`): N values and N in-group indices (i8) per
+      group of M inputs, `j = g * N + s`:
+      `acc[m, n] += values[j, n] * x[m, (j / N) * M + index[j, n]]`;
+      a group holding more than N nonzeros is an error naming it;
+    - BSR (R x C blocks): per block of R outputs the list of its nonzero
+      blocks of C inputs (padded to the longest list), dense block values
+      `values[q][n]` with `q = j * C + r`:
+      `acc[m, n] += values[q, n] * x[m, min(blockCol[q / C, n / R] * C + r, K - 1)]`.
+
+    Padding entries hold 0 and an in-range index. Accumulations carry
+    `tern.unroll = 4` (the Halide schedule's reduction unroll; with
+    several rows of activations, blocks of rows share each loaded entry).
+    A layer with no nonzeros becomes its zero fill.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // TERN_CONVERSION_PASSES_TD

@@ -130,4 +130,74 @@ def TernFuseElementwisePass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TernPrunePass : Pass<"tern-prune", "::mlir::func::FuncOp"> {
+  let summary = "Magnitude pruning of matmul weights to N:M, block or "
+                "unstructured sparsity";
+  let description = [{
+    Zeros the smallest-magnitude weights of selected `linalg.matmul` layers
+    with constant float weights, in the `N x K` view (row n = output n):
+
+    - `pattern=2:4` (also `1:4`, `4:8`, any `N:M` with 0 < N < M): in every
+      group of M consecutive inputs of a row, the N largest |w| stay (the
+      last group may be shorter; ties keep the lower index);
+    - `pattern=block:RxC:S`: the fraction S of the R x C blocks (R outputs
+      x C inputs) with the smallest L2 norm become zero;
+    - `pattern=unstructured:S`: the fraction S of the weights with the
+      smallest |w| become zero, per layer, or over all selected layers at
+      once with `global=true` (one threshold).
+
+    `layers` selects layers as tern-ternarize does (empty = all, `all`, or a
+    comma-separated list of names). Each pruned layer gets a remark with its
+    relative error `||W - W_p||_F / ||W||_F` and its density. Then
+    `tern-classify-weights` finds the pattern and picks a format.
+
+    Example: `tern-opt --tern-prune=pattern=2:4 model.mlir`.
+  }];
+  let options = [
+    Option<"pattern", "pattern", "std::string", /*default=*/"\"\"",
+           "N:M, block:RxC:S or unstructured:S">,
+    Option<"layers", "layers", "std::string", /*default=*/"\"\"",
+           "Layers to prune: empty or 'all' = all, or a comma-separated "
+           "list of layer names">,
+    Option<"global", "global", "bool", /*default=*/"false",
+           "unstructured: one magnitude threshold over all selected layers">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
+def TernClassifyWeightsPass
+    : Pass<"tern-classify-weights", "::mlir::func::FuncOp"> {
+  let summary = "Find sparse matmul weights and choose a format per layer";
+  let description = [{
+    For every `linalg.matmul` with constant f32 weights (the layouts
+    tern-raise knows) and a zero init, measures the weights' density and
+    pattern (N:M groups along the inputs, 4 x 4 blocks, unstructured) and
+    asks the cost model (`SparseWeights.h`) whether a sparse format is
+    faster than the dense kernel at the layer's batch size. Where it is,
+    the layer becomes `tern.sparse_matmul` with the weights as an `N x K`
+    constant whose type names the format: `#tern.ell<row_length = L>`
+    (row-balanced CSR), N:M (`structured[N, M]`) or BSR 4 x 4
+    (`#sparse_tensor.encoding`). Run after tern-raise: ternary layers are
+    not touched.
+
+    `format=auto` (default) follows the cost model; `dense` keeps every
+    layer dense; `ell`, `nm`, `bsr` force that format on every layer with
+    zeros it can hold (N:M needs a pattern). With `report=true` each layer
+    gets a remark: density, pattern, format, bytes before and after, and
+    the reason.
+
+    Example: `tern-opt --tern-classify-weights=report=true model.mlir`.
+  }];
+  let options = [
+    Option<"format", "format", "std::string", /*default=*/"\"auto\"",
+           "auto, dense, ell, nm or bsr">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per layer with the choice and its reason">
+  ];
+  let dependentDialects = ["::mlir::tern::TernDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::sparse_tensor::SparseTensorDialect"];
+}
+
 #endif // TERN_TRANSFORMS_PASSES_TD

@@ -115,4 +115,27 @@ def Tern_TernaryEncodingAttr : Tern_Attr<"TernaryEncoding", "ternary"> {
   }];
 }
 
+def Tern_EllEncodingAttr : Tern_Attr<"EllEncoding", "ell"> {
+  let summary = "Row-balanced sparse weights: ELLPACK with a padded row length";
+  let description = [{
+    The encoding of an `N x K` weight tensor (`tensor<N x K x f32, #tern.ell<...>>`)
+    whose rows each store exactly `row_length` (value, column) pairs: a row
+    with fewer nonzeros is padded with zero values. Upstream
+    `#sparse_tensor.encoding` has no padded level, hence this attribute.
+    Every output row then costs the same, so threads and vector lanes over
+    the outputs stay balanced; `tern-lower-sparse` stores the pairs
+    column-major (`values[j][n]`, `cols[j][n]`).
+
+    `row_length` must be at least the longest row's nonzero count (checked
+    on constant weights) and at most `K`.
+
+    ```mlir
+    #tern.ell<row_length = 52>
+    ```
+  }];
+  let parameters = (ins "int64_t":$rowLength);
+  let assemblyFormat = "`<` `row_length` `=` $rowLength `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // TERN_ATTRS_TD

@@ -27,7 +27,8 @@ def Tern_Dialect : Dialect {
     (`tern-lower-ternary`), which the Halide emitter then compiles.
   }];
   let useDefaultAttributePrinterParser = 1;
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::sparse_tensor::SparseTensorDialect"];
   let extraClassDeclaration = [{
     void registerAttributes();
   }];

@@ -9,6 +9,7 @@
 #define TERN_DIALECT_TERN_IR_TERNDIALECT_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SparseTensor/IR/SparseTensor.h"
 #include "mlir/IR/Dialect.h"
 
 #include "tern/Dialect/Tern/IR/TernDialect.h.inc"

@@ -63,4 +63,46 @@ def Tern_TernaryMatmulOp : Tern_Op<"ternary_matmul"> {
   }];
 }
 
+def Tern_SparseMatmulOp : Tern_Op<"sparse_matmul"> {
+  let summary = "Matrix product with sparse weights";
+  let description = [{
+    Computes `result[m][n] = sum_k input[m][k] * weights[n][k]`, a fully
+    connected layer `input x W^T` whose `N x K` weight matrix is sparse in
+    the format its tensor type's encoding names:
+
+    | encoding | format |
+    | --- | --- |
+    | `#sparse_tensor.encoding<{map = (i, j) -> (i : dense, j : compressed)}>` | CSR |
+    | `#sparse_tensor.encoding<{map = (i, j) -> (i : dense, j : structured[2, 4])}>` | N:M (1:4, 2:4, 4:8) |
+    | `#sparse_tensor.encoding<{map = (i, j) -> (i floordiv 4 : dense, j floordiv 4 : compressed, i mod 4 : dense, j mod 4 : dense)}>` | BSR, blocks of 4 outputs x 4 inputs (any sizes) |
+    | `#tern.ell<row_length = L>` | row-balanced CSR (ELLPACK) |
+
+    Upstream's encodings are used where they say the format; `#tern.ell`
+    only for the padded row length they cannot. The weights must be a
+    constant (dense or `sparse<...>` literal) for `tern-lower-sparse`, which
+    builds the stored arrays at compile time and checks that the values
+    fit the format (an N:M group with more than N nonzeros is an error).
+    `tern-classify-weights` creates this op from `linalg.matmul` layers
+    whose weights it finds sparse enough.
+
+    Shapes: `input` `M x K`, `weights` `N x K` (static), result `M x N`,
+    one floating-point element type.
+
+    ```mlir
+    #CSR = #sparse_tensor.encoding<{map = (i, j) -> (i : dense, j : compressed)}>
+    %y = tern.sparse_matmul %x, %w
+           : (tensor<1x64xf32>, tensor<256x64xf32, #CSR>) -> tensor<1x256xf32>
+    ```
+  }];
+  let arguments = (ins
+    RankedTensorOf<[AnyFloat]>:$input,
+    RankedTensorOf<[AnyFloat]>:$weights);
+  let results = (outs RankedTensorOf<[AnyFloat]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weights attr-dict `:`
+    `(` type($input) `,` type($weights) `)` `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // TERN_OPS_TD

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Compiles one sparse layer per shape, batch, pattern and --sparse= format
+# with ternc, then runs tern_sparse_bench over all of them in one run (with
+# Tern's dense kernel, OpenBLAS, Eigen's sparse product and the triad). See
+# bench/README.md.
+#
+#   bench/sparse_kernels.sh [OUT.json]          4096x4096 (batch 1, 32, 128)
+#                                               and 4096x11008 (batch 1)
+#   QUICK=1 bench/sparse_kernels.sh [OUT.json]  4096x4096 GEMV only
+#
+# Environment: BUILD_DIR (default build), BENCH_ARGS (extra benchmark flags).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD_DIR:-build}
+OUT=$BUILD/bench/sparse
+JSON=${1:-$BUILD/bench/sparse-kernels.json}
+mkdir -p "$OUT"
+cmake --build "$BUILD" --target ternc tern_sparse_bench
+
+if [ "${QUICK:-0}" = 1 ]; then
+  LAYERS="${LAYERS:-1:4096x4096}"
+else
+  LAYERS="1:4096x4096 32:4096x4096 128:4096x4096 1:4096x11008"
+fi
+PATTERNS="u50 u70 u90 u95 2:4 b75"
+
+for spec in $LAYERS; do
+  m=${spec%%:*}
+  shape=${spec#*:}
+  k=${shape%x*}
+  n=${shape#*x}
+  for pattern in $PATTERNS; do
+    tag=${pattern/:/_}
+    base=$OUT/w_${tag}_${k}x${n}
+    src=${base}_m${m}.mlir
+    [ -f "$src" ] || python3 bench/gen_matmul.py --m "$m" --k "$k" --n "$n" \
+      --kind sparse --pattern "$pattern" --name layer --raw "$base.f32" \
+      -o "$src"
+    # auto: the cost model's choice; dense: Tern's dense kernel on the same
+    # weights; the forced formats that can hold the pattern.
+    formats="auto dense ell bsr"
+    [ "$pattern" = 2:4 ] && formats="$formats nm"
+    for format in $formats; do
+      name=s_${tag}_${format}_${k}x${n}_m${m}
+      [ -f "$OUT/$name.txt" ] && continue
+      echo "ternc: $name"
+      if ! "$BUILD/bin/ternc" "$src" -o "$OUT" --name "$name" --quiet \
+        --tern-report --sparse="$format" >"$OUT/$name.log" 2>&1; then
+        echo "  skipped: $(grep -m1 error "$OUT/$name.log")"
+        continue
+      fi
+      bytes=$(sed -n 's/.*weights: \([0-9]*\) bytes.*/\1/p' "$OUT/$name.log")
+      chosen=$format
+      if [ "$format" = auto ]; then
+        chosen=auto-$(sed -n "s/.*tern-classify-weights:.*, format \([^,]*\), [0-9]* -> .*/\1/p" "$OUT/$name.log" | head -1 | tr -d " ")
+        [ "$chosen" = auto- ] && chosen=auto-dense
+      fi
+      echo "$name $tag $chosen $m $k $n $bytes $base.f32" >"$OUT/$name.txt"
+    done
+  done
+done
+"$BUILD/bench/tern_sparse_bench" --models="$OUT" \
+  --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  --benchmark_min_time=0.2 --benchmark_out="$JSON" \
+  --benchmark_out_format=json ${BENCH_ARGS:-}
+echo "results: $JSON"

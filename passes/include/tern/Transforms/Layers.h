@@ -1,0 +1,68 @@
+//===- Layers.h - Matmul layers with constant weights -----------*- C++ -*-===//
+//
+// What the weight passes (tern-ternarize, tern-prune, tern-raise,
+// tern-classify-weights) share: a layer's name, the `layers=` selection
+// rule, and the constant weight matrix of a `linalg.matmul` in the `N x K`
+// view whatever layout the front end chose.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_TRANSFORMS_LAYERS_H
+#define TERN_TRANSFORMS_LAYERS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::tern {
+
+/// "fc1" for `model.onnx: node 'fc1' (Gemm)`, else the printed location.
+std::string layerName(Location loc);
+
+/// True if `wanted` names the layer: its whole name, or one '/'-separated
+/// part of it (`fc2` selects PyTorch's `/fc2/Gemm`).
+bool layerMatches(StringRef name, StringRef wanted);
+
+/// Which of `layers` a `layers=` option selects: empty = `byDefault`
+/// (AllButEnds: all but the first and the last), `all`, or a comma-separated
+/// list of names. A name that selects no layer is an error emitted on
+/// `scope`, prefixed by `pass`.
+enum class DefaultLayers { All, AllButEnds };
+FailureOr<std::vector<bool>> selectLayers(ArrayRef<Operation *> layers,
+                                          StringRef spec,
+                                          DefaultLayers byDefault,
+                                          Operation *scope, StringRef pass);
+
+/// Where the `N x K` weight matrix of a matmul comes from.
+struct WeightSource {
+  Value constant;          ///< the constant holding the values
+  bool transposed = false; ///< true: the constant is N x K; false: K x N
+};
+
+/// Finds the weight operand of `op` and its layout: `ins(%x, %w)` with the
+/// default maps (`%w` K x N), the transposed-B maps (`%w` N x K), or a
+/// linalg.transpose [1, 0] of an N x K constant; or says why not.
+FailureOr<WeightSource> findWeights(linalg::MatmulOp op, std::string &why);
+
+/// The weights of `source` as an `N x K` row-major float matrix, or failure
+/// with `why` (not a constant, not a float matrix).
+struct WeightMatrix {
+  int64_t n = 0, k = 0;
+  std::vector<float> values;
+};
+FailureOr<WeightMatrix> readWeights(const WeightSource &source,
+                                    std::string &why);
+
+/// Replaces the weights `op` reads by `w` (N x K), written in the layout of
+/// `source`; the old constant is erased when nothing else uses it.
+void replaceWeights(RewriterBase &rewriter, linalg::MatmulOp op,
+                    const WeightSource &source, const WeightMatrix &w);
+
+/// Returns true if `init` is a linalg.fill of +0.0 or -0.0.
+bool isZeroFill(Value init);
+
+} // namespace mlir::tern
+
+#endif // TERN_TRANSFORMS_LAYERS_H

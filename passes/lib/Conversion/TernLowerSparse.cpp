@@ -1,0 +1,329 @@
+//===- TernLowerSparse.cpp - Sparse matmul to kernel form -------*- C++ -*-===//
+//
+// Where "skipped zeros" becomes true in the IR: each tern.sparse_matmul
+// turns into the stored arrays of its format (built here, at compile time)
+// and one linalg.generic whose reduction runs over the stored entries of
+// each output only, gathering the activations it needs with tensor.extract
+// at stored indices. The Halide emitter vectorizes the outputs: the stored
+// arrays are column-major so that lanes read adjacent entries, and only
+// the activation reads are gathers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Conversion/Passes.h"
+#include "tern/Dialect/Tern/IR/ConstantData.h"
+#include "tern/Dialect/Tern/IR/SparseEncoding.h"
+#include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Transforms/SparseWeights.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::tern {
+#define GEN_PASS_DEF_TERNLOWERSPARSEPASS
+#include "tern/Conversion/Passes.h.inc"
+} // namespace mlir::tern
+
+using namespace mlir;
+using namespace mlir::tern;
+
+namespace {
+
+/// The reduction unroll factor the sparse accumulations ask for.
+constexpr int64_t kUnroll = 4;
+/// Outputs per tile of the stored arrays (and the vector width the
+/// accumulations ask for): the entries of 16 consecutive outputs for one
+/// slot are adjacent, and the slots of one tile follow each other, so a
+/// vector of outputs walks its entries in one contiguous stream instead of
+/// one page per slot.
+constexpr int64_t kTile = 16;
+
+/// Reorders `data`, stored [slots][n], into tiles [ceil(n / 16)][slots][16]
+/// (outputs past n padded with `pad`).
+template <typename T>
+std::vector<T> tileMajor(const std::vector<T> &data, int64_t slots, int64_t n,
+                         T pad) {
+  int64_t tiles = (n + kTile - 1) / kTile;
+  std::vector<T> out(tiles * slots * kTile, pad);
+  for (int64_t j = 0; j < slots; ++j)
+    for (int64_t c = 0; c < n; ++c)
+      out[((c / kTile) * slots + j) * kTile + c % kTile] = data[j * n + c];
+  return out;
+}
+
+/// Shape of a tile-major array.
+SmallVector<int64_t> tiledShape(int64_t slots, int64_t n) {
+  return {(n + kTile - 1) / kTile, slots, kTile};
+}
+
+template <typename T>
+Value constantTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                     Type elementType, const std::vector<T> &data) {
+  auto type = RankedTensorType::get(shape, elementType);
+  return arith::ConstantOp::create(
+      b, loc, type, DenseElementsAttr::get(type, ArrayRef<T>(data)));
+}
+
+/// Index arrays in the narrowest type that holds values below `limit`.
+Value indexTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  const std::vector<int32_t> &data, int64_t limit) {
+  if (limit <= 32768) {
+    std::vector<int16_t> narrow(data.begin(), data.end());
+    return constantTensor(b, loc, shape, b.getI16Type(), narrow);
+  }
+  return constantTensor(b, loc, shape, b.getI32Type(), data);
+}
+
+/// One accumulation `acc[m, n] += values[j, n] * x[m, col(j, n, index)]`
+/// over (m, n, j) with `values` and `index` (if not null) read at (j, n).
+Value accumulate(OpBuilder &b, Location loc, Value input, Value init,
+                 Value values, Value index,
+                 function_ref<Value(OpBuilder &, Location, Value idx)> col) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m, n, j;
+  bindDims(ctx, m, n, j);
+  AffineMap stored =
+      AffineMap::get(3, 0, {n.floorDiv(kTile), j, n % kTile}, ctx);
+  SmallVector<Value> ins{values};
+  SmallVector<AffineMap> maps{stored};
+  if (index) {
+    ins.push_back(index);
+    maps.push_back(stored);
+  }
+  maps.push_back(AffineMap::get(3, 0, {m, n}, ctx));
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), ins, ValueRange{init}, maps,
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel,
+                                    utils::IteratorType::reduction},
+      [&](OpBuilder &rb, Location l, ValueRange args) {
+        Value row = linalg::IndexOp::create(rb, l, 0);
+        Value c = col(rb, l, index ? args[1] : Value());
+        Value x = tensor::ExtractOp::create(rb, l, input, ValueRange{row, c});
+        Value product = arith::MulFOp::create(rb, l, args[0], x);
+        linalg::YieldOp::create(
+            rb, l,
+            arith::AddFOp::create(rb, l, args.back(), product).getResult());
+      });
+  generic->setAttr("tern.unroll", b.getI64IntegerAttr(kUnroll));
+  generic->setAttr("tern.vector_width", b.getI64IntegerAttr(kTile));
+  return generic.getResult(0);
+}
+
+Value toIndex(OpBuilder &b, Location l, Value v) {
+  return arith::IndexCastOp::create(b, l, b.getIndexType(), v);
+}
+
+Value cIndex(OpBuilder &b, Location l, int64_t v) {
+  return arith::ConstantIndexOp::create(b, l, v);
+}
+
+/// N:M: `acc[m, n] += values[j, n] * x[m, (j / N) * M + index[j, n]]`.
+/// Every output of slot j reads the same group of M activations, so instead
+/// of a gather the kernel loads the group's M values (one broadcast each)
+/// and picks one per lane with a tree of selects on the index bits.
+Value accumulateNM(OpBuilder &b, Location loc, Value input, Value init,
+                   Value values, Value index, int64_t keep, int64_t group,
+                   int64_t k) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m, n, j;
+  bindDims(ctx, m, n, j);
+  AffineMap stored =
+      AffineMap::get(3, 0, {n.floorDiv(kTile), j, n % kTile}, ctx);
+  int bits = 0;
+  while ((int64_t(1) << bits) < group)
+    ++bits;
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), ValueRange{values, index}, ValueRange{init},
+      ArrayRef<AffineMap>{stored, stored, AffineMap::get(3, 0, {m, n}, ctx)},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel,
+                                    utils::IteratorType::reduction},
+      [&](OpBuilder &rb, Location l, ValueRange args) {
+        Value row = linalg::IndexOp::create(rb, l, 0);
+        Value slot = linalg::IndexOp::create(rb, l, 2);
+        Value g = arith::DivSIOp::create(rb, l, slot, cIndex(rb, l, keep));
+        Value base = arith::MulIOp::create(rb, l, g, cIndex(rb, l, group));
+        // The group's activations; past K (a short last group) the index
+        // is clamped, and no stored entry points there.
+        SmallVector<Value> xs;
+        for (int64_t c = 0; c < (int64_t(1) << bits); ++c) {
+          Value col = arith::AddIOp::create(rb, l, base, cIndex(rb, l, c));
+          col = arith::MinSIOp::create(rb, l, col, cIndex(rb, l, k - 1));
+          xs.push_back(
+              tensor::ExtractOp::create(rb, l, input, ValueRange{row, col}));
+        }
+        Value idx = args[1];
+        Type i8 = idx.getType();
+        for (int bit = 0; bit < bits; ++bit) {
+          Value mask = arith::ConstantIntOp::create(rb, l, i8, 1 << bit);
+          Value set =
+              arith::CmpIOp::create(rb, l, arith::CmpIPredicate::ne,
+                                    arith::AndIOp::create(rb, l, idx, mask),
+                                    arith::ConstantIntOp::create(rb, l, i8, 0));
+          SmallVector<Value> next;
+          for (size_t i = 0; i + 1 < xs.size(); i += 2)
+            next.push_back(
+                arith::SelectOp::create(rb, l, set, xs[i + 1], xs[i]));
+          xs = next;
+        }
+        Value product = arith::MulFOp::create(rb, l, args[0], xs[0]);
+        linalg::YieldOp::create(
+            rb, l, arith::AddFOp::create(rb, l, args[2], product).getResult());
+      });
+  generic->setAttr("tern.unroll", b.getI64IntegerAttr(kUnroll));
+  generic->setAttr("tern.vector_width", b.getI64IntegerAttr(kTile));
+  return generic.getResult(0);
+}
+
+struct TernLowerSparsePass
+    : public tern::impl::TernLowerSparsePassBase<TernLowerSparsePass> {
+  using TernLowerSparsePassBase::TernLowerSparsePassBase;
+
+  void runOnOperation() override {
+    SmallVector<SparseMatmulOp> ops;
+    getOperation()->walk([&](SparseMatmulOp op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (SparseMatmulOp op : ops)
+      if (failed(lower(op, rewriter)))
+        return signalPassFailure();
+  }
+
+  LogicalResult lower(SparseMatmulOp op, RewriterBase &rewriter) {
+    std::string why;
+    auto weightsType = op.getWeights().getType();
+    FailureOr<SparseWeightFormat> format =
+        getSparseWeightFormat(weightsType.getEncoding(), why);
+    if (failed(format))
+      return op.emitOpError() << why;
+    ElementsAttr attr = getConstantElements(op.getWeights());
+    std::optional<SmallVector<double>> floats;
+    if (attr)
+      floats = getConstantFloats(attr);
+    if (!floats)
+      return op.emitOpError()
+             << "tern-lower-sparse needs constant weights (a dense or "
+                "sparse literal); found "
+             << (op.getWeights().getDefiningOp()
+                     ? "'" +
+                           op.getWeights()
+                               .getDefiningOp()
+                               ->getName()
+                               .getStringRef()
+                               .str() +
+                           "'"
+                     : std::string("a block argument"));
+    if (!weightsType.getElementType().isF32())
+      return op.emitOpError() << "tern-lower-sparse supports f32 weights and "
+                                 "activations, found "
+                              << weightsType.getElementType();
+    int64_t n = weightsType.getDimSize(0), k = weightsType.getDimSize(1);
+    std::vector<float> w(floats->begin(), floats->end());
+
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    auto resultType = op.getResult().getType();
+    SmallVector<Value> dynamicSizes;
+    if (resultType.isDynamicDim(0))
+      dynamicSizes.push_back(
+          tensor::DimOp::create(rewriter, loc, op.getInput(), 0));
+    Type f32 = rewriter.getF32Type();
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                          f32, dynamicSizes);
+    Value zero = arith::ConstantOp::create(rewriter, loc, f32,
+                                           rewriter.getZeroAttr(f32));
+    Value init =
+        linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    Value input = op.getInput();
+    Value result;
+
+    switch (format->kind) {
+    case SparseWeightFormat::Csr:
+    case SparseWeightFormat::Ell: {
+      sparse::Ell ell = sparse::buildEll(w, n, k);
+      if (format->kind == SparseWeightFormat::Ell) {
+        if (ell.rowLength > format->rowLength)
+          return op.emitOpError()
+                 << "#tern.ell<row_length = " << format->rowLength
+                 << "> is too short: a row of the weights holds "
+                 << ell.rowLength << " nonzeros";
+        // Pad to the declared row length.
+        int64_t pad = format->rowLength - ell.rowLength;
+        ell.values.resize(ell.values.size() + pad * n, 0.0f);
+        ell.cols.resize(ell.cols.size() + pad * n, 0);
+        ell.rowLength = format->rowLength;
+      }
+      if (ell.rowLength == 0) {
+        result = init;
+        break;
+      }
+      SmallVector<int64_t> shape = tiledShape(ell.rowLength, n);
+      Value values =
+          constantTensor(rewriter, loc, shape, f32,
+                         tileMajor(ell.values, ell.rowLength, n, 0.0f));
+      Value cols = indexTensor(rewriter, loc, shape,
+                               tileMajor(ell.cols, ell.rowLength, n, 0), k);
+      result = accumulate(
+          rewriter, loc, input, init, values, cols,
+          [](OpBuilder &b, Location l, Value c) { return toIndex(b, l, c); });
+      break;
+    }
+    case SparseWeightFormat::NM: {
+      sparse::NM nm;
+      if (!sparse::buildNM(w, n, k, format->keep, format->group, nm, why))
+        return op.emitOpError()
+               << "weights do not fit " << format->str() << ": " << why;
+      int64_t slots = (k + nm.group - 1) / nm.group * nm.keep;
+      SmallVector<int64_t> shape = tiledShape(slots, n);
+      Value values = constantTensor(rewriter, loc, shape, f32,
+                                    tileMajor(nm.values, slots, n, 0.0f));
+      Value index = constantTensor(rewriter, loc, shape, rewriter.getI8Type(),
+                                   tileMajor(nm.index, slots, n, int8_t(0)));
+      result = accumulateNM(rewriter, loc, input, init, values, index, nm.keep,
+                            nm.group, k);
+      break;
+    }
+    case SparseWeightFormat::Bsr: {
+      int bn = format->blockRows, bk = format->blockCols;
+      sparse::Bsr bsr = sparse::buildBsr(w, n, k, bn, bk);
+      if (bsr.listLength == 0) {
+        result = init;
+        break;
+      }
+      int64_t rowBlocks = (n + bn - 1) / bn;
+      int64_t entries = bsr.listLength * bk;
+      Value values = constantTensor(rewriter, loc, tiledShape(entries, n), f32,
+                                    tileMajor(bsr.values, entries, n, 0.0f));
+      Value blockCol = indexTensor(rewriter, loc, {bsr.listLength, rowBlocks},
+                                   bsr.blockCol, (k + bk - 1) / bk);
+      // No per-entry index: the block list is read at (q / C, n / R).
+      result = accumulate(
+          rewriter, loc, input, init, values, Value(),
+          [&](OpBuilder &b, Location l, Value) -> Value {
+            Value q = linalg::IndexOp::create(b, l, 2);
+            Value out = linalg::IndexOp::create(b, l, 1);
+            Value c = cIndex(b, l, bk);
+            Value slot = arith::DivSIOp::create(b, l, q, c);
+            Value r = arith::RemSIOp::create(b, l, q, c);
+            Value block = arith::DivSIOp::create(b, l, out, cIndex(b, l, bn));
+            Value first = toIndex(b, l,
+                                  tensor::ExtractOp::create(
+                                      b, l, blockCol, ValueRange{slot, block}));
+            Value start = arith::MulIOp::create(b, l, first, c);
+            Value row = arith::AddIOp::create(b, l, start, r);
+            return arith::MinSIOp::create(b, l, row, cIndex(b, l, k - 1));
+          });
+      break;
+    }
+    }
+    Operation *weightsDef = op.getWeights().getDefiningOp();
+    rewriter.replaceOp(op, result);
+    if (weightsDef && weightsDef->use_empty() && isPure(weightsDef))
+      rewriter.eraseOp(weightsDef);
+    return success();
+  }
+};
+
+} // namespace

@@ -1,0 +1,428 @@
+//===- SparseWeights.cpp - Sparse weight analysis, pruning, formats -------===//
+
+#include "tern/Transforms/SparseWeights.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+
+namespace mlir::tern::sparse {
+
+const char *name(Format f) {
+  switch (f) {
+  case Format::Dense:
+    return "dense";
+  case Format::Ell:
+    return "ell";
+  case Format::NM:
+    return "nm";
+  case Format::Bsr:
+    return "bsr";
+  }
+  return "?";
+}
+
+std::string Stats::pattern() const {
+  if (nnz == 0)
+    return "all zero";
+  if (nnz == n * k)
+    return "dense";
+  if (nmM)
+    return std::to_string(nmN) + ":" + std::to_string(nmM);
+  // Nonzeros gathered into few, well-filled blocks.
+  if (blockDensity() <= 0.5 && density() >= 0.75 * blockDensity())
+    return "block " + std::to_string(kBlock) + "x" + std::to_string(kBlock);
+  return "unstructured";
+}
+
+Stats analyze(const std::vector<float> &w, int64_t n, int64_t k) {
+  Stats s;
+  s.n = n;
+  s.k = k;
+  // Largest nonzero count in any group of 4 and of 8 inputs.
+  int max4 = 0, max8 = 0;
+  for (int64_t r = 0; r < n; ++r) {
+    const float *row = w.data() + r * k;
+    int64_t rowNnz = 0;
+    int c4 = 0, c8 = 0;
+    for (int64_t c = 0; c < k; ++c) {
+      bool nz = row[c] != 0.0f;
+      rowNnz += nz;
+      c4 += nz;
+      c8 += nz;
+      if (c % 4 == 3 || c + 1 == k) {
+        max4 = std::max(max4, c4);
+        c4 = 0;
+      }
+      if (c % 8 == 7 || c + 1 == k) {
+        max8 = std::max(max8, c8);
+        c8 = 0;
+      }
+    }
+    s.nnz += rowNnz;
+    s.maxRowNnz = std::max(s.maxRowNnz, rowNnz);
+  }
+  if (s.nnz > 0 && max4 <= 1) {
+    s.nmN = 1;
+    s.nmM = 4;
+  } else if (s.nnz > 0 && max4 <= 2) {
+    s.nmN = 2;
+    s.nmM = 4;
+  } else if (s.nnz > 0 && max8 <= 4) {
+    s.nmN = 4;
+    s.nmM = 8;
+  }
+  int64_t rowBlocks = (n + kBlock - 1) / kBlock;
+  int64_t colBlocks = (k + kBlock - 1) / kBlock;
+  s.totalBlocks = rowBlocks * colBlocks;
+  for (int64_t rb = 0; rb < rowBlocks; ++rb) {
+    int64_t count = 0;
+    for (int64_t cb = 0; cb < colBlocks; ++cb) {
+      bool nz = false;
+      for (int64_t r = rb * kBlock; r < std::min(n, (rb + 1) * kBlock) && !nz;
+           ++r)
+        for (int64_t c = cb * kBlock; c < std::min(k, (cb + 1) * kBlock); ++c)
+          if (w[r * k + c] != 0.0f) {
+            nz = true;
+            break;
+          }
+      count += nz;
+    }
+    s.nonzeroBlocks += count;
+    s.maxBlocksPerRow = std::max(s.maxBlocksPerRow, count);
+  }
+  return s;
+}
+
+//===----------------------------------------------------------------------===//
+// Pruning
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+double relativeError(const std::vector<float> &before,
+                     const std::vector<float> &after) {
+  double err = 0, norm = 0;
+  for (size_t i = 0; i < before.size(); ++i) {
+    double d = double(before[i]) - after[i];
+    err += d * d;
+    norm += double(before[i]) * before[i];
+  }
+  return norm > 0 ? std::sqrt(err / norm) : 0.0;
+}
+
+} // namespace
+
+double pruneNM(std::vector<float> &w, int64_t n, int64_t k, int keep,
+               int group) {
+  std::vector<float> before = w;
+  std::vector<int64_t> order;
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t g = 0; g < k; g += group) {
+      int64_t end = std::min(k, g + group);
+      order.clear();
+      for (int64_t c = g; c < end; ++c)
+        order.push_back(c);
+      // Largest magnitude first; ties keep the lower index.
+      std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+        return std::fabs(w[r * k + a]) > std::fabs(w[r * k + b]);
+      });
+      for (size_t i = keep; i < order.size(); ++i)
+        w[r * k + order[i]] = 0.0f;
+    }
+  return relativeError(before, w);
+}
+
+double pruneBlocks(std::vector<float> &w, int64_t n, int64_t k, int bn, int bk,
+                   double sparsity) {
+  std::vector<float> before = w;
+  int64_t rowBlocks = (n + bn - 1) / bn, colBlocks = (k + bk - 1) / bk;
+  int64_t total = rowBlocks * colBlocks;
+  std::vector<double> norm(total, 0.0);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < k; ++c)
+      norm[(r / bn) * colBlocks + c / bk] +=
+          double(w[r * k + c]) * w[r * k + c];
+  std::vector<int64_t> order(total);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return norm[a] < norm[b]; });
+  auto drop = static_cast<int64_t>(std::llround(sparsity * total));
+  drop = std::clamp<int64_t>(drop, 0, total);
+  std::vector<char> zero(total, 0);
+  for (int64_t i = 0; i < drop; ++i)
+    zero[order[i]] = 1;
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < k; ++c)
+      if (zero[(r / bn) * colBlocks + c / bk])
+        w[r * k + c] = 0.0f;
+  return relativeError(before, w);
+}
+
+double pruneUnstructured(std::vector<float> &w, int64_t n, int64_t k,
+                         double sparsity) {
+  std::vector<float> before = w;
+  int64_t size = n * k;
+  std::vector<int64_t> order(size);
+  std::iota(order.begin(), order.end(), 0);
+  auto drop = static_cast<int64_t>(std::llround(sparsity * size));
+  drop = std::clamp<int64_t>(drop, 0, size);
+  auto less = [&](int64_t a, int64_t b) {
+    float fa = std::fabs(w[a]), fb = std::fabs(w[b]);
+    return fa < fb || (fa == fb && a < b);
+  };
+  if (drop > 0 && drop < size)
+    std::nth_element(order.begin(), order.begin() + drop, order.end(), less);
+  for (int64_t i = 0; i < drop; ++i)
+    w[order[i]] = 0.0f;
+  return relativeError(before, w);
+}
+
+float magnitudeThreshold(std::vector<float> &magnitudes, double sparsity) {
+  if (magnitudes.empty())
+    return 0.0f;
+  auto at = static_cast<int64_t>(
+      std::llround(sparsity * static_cast<double>(magnitudes.size())));
+  if (at <= 0)
+    return 0.0f;
+  if (at >= static_cast<int64_t>(magnitudes.size()))
+    return std::numeric_limits<float>::infinity();
+  std::nth_element(magnitudes.begin(), magnitudes.begin() + at,
+                   magnitudes.end());
+  return magnitudes[at];
+}
+
+double pruneBelow(std::vector<float> &w, float threshold) {
+  std::vector<float> before = w;
+  for (float &v : w)
+    if (std::fabs(v) < threshold)
+      v = 0.0f;
+  return relativeError(before, w);
+}
+
+//===----------------------------------------------------------------------===//
+// Cost model
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Time per stored entry of each kernel, `perEntry + perRow * m` ns at m
+/// rows of activations, fitted to Tern's own kernels on this project's
+/// 2-core machine (4096 x 4096 layers at batch 1 and 32, every pattern;
+/// bench/results/sparse-kernels.md, 2026-12-04), measured with
+///   bench/sparse_kernels.sh bench/results/sparse-kernels.json
+/// Dense is Tern's dense f32 kernel (about 0.33 ns a weight at batch 1, a
+/// third of the triad bandwidth, and no reuse across rows). The sparse
+/// kernels stream tile-major arrays: ELL and BSR gather activations (about
+/// 0.2 ns an entry and row); N:M selects among broadcast activations and
+/// reuses each loaded entry for blocks of 8 rows. So against Tern's dense
+/// kernel ELL wins at any density below about 60% (its padded row holds
+/// 1.5x the bytes of a dense weight), N:M whenever the pattern holds.
+struct EntryCost {
+  double perEntry, perRow;
+};
+constexpr EntryCost kDenseCost{0.05, 0.28};
+constexpr EntryCost kEllCost{0.02, 0.18};
+constexpr EntryCost kNMCost{0.06, 0.045};
+constexpr EntryCost kBsrCost{0.02, 0.19};
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+int64_t entries(const Stats &s, Format f) {
+  switch (f) {
+  case Format::Dense:
+    return s.n * s.k;
+  case Format::Ell:
+    return s.maxRowNnz * s.n;
+  case Format::NM:
+    return s.nmM ? ceilDiv(s.k, s.nmM) * s.nmN * s.n : -1;
+  case Format::Bsr:
+    return s.maxBlocksPerRow * kBlock * s.n;
+  }
+  return -1;
+}
+
+} // namespace
+
+int64_t storedBytes(const Stats &s, Format f) {
+  int64_t e = entries(s, f);
+  if (e < 0)
+    return -1;
+  switch (f) {
+  case Format::Dense:
+    return 4 * e;
+  case Format::Ell:
+    return e * (4 + Ell::indexBytes(s.k));
+  case Format::NM:
+    return e * 5;
+  case Format::Bsr:
+    return e * 4 + s.maxBlocksPerRow * ceilDiv(s.n, kBlock) * 4;
+  }
+  return -1;
+}
+
+double estimateRelativeTime(const Stats &s, Format f, int64_t m) {
+  auto time = [&](Format g) -> double {
+    int64_t e = entries(s, g);
+    if (e < 0)
+      return -1;
+    EntryCost c = g == Format::Dense ? kDenseCost
+                  : g == Format::Ell ? kEllCost
+                  : g == Format::NM  ? kNMCost
+                                     : kBsrCost;
+    return double(e) * (c.perEntry + c.perRow * std::max<int64_t>(m, 1));
+  };
+  double dense = time(Format::Dense);
+  double t = time(f);
+  if (t < 0)
+    return -1;
+  return dense > 0 ? t / dense : 1.0;
+}
+
+Decision choose(const Stats &s, int64_t m, Format forced, bool force) {
+  Decision d;
+  d.denseBytes = storedBytes(s, Format::Dense);
+  d.bytes = d.denseBytes;
+  char buf[160];
+  if (force) {
+    double t = estimateRelativeTime(s, forced, m);
+    if (t < 0) {
+      d.reason = std::string("forced format ") + name(forced) +
+                 " cannot hold this layer (no " +
+                 (forced == Format::NM ? "N:M pattern" : "such structure") +
+                 "): kept dense";
+      return d;
+    }
+    d.format = forced;
+    d.bytes = storedBytes(s, forced);
+    d.relativeTime = t;
+    std::snprintf(buf, sizeof(buf), "forced (estimated %.2fx the dense time)",
+                  t);
+    d.reason = buf;
+    return d;
+  }
+  if (s.nnz == s.n * s.k) {
+    d.reason = "no zeros";
+    return d;
+  }
+  Format best = Format::Dense;
+  double bestTime = 1.0;
+  for (Format f : {Format::NM, Format::Bsr, Format::Ell}) {
+    double t = estimateRelativeTime(s, f, m);
+    if (t >= 0 && t < bestTime) {
+      best = f;
+      bestTime = t;
+    }
+  }
+  if (best == Format::Dense || bestTime > 0.9) {
+    std::snprintf(
+        buf, sizeof(buf),
+        "density %.1f%%: the best sparse format (%s) is estimated "
+        "at %.2fx the dense time, not 10%% faster",
+        100 * s.density(), name(best == Format::Dense ? Format::Ell : best),
+        best == Format::Dense ? estimateRelativeTime(s, Format::Ell, m)
+                              : bestTime);
+    d.reason = buf;
+    return d;
+  }
+  d.format = best;
+  d.bytes = storedBytes(s, best);
+  d.relativeTime = bestTime;
+  std::snprintf(buf, sizeof(buf),
+                "density %.1f%%: estimated %.2fx the dense time at batch %lld",
+                100 * s.density(), bestTime, static_cast<long long>(m));
+  d.reason = buf;
+  return d;
+}
+
+//===----------------------------------------------------------------------===//
+// Storage
+//===----------------------------------------------------------------------===//
+
+Ell buildEll(const std::vector<float> &w, int64_t n, int64_t k) {
+  Ell e;
+  for (int64_t r = 0; r < n; ++r)
+    e.rowLength = std::max<int64_t>(
+        e.rowLength, std::count_if(w.begin() + r * k, w.begin() + (r + 1) * k,
+                                   [](float v) { return v != 0.0f; }));
+  e.values.assign(e.rowLength * n, 0.0f);
+  e.cols.assign(e.rowLength * n, 0);
+  for (int64_t r = 0; r < n; ++r) {
+    int64_t j = 0;
+    for (int64_t c = 0; c < k; ++c)
+      if (w[r * k + c] != 0.0f) {
+        e.values[j * n + r] = w[r * k + c];
+        e.cols[j * n + r] = static_cast<int32_t>(c);
+        ++j;
+      }
+  }
+  return e;
+}
+
+bool buildNM(const std::vector<float> &w, int64_t n, int64_t k, int keep,
+             int group, NM &out, std::string &why) {
+  out.keep = keep;
+  out.group = group;
+  int64_t groups = ceilDiv(k, group);
+  int64_t slots = groups * keep;
+  out.values.assign(slots * n, 0.0f);
+  out.index.assign(slots * n, 0);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t g = 0; g < groups; ++g) {
+      int s = 0;
+      for (int64_t c = g * group; c < std::min(k, (g + 1) * group); ++c) {
+        if (w[r * k + c] == 0.0f)
+          continue;
+        if (s == keep) {
+          why = "row " + std::to_string(r) + ", inputs " +
+                std::to_string(g * group) + ".." +
+                std::to_string(std::min(k, (g + 1) * group) - 1) +
+                " hold more than " + std::to_string(keep) + " nonzeros";
+          return false;
+        }
+        int64_t j = g * keep + s;
+        out.values[j * n + r] = w[r * k + c];
+        out.index[j * n + r] = static_cast<int8_t>(c - g * group);
+        ++s;
+      }
+    }
+  return true;
+}
+
+Bsr buildBsr(const std::vector<float> &w, int64_t n, int64_t k, int bn,
+             int bk) {
+  Bsr b;
+  b.bn = bn;
+  b.bk = bk;
+  int64_t rowBlocks = ceilDiv(n, bn), colBlocks = ceilDiv(k, bk);
+  std::vector<std::vector<int32_t>> lists(rowBlocks);
+  for (int64_t rb = 0; rb < rowBlocks; ++rb)
+    for (int64_t cb = 0; cb < colBlocks; ++cb) {
+      bool nz = false;
+      for (int64_t r = rb * bn; r < std::min(n, (rb + 1) * bn) && !nz; ++r)
+        for (int64_t c = cb * bk; c < std::min(k, (cb + 1) * bk); ++c)
+          nz = nz || w[r * k + c] != 0.0f;
+      if (nz)
+        lists[rb].push_back(static_cast<int32_t>(cb));
+    }
+  for (const auto &l : lists)
+    b.listLength = std::max<int64_t>(b.listLength, l.size());
+  b.blockCol.assign(b.listLength * rowBlocks, 0);
+  b.values.assign(b.listLength * bk * n, 0.0f);
+  for (int64_t rb = 0; rb < rowBlocks; ++rb)
+    for (size_t j = 0; j < lists[rb].size(); ++j) {
+      int32_t cb = lists[rb][j];
+      b.blockCol[j * rowBlocks + rb] = cb;
+      for (int64_t r = rb * bn; r < std::min(n, (rb + 1) * bn); ++r)
+        for (int64_t i = 0; i < bk; ++i) {
+          int64_t c = int64_t(cb) * bk + i;
+          if (c < k)
+            b.values[(j * bk + i) * n + r] = w[r * k + c];
+        }
+    }
+  return b;
+}
+
+} // namespace mlir::tern::sparse
