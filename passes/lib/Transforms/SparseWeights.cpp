@@ -311,7 +311,8 @@ Decision choose(const Stats &s, int64_t m, Format forced, bool force) {
   double bestTime = 1.0;
   for (Format f : {Format::NM, Format::Bsr, Format::Ell}) {
     double t = estimateRelativeTime(s, f, m);
-    if (t >= 0 && t < bestTime) {
+    // A sparse format must also store fewer bytes than the dense weights.
+    if (t >= 0 && t < bestTime && storedBytes(s, f) < d.denseBytes) {
       best = f;
       bestTime = t;
     }
@@ -319,8 +320,8 @@ Decision choose(const Stats &s, int64_t m, Format forced, bool force) {
   if (best == Format::Dense || bestTime > 0.9) {
     std::snprintf(
         buf, sizeof(buf),
-        "density %.1f%%: the best sparse format (%s) is estimated "
-        "at %.2fx the dense time, not 10%% faster",
+        "density %.1f%%: no sparse format is both smaller and 10%% "
+        "faster than dense (%s: estimated %.2fx the dense time)",
         100 * s.density(), name(best == Format::Dense ? Format::Ell : best),
         best == Format::Dense ? estimateRelativeTime(s, Format::Ell, m)
                               : bestTime);

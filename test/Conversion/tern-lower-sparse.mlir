@@ -1,0 +1,96 @@
+// RUN: tern-opt %s -tern-lower-sparse -canonicalize | FileCheck %s
+// RUN: tern-opt %S/Inputs/lower-sparse-errors.mlir -split-input-file -verify-diagnostics -tern-lower-sparse -o /dev/null
+
+// Each format becomes its stored arrays, tile-major ([N / 16][slots][16]:
+// the 16 outputs of a tile adjacent for each slot), and one accumulation
+// over (m, n, slot) that reads the activations at stored indices.
+
+// CSR lowers as ELL with the longest row's length (2 here):
+//   row 0: (1.0 at 1), (2.0 at 4); row 1: (3.0 at 0), padding (0.0 at 0).
+// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1, d2) -> (d1 floordiv 16, d2, d1 mod 16)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @csr(
+// CHECK-SAME:    %[[X:.*]]: tensor<1x5xf32>
+// CHECK-DAG:     %[[COLS:.*]] = arith.constant dense<{{\[\[\[}}1, 0, 0, {{.*}}], [4, 0, 0, {{.*}}]]]> : tensor<1x2x16xi16>
+// CHECK-DAG:     %[[VALS:.*]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00, 0.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, {{.*}}]]]> : tensor<1x2x16xf32>
+// CHECK:         linalg.generic {indexing_maps = [#[[TILE]], #[[TILE]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[VALS]], %[[COLS]] : tensor<1x2x16xf32>, tensor<1x2x16xi16>) outs(%{{.*}} : tensor<1x2xf32>) attrs = {tern.unroll = 4 : i64, tern.vector_width = 16 : i64}
+// CHECK:         ^bb0(%[[V:.*]]: f32, %[[C:.*]]: i16, %[[ACC:.*]]: f32):
+// CHECK:           %[[CI:.*]] = arith.index_cast %[[C]] : i16 to index
+// CHECK:           %[[XV:.*]] = tensor.extract %[[X]][%{{.*}}, %[[CI]]]
+// CHECK:           %[[P:.*]] = arith.mulf %[[V]], %[[XV]]
+// CHECK:           arith.addf %[[ACC]], %[[P]]
+// CHECK-NOT:     tern.sparse_matmul
+#CSR = #sparse_tensor.encoding<{map = (i, j) -> (i : dense, j : compressed)}>
+func.func @csr(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant dense<[[0.0, 1.0, 0.0, 0.0, 2.0], [3.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<2x5xf32, #CSR>
+  %y = tern.sparse_matmul %x, %w : (tensor<1x5xf32>, tensor<2x5xf32, #CSR>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// #tern.ell pads every row to its row_length (3 slots here).
+// CHECK-LABEL: func.func @ell(
+// CHECK:         tensor<1x3x16xf32>
+// CHECK:         linalg.generic
+#ELL = #tern.ell<row_length = 3>
+func.func @ell(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant dense<[[0.0, 1.0, 0.0, 0.0, 2.0], [3.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<2x5xf32, #ELL>
+  %y = tern.sparse_matmul %x, %w : (tensor<1x5xf32>, tensor<2x5xf32, #ELL>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// 2:4 over K = 6 (groups [0, 4) and [4, 6)), dynamic M. Slot j = 2 g + s:
+//   row 0: g0 (1.0 at 1), (2.0 at 3); g1 (3.0 at 0)
+//   row 1: g0 (5.0 at 0);              g1 (7.0 at 1)
+// The group's 4 activations are loaded (clamped to K - 1 = 5) and one is
+// picked per output with selects on the index bits: no gather.
+// CHECK-LABEL: func.func @nm(
+// CHECK-SAME:    %[[X:.*]]: tensor<?x6xf32>
+// CHECK-DAG:     arith.constant dense<{{\[\[\[}}1, 0, {{.*}}], [3, 0, {{.*}}], [0, 1, {{.*}}], [0, 0, {{.*}}]]]> : tensor<1x4x16xi8>
+// CHECK-DAG:     arith.constant dense<{{\[\[\[}}1.000000e+00, 5.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, {{.*}}], [3.000000e+00, 7.000000e+00, {{.*}}], [0.000000e+00, {{.*}}]]]> : tensor<1x4x16xf32>
+// CHECK:         %[[DIM:.*]] = tensor.dim %[[X]]
+// CHECK:         tensor.empty(%[[DIM]]) : tensor<?x2xf32>
+// CHECK:         linalg.generic
+// CHECK:         ^bb0(%[[V:.*]]: f32, %[[I:.*]]: i8, %[[ACC:.*]]: f32):
+// CHECK:           %[[M:.*]] = linalg.index 0
+// CHECK:           %[[J:.*]] = linalg.index 2
+// CHECK:           %[[G:.*]] = arith.divsi %[[J]], %c2
+// CHECK:           %[[BASE:.*]] = arith.muli %[[G]], %c4
+// CHECK-COUNT-4:   tensor.extract %[[X]][%[[M]], %{{.*}}]
+// CHECK-COUNT-3:   arith.select
+// CHECK-NOT:       tensor.extract
+// CHECK:           arith.mulf %[[V]]
+#NM = #sparse_tensor.encoding<{map = (i, j) -> (i : dense, j : structured[2, 4])}>
+func.func @nm(%x: tensor<?x6xf32>) -> tensor<?x2xf32> {
+  %w = arith.constant dense<[[0.0, 1.0, 0.0, 2.0, 3.0, 0.0], [5.0, 0.0, 0.0, 0.0, 0.0, 7.0]]> : tensor<2x6xf32, #NM>
+  %y = tern.sparse_matmul %x, %w : (tensor<?x6xf32>, tensor<2x6xf32, #NM>) -> tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
+}
+
+// BSR with 2 x 2 blocks, K = 5: block row 0 (outputs 0, 1) holds block
+// column 0; block row 1 (output 2) block column 2 (inputs 4, 5: 5 is past K,
+// its value 0 and its index clamped to 4). Values per q = 2 j + r.
+// CHECK-LABEL: func.func @bsr(
+// CHECK-DAG:     arith.constant dense<{{\[\[}}0, 2]]> : tensor<1x2xi16>
+// CHECK-DAG:     arith.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00, 9.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, 0.000000e+00, {{.*}}]]]> : tensor<1x2x16xf32>
+// CHECK:         linalg.generic
+// CHECK:           arith.divsi
+// CHECK:           arith.remsi
+// CHECK:           tensor.extract
+// CHECK:           arith.minsi %{{.*}}, %c4
+#BSR = #sparse_tensor.encoding<{map = (i, j) -> (i floordiv 2 : dense, j floordiv 2 : compressed, i mod 2 : dense, j mod 2 : dense)}>
+func.func @bsr(%x: tensor<1x5xf32>) -> tensor<1x3xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 0.0, 0.0, 0.0], [3.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 9.0]]> : tensor<3x5xf32, #BSR>
+  %y = tern.sparse_matmul %x, %w : (tensor<1x5xf32>, tensor<3x5xf32, #BSR>) -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
+}
+
+// No nonzeros: the result is the zero fill, no kernel.
+// CHECK-LABEL: func.func @zero(
+// CHECK-NOT:     linalg.generic
+// CHECK:         %[[F:.*]] = linalg.fill
+// CHECK-NEXT:    return %[[F]]
+func.func @zero(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant dense<0.0> : tensor<2x3xf32, #tern.ell<row_length = 0>>
+  %y = tern.sparse_matmul %x, %w : (tensor<1x3xf32>, tensor<2x3xf32, #tern.ell<row_length = 0>>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
