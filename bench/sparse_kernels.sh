@@ -59,6 +59,28 @@ for spec in $LAYERS; do
     done
   done
 done
+# Activation sparsity: a dense and a ternary GEMV after a ReLU, skipping
+# zero inputs (default) and not (--activation-sparsity=off).
+if [ "${ACT:-1}" = 1 ]; then
+  for kind in dense packed; do
+    src=$OUT/relu_${kind}_4096x4096_m1.mlir
+    [ -f "$src" ] || python3 bench/gen_matmul.py --m 1 --k 4096 --n 4096 \
+      --kind "$kind" --relu --name layer -o "$src"
+    label=$kind
+    [ "$kind" = packed ] && label=ternary
+    for mode in relu off; do
+      name=r_${label}_${mode}_4096x4096_m1
+      [ -f "$OUT/$name.txt" ] && continue
+      echo "ternc: $name"
+      "$BUILD/bin/ternc" "$src" -o "$OUT" --name "$name" --quiet \
+        --tern-report --activation-sparsity="$mode" >"$OUT/$name.log" 2>&1
+      bytes=$(sed -n 's/.*weights: \([0-9]*\) bytes.*/\1/p' "$OUT/$name.log")
+      format=$label-skip
+      [ "$mode" = off ] && format=$label-noskip
+      echo "$name relu $format 1 4096 4096 $bytes -" >"$OUT/$name.txt"
+    done
+  done
+fi
 "$BUILD/bench/tern_sparse_bench" --models="$OUT" \
   --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
   --benchmark_min_time=0.2 --benchmark_out="$JSON" \

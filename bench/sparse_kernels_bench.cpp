@@ -6,7 +6,9 @@
 // the raw f32 weights are), against, in the same run and on the same
 // weights: Tern's dense f32 kernel (--sparse=dense), OpenBLAS sgemv/sgemm,
 // Eigen's sparse (CSR, row-major) matrix times vector or matrix, and a
-// STREAM-like triad.
+// STREAM-like triad. Layers after a ReLU (activation sparsity) run on
+// inputs with 0%, 50% and 90% of them zero after the ReLU, compiled with
+// and without --activation-sparsity=off.
 //
 //   tern_sparse_bench --models=DIR [benchmark flags]
 //
@@ -26,12 +28,14 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -96,6 +100,32 @@ void runLayer(benchmark::State &state, const Layer *l) {
   }
   std::vector<float> x = randomVector(size_t(l->m) * l->k, 1),
                      y(size_t(l->m) * l->n);
+  for (auto _ : state) {
+    if (l->run(model, x.data(), y.data()) != TERN_OK) {
+      state.SkipWithError(l->lastError());
+      break;
+    }
+    benchmark::DoNotOptimize(y.data());
+  }
+  l->destroy(model);
+  weightBytesCounter(state, l->weightBytes);
+}
+
+/// A layer after a ReLU (pattern "relu"), run on inputs of which the
+/// fraction `zeros` is negative (zero after the ReLU) and the rest
+/// positive: the same compiled kernel with and without zeros to skip.
+void runRelu(benchmark::State &state, const Layer *l, double zeros) {
+  OpaqueModel *model = nullptr;
+  if (l->create(&model, nullptr) != TERN_OK) {
+    state.SkipWithError(l->lastError());
+    return;
+  }
+  std::vector<float> x = randomVector(size_t(l->m) * l->k, 1),
+                     y(size_t(l->m) * l->n);
+  std::mt19937 rng(5);
+  std::bernoulli_distribution negative(zeros);
+  for (float &v : x)
+    v = negative(rng) ? -std::fabs(v) - 0.01f : std::fabs(v) + 0.01f;
   for (auto _ : state) {
     if (l->run(model, x.data(), y.data()) != TERN_OK) {
       state.SkipWithError(l->lastError());
@@ -182,6 +212,16 @@ int main(int argc, char **argv) {
     std::string shape = std::to_string(l.k) + "x" + std::to_string(l.n) + "/m" +
                         std::to_string(l.m);
     shapes.insert({l.m, l.k, l.n});
+    if (l.pattern == "relu") {
+      for (int zeros : {0, 50, 90})
+        benchmark::RegisterBenchmark(
+            ("Tern/relu" + std::to_string(zeros) + "/" + l.format + "/" + shape)
+                .c_str(),
+            runRelu, &l, zeros / 100.0)
+            ->Unit(benchmark::kMicrosecond)
+            ->UseRealTime();
+      continue;
+    }
     benchmark::RegisterBenchmark(
         ("Tern/" + l.pattern + "/" + l.format + "/" + shape).c_str(), runLayer,
         &l)

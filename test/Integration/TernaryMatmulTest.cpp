@@ -82,6 +82,9 @@ struct Layer {
   bool relu = false;
   /// Whether tern-raise must turn this layer into tern.ternary_matmul.
   bool ternary = true;
+  /// TEAL-style activation threshold (--activation-threshold): inputs with
+  /// |x| <= threshold count as zero; negative = none.
+  float threshold = -1.0f;
 };
 
 /// A chain of layers over one M x K input, with one output.
@@ -288,6 +291,10 @@ Reference reference(const Model &model, const float *x) {
   for (double v : in.value)
     in.bound.push_back(std::fabs(v));
   for (const Layer &l : model.layers) {
+    if (l.threshold >= 0.0f)
+      for (size_t i = 0; i < in.value.size(); ++i)
+        if (!(std::fabs(static_cast<float>(in.value[i])) > l.threshold))
+          in.value[i] = in.bound[i] = 0.0;
     Reference out;
     out.value.assign(model.m * l.n, 0.0);
     out.bound.assign(model.m * l.n, 0.0);
@@ -1297,6 +1304,193 @@ INSTANTIATE_TEST_SUITE_P(E2E, SparseMatmul, ::testing::ValuesIn(sparseCases()),
                          [](const ::testing::TestParamInfo<SparseCase> &info) {
                            return info.param.name;
                          });
+
+//===----------------------------------------------------------------------===//
+// Activation sparsity: layers after a ReLU skip its zeros at run time
+//===----------------------------------------------------------------------===//
+
+struct ActivationCase {
+  const char *name;
+  bool ternary;    ///< the layer after the ReLU
+  int64_t m, k, n; ///< its shape (K = outputs of the first layer)
+  bool off;        ///< --activation-sparsity=off
+};
+
+void PrintTo(const ActivationCase &c, std::ostream *os) { *os << c.name; }
+
+class ActivationSparsity : public ::testing::TestWithParam<ActivationCase> {};
+
+TEST_P(ActivationSparsity, SkipsZerosAndMatches) {
+  const ActivationCase &c = GetParam();
+  std::mt19937 rng(77);
+  Model model;
+  model.name = std::string("act_") + c.name;
+  model.m = c.m;
+  Layer l1;
+  l1.n = c.k;
+  l1.k = 19;
+  l1.weights = denseWeights(rng, l1.n, l1.k);
+  l1.bias = randomVector(rng, l1.n, -0.5f, 0.5f);
+  l1.relu = true;
+  l1.ternary = false;
+  Layer l2;
+  l2.n = c.n;
+  l2.k = c.k;
+  l2.weights = c.ternary ? ternaryWeights(rng, l2.n, l2.k, Scale::PerRow)
+                         : denseWeights(rng, l2.n, l2.k);
+  l2.ternary = c.ternary;
+  l2.layout = Layout::KN;
+  model.layers = {l1, l2};
+  if (c.off)
+    model.flags.push_back("--activation-sparsity=off");
+  const Library *lib = ModelCache::get().load(model);
+  ASSERT_NE(lib, nullptr);
+  // Exactly the second layer skips (the first reads the model's input).
+  size_t count = 0;
+  for (size_t at = lib->report.find("tern-skip-zero-activations: ");
+       at != std::string::npos;
+       at = lib->report.find("tern-skip-zero-activations: ", at + 1))
+    ++count;
+  EXPECT_EQ(count, c.off ? 0u : 1u) << lib->report;
+
+  Instance instance(*lib);
+  ASSERT_TRUE(instance);
+  for (int b = 0; b < 4; ++b) {
+    // Inputs from all-negative (every ReLU output zero unless its bias is
+    // positive) to all-positive.
+    float lo = b == 0 ? -2.0f : -1.0f, hi = b == 3 ? 2.0f : 1.0f;
+    std::vector<float> x = randomVector(rng, model.inputSize(), lo, hi);
+    std::vector<float> y(model.outputSize(), std::nanf(""));
+    ASSERT_TRUE(runsOk(
+        *lib, [&] { return lib->run(instance.get(), x.data(), y.data()); }))
+        << "batch " << b;
+    EXPECT_TRUE(matchesReference(model, x.data(), y)) << "batch " << b;
+  }
+}
+
+const ActivationCase kActivationCases[] = {
+    {"dense_gemv", false, 1, 64, 48, false},
+    {"dense_rows", false, 6, 37, 33, false},
+    {"ternary_gemv", true, 1, 64, 40, false},
+    {"ternary_rows", true, 9, 41, 17, false},
+    {"dense_off", false, 1, 64, 48, true},
+};
+
+INSTANTIATE_TEST_SUITE_P(
+    E2E, ActivationSparsity, ::testing::ValuesIn(kActivationCases),
+    [](const ::testing::TestParamInfo<ActivationCase> &info) {
+      return std::string(info.param.name);
+    });
+
+//===----------------------------------------------------------------------===//
+// Activation thresholds (TEAL): calibrated per layer, then skipped
+//===----------------------------------------------------------------------===//
+
+/// The thresholds `ternc --activation-threshold` chose, in layer order, and
+/// the percentage of calibration inputs each zeros, from its remarks.
+std::vector<std::pair<float, double>> thresholdRemarks(const std::string &r) {
+  std::vector<std::pair<float, double>> out;
+  std::istringstream in(r);
+  const std::string key = ": --activation-threshold: layer ";
+  for (std::string line; std::getline(in, line);) {
+    size_t at = line.find(key);
+    size_t le = line.find("|x| <= ", at);
+    if (at == std::string::npos || le == std::string::npos)
+      continue;
+    float t = std::strtof(line.c_str() + le + 7, nullptr);
+    size_t colon = line.find(": ", le);
+    double pct = colon == std::string::npos
+                     ? -1.0
+                     : std::strtod(line.c_str() + colon + 2, nullptr);
+    out.push_back({t, pct});
+  }
+  return out;
+}
+
+struct ThresholdCase {
+  const char *name;
+  bool ternary; ///< the second layer
+  int64_t m;
+  double sparsity;
+};
+
+void PrintTo(const ThresholdCase &c, std::ostream *os) { *os << c.name; }
+
+class ActivationThreshold : public ::testing::TestWithParam<ThresholdCase> {};
+
+TEST_P(ActivationThreshold, CalibratedThresholdsMatchTheReference) {
+  const ThresholdCase &c = GetParam();
+  std::mt19937 rng(91);
+  Model model;
+  model.name = std::string("teal_") + c.name;
+  model.m = c.m;
+  Layer l1;
+  l1.n = 48;
+  l1.k = 23;
+  l1.weights = denseWeights(rng, l1.n, l1.k);
+  l1.bias = randomVector(rng, l1.n, -0.2f, 0.2f);
+  l1.relu = true;
+  l1.ternary = false;
+  Layer l2;
+  l2.n = 21;
+  l2.k = l1.n;
+  l2.weights = c.ternary ? ternaryWeights(rng, l2.n, l2.k, Scale::PerRow)
+                         : denseWeights(rng, l2.n, l2.k);
+  l2.ternary = c.ternary;
+  model.layers = {l1, l2};
+
+  // 64 calibration samples, written where the cache key (the flags) finds
+  // the same file for the same contents.
+  std::vector<float> samples =
+      randomVector(rng, 64 * model.inputSize(), -1.0f, 1.0f);
+  std::string bytes(reinterpret_cast<const char *>(samples.data()),
+                    samples.size() * sizeof(float));
+  fs::path file =
+      fs::temp_directory_path() / ("tern-teal-" + hashText(bytes) + ".f32");
+  std::ofstream(file, std::ios::binary) << bytes;
+  model.flags = {"--activation-threshold=calibrate:" + file.string(),
+                 "--activation-threshold-sparsity=" +
+                     std::to_string(c.sparsity)};
+  const Library *lib = ModelCache::get().load(model);
+  ASSERT_NE(lib, nullptr);
+
+  std::vector<std::pair<float, double>> t = thresholdRemarks(lib->report);
+  ASSERT_EQ(t.size(), 2u) << lib->report;
+  for (auto [threshold, pct] : t) {
+    EXPECT_GE(threshold, 0.0f);
+    // At least the target, on the calibration data (ties may add more).
+    EXPECT_GE(pct, 100.0 * c.sparsity - 0.05) << lib->report;
+  }
+  model.layers[0].threshold = t[0].first;
+  model.layers[1].threshold = t[1].first;
+  EXPECT_NE(lib->report.find("tern-skip-zero-activations: layer"),
+            std::string::npos)
+      << lib->report;
+
+  Instance instance(*lib);
+  ASSERT_TRUE(instance);
+  for (int b = 0; b < 3; ++b) {
+    std::vector<float> x = randomVector(rng, model.inputSize(), -1.0f, 1.0f);
+    std::vector<float> y(model.outputSize(), std::nanf(""));
+    ASSERT_TRUE(runsOk(
+        *lib, [&] { return lib->run(instance.get(), x.data(), y.data()); }))
+        << "batch " << b;
+    EXPECT_TRUE(matchesReference(model, x.data(), y)) << "batch " << b;
+  }
+}
+
+const ThresholdCase kThresholdCases[] = {
+    {"dense_gemv_50", false, 1, 0.5},
+    {"ternary_gemv_70", true, 1, 0.7},
+    {"dense_rows_90", false, 5, 0.9},
+    {"ternary_rows_30", true, 3, 0.3},
+};
+
+INSTANTIATE_TEST_SUITE_P(
+    E2E, ActivationThreshold, ::testing::ValuesIn(kThresholdCases),
+    [](const ::testing::TestParamInfo<ThresholdCase> &info) {
+      return std::string(info.param.name);
+    });
 
 //===----------------------------------------------------------------------===//
 // The C API around the kernels

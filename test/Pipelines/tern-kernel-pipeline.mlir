@@ -86,8 +86,10 @@ func.func @mlp(%x: tensor<1x4xf32> {tern.name = "pixels"})
   %w2 = arith.constant dense<[[0.75, 0.0], [-0.75, 0.75], [0.0, -0.75]]> : tensor<3x2xf32>
   %e2 = tensor.empty() : tensor<1x2xf32>
   %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x2xf32>) -> tensor<1x2xf32>
-  // expected-remark @+2 {{tern-raise: raised to tern.ternary_matmul: 2 x 3 weights, per_tensor scale, i2 packing, 24 -> 6 bytes}}
-  // expected-remark @+1 {{tern-select-ternary-kernel: add_sub kernel, i2 packing (M = 1, K = 3, N = 2, 2 weight bytes): float activations}}
+  // The second layer's input comes from the ReLU: it skips zero inputs.
+  // expected-remark @+3 {{tern-raise: raised to tern.ternary_matmul: 2 x 3 weights, per_tensor scale, i2 packing, 24 -> 6 bytes}}
+  // expected-remark @+2 {{tern-select-ternary-kernel: add_sub kernel, i2 packing (M = 1, K = 3, N = 2, 2 weight bytes): float activations}}
+  // expected-remark @+1 {{tern-skip-zero-activations: layer}}
   %m2 = linalg.matmul ins(%h1, %w2 : tensor<1x3xf32>, tensor<3x2xf32>)
                       outs(%f2 : tensor<1x2xf32>) -> tensor<1x2xf32>
   return %m2 : tensor<1x2xf32>

@@ -14,13 +14,15 @@
 // CHECK:         linalg.generic {{.*}}"reduction"
 // CHECK:         return
 
-// --tern-report turns on the remarks of tern-raise and of
-// tern-select-ternary-kernel (which kernel each layer got, and why), at the
-// matmuls' locations in the input file.
+// --tern-report turns on the remarks of tern-raise, of
+// tern-select-ternary-kernel (which kernel each layer got, and why) and of
+// tern-skip-zero-activations (the layer after the ReLU skips zero inputs),
+// at the matmuls' locations in the input file.
 // REPORT: mlp.mlir:12:9: remark: tern-raise: raised to tern.ternary_matmul: 3 x 4 weights, per_row scale, i2 packing, 48 -> 15 bytes
 // REPORT: mlp.mlir:33:9: remark: tern-raise: raised to tern.ternary_matmul: 2 x 3 weights, per_tensor scale, i2 packing, 24 -> 6 bytes
 // REPORT: mlp.mlir:12:9: remark: tern-select-ternary-kernel: add_sub kernel, i2 packing (M = 1, K = 4, N = 3, 3 weight bytes): float activations
 // REPORT: mlp.mlir:33:9: remark: tern-select-ternary-kernel: add_sub kernel, i2 packing (M = 1, K = 3, N = 2, 2 weight bytes): float activations
+// REPORT: mlp.mlir:33:9: remark: tern-skip-zero-activations: layer {{.*}} skips its zero inputs (from a ReLU or a threshold) at run time
 // REPORT-NOT: remark
 
 // --dump-after prints the function after the named passes, on stderr.

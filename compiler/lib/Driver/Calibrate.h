@@ -2,9 +2,11 @@
 //-*-===//
 //
 // Integer mode (tern-quantize) needs the largest |value| of the model's
-// inputs and of every tensor it requantizes. Calibration runs the float
-// model, raised but not yet quantized, on sample inputs with Halide's JIT
-// and records those maxima as `tern.absmax` attributes.
+// inputs and of every tensor it requantizes; TEAL-style activation
+// thresholds need the distribution of each layer's inputs. Calibration runs
+// the float model, raised but not yet lowered, on sample inputs with
+// Halide's JIT and records what it measured as attributes
+// (`tern.absmax`, `tern.activation_threshold`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,6 +44,18 @@ mlir::LogicalResult loadSamples(mlir::func::FuncOp func,
 /// collectQuantizationRangePoints names.
 mlir::LogicalResult calibrate(mlir::ModuleOp module, mlir::func::FuncOp func,
                               const Samples &samples);
+
+/// TEAL-style activation sparsity: runs the float model `func` over every
+/// sample and gives each selected matmul layer (linalg.matmul or
+/// tern.ternary_matmul with an f32 input; `layers` selects as --prune-layers
+/// does, "" = all) a `tern.activation_threshold` attribute: the smallest T
+/// with at least the fraction `sparsity` of its calibration inputs within
+/// [-T, T]. Emits a remark per layer with T and the measured sparsity.
+mlir::LogicalResult calibrateActivationThresholds(mlir::ModuleOp module,
+                                                  mlir::func::FuncOp func,
+                                                  const Samples &samples,
+                                                  double sparsity,
+                                                  llvm::StringRef layers);
 
 } // namespace tern::driver
 

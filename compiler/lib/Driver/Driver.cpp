@@ -278,6 +278,23 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
                 " selects float-mode sparse kernels; integer mode "
                 "(--integer, --target=hls) keeps pruned weights dense: drop "
                 "the flag");
+  if (options.activationSparsity != "relu" &&
+      options.activationSparsity != "off")
+    return fail("unknown --activation-sparsity='" + options.activationSparsity +
+                "': expected relu or off");
+  bool thresholds = !options.activationThresholdSamples.empty();
+  if (thresholds && integer)
+    return fail("--activation-threshold is a float-mode option; integer "
+                "mode (--integer, --target=hls) does not skip zero inputs");
+  if (!(options.activationThresholdSparsity >= 0.0 &&
+        options.activationThresholdSparsity <= 1.0))
+    return fail("--activation-threshold-sparsity must be a fraction in "
+                "[0, 1], e.g. 0.5");
+  if (!thresholds && (options.activationThresholdSparsity != 0.5 ||
+                      !options.activationThresholdLayers.empty()))
+    return fail("--activation-threshold-sparsity and "
+                "--activation-threshold-layers need "
+                "--activation-threshold=calibrate:FILE");
   if (options.pruneGlobal && options.prune.rfind("unstructured:", 0) != 0)
     return fail("--prune-global needs --prune=unstructured:S");
   if (!options.pruneLayers.empty() && options.prune.empty())
@@ -301,6 +318,10 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
     planOptions.gpu = llvm::is_contained(features, "cuda");
     planOptions.allowCpuFallback = planOptions.gpu && !strictGpu;
   }
+  if (thresholds && planOptions.gpu)
+    return fail("--activation-threshold zeros small inputs so that CPU "
+                "kernels can skip them; the GPU kernels do not skip, so on a "
+                "CUDA target it would only cost accuracy");
 
   // 1. Parse.
   bool onnx = mlir::tern::looksLikeONNX(options.input);
@@ -364,12 +385,33 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   pipelineOptions.pruneLayers = options.pruneLayers;
   pipelineOptions.pruneGlobal = options.pruneGlobal;
   pipelineOptions.sparse = options.sparse;
+  pipelineOptions.activationSparsity = options.activationSparsity;
   pipelineOptions.integer = integer;
   pipelineOptions.integerBits = options.integerBits;
   mlir::tern::buildRaisePipeline(pm, pipelineOptions);
   if (failed(pm.run(*module)))
     return fail("lowering '" + options.input +
                 "' failed (see the errors above)");
+  if (thresholds) {
+    FailureOr<func::FuncOp> entry =
+        mlir::tern::findEntryFunction(*module, options.entry);
+    if (failed(entry))
+      return 1;
+    ::tern::driver::Samples thresholdSamples;
+    if (failed(::tern::driver::loadSamples(
+            *entry, options.activationThresholdSamples, thresholdSamples)))
+      return fail("cannot calibrate --activation-threshold (see the errors "
+                  "above)");
+    progress.note("calibrating activation thresholds on " +
+                  Twine(thresholdSamples.count) + " samples from " +
+                  options.activationThresholdSamples);
+    if (failed(::tern::driver::calibrateActivationThresholds(
+            *module, *entry, thresholdSamples,
+            options.activationThresholdSparsity,
+            options.activationThresholdLayers)))
+      return fail("activation-threshold calibration failed (see the errors "
+                  "above)");
+  }
   ::tern::driver::Samples samples;
   if (integer) {
     FailureOr<func::FuncOp> entry =

@@ -40,6 +40,11 @@ void mlir::tern::buildRaisePipeline(OpPassManager &pm,
 void mlir::tern::buildLowerPipeline(OpPassManager &pm,
                                     const KernelPipelineOptions &options) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  // Thresholds that calibration set (ternc --activation-threshold); a no-op
+  // on layers without one.
+  TernActivationThresholdPassOptions thresholdOptions;
+  thresholdOptions.report = options.report;
+  funcPm.addPass(createTernActivationThresholdPass(thresholdOptions));
   if (options.integer) {
     TernQuantizePassOptions quantizeOptions;
     quantizeOptions.activationBits = options.integerBits;
@@ -70,6 +75,13 @@ void mlir::tern::buildLowerPipeline(OpPassManager &pm,
   funcPm.addPass(createTernFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // On kernel form, after fusion has put each ReLU into its producer.
+  if (options.activationSparsity != "off" && !options.gpu) {
+    TernSkipZeroActivationsPassOptions skipOptions;
+    skipOptions.report = options.report;
+    pm.nest<func::FuncOp>().addPass(
+        createTernSkipZeroActivationsPass(skipOptions));
+  }
 }
 
 void mlir::tern::buildKernelPipeline(OpPassManager &pm,

@@ -129,6 +129,32 @@ int main(int argc, char **argv) {
                "sparse format per layer; --tern-report says what and why), "
                "dense (never sparse), ell (row-balanced CSR), nm (N:M "
                "layers), bsr (4x4 blocks) to force one where it fits"));
+  cl::opt<std::string> activationSparsity(
+      "activation-sparsity", cl::value_desc("mode"), cl::init("relu"),
+      cl::cat(category),
+      cl::desc("relu (default): a dense or ternary layer whose input comes "
+               "from a ReLU skips the zero inputs at run time (the rows of "
+               "weights they would multiply, and after "
+               "--activation-threshold); off: never skip"));
+  cl::opt<std::string> activationThreshold(
+      "activation-threshold", cl::value_desc("calibrate:FILE"),
+      cl::cat(category),
+      cl::desc("TEAL-style activation sparsity (float mode, CPU): run the "
+               "model on the raw f32 samples in FILE (the inputs "
+               "concatenated, sample after sample), choose per layer the "
+               "threshold below which --activation-threshold-sparsity of "
+               "its inputs fall, zero those inputs and skip them at run "
+               "time. Changes results; each layer's remark gives its "
+               "threshold"));
+  cl::opt<double> activationThresholdSparsity(
+      "activation-threshold-sparsity", cl::value_desc("S"), cl::init(0.5),
+      cl::cat(category),
+      cl::desc("--activation-threshold: the fraction of each layer's "
+               "calibration inputs to zero, in [0, 1] (default 0.5)"));
+  cl::opt<std::string> activationThresholdLayers(
+      "activation-threshold-layers", cl::value_desc("names"), cl::cat(category),
+      cl::desc("Layers --activation-threshold applies to: 'all' (default) "
+               "or layer names, comma-separated"));
   cl::opt<bool> integer(
       "integer", cl::cat(category),
       cl::desc("Integer (fixed-point) mode: int8/int16 activations with "
@@ -208,6 +234,20 @@ int main(int argc, char **argv) {
   options.pruneLayers = pruneLayers;
   options.pruneGlobal = pruneGlobal;
   options.sparse = sparse;
+  options.activationSparsity = activationSparsity;
+  if (activationThreshold.getNumOccurrences()) {
+    llvm::StringRef spec = activationThreshold;
+    if (!spec.consume_front("calibrate:") || spec.empty()) {
+      llvm::errs() << "ternc: error: --activation-threshold='"
+                   << activationThreshold
+                   << "': expected calibrate:FILE (raw f32 samples of the "
+                      "model's inputs)\n";
+      return 1;
+    }
+    options.activationThresholdSamples = spec.str();
+  }
+  options.activationThresholdSparsity = activationThresholdSparsity;
+  options.activationThresholdLayers = activationThresholdLayers;
   options.activationBits = activationBits;
   options.integer = integer;
   options.integerBits = integerBits;

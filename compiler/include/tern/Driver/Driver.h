@@ -60,6 +60,13 @@ struct Options {
   bool pruneGlobal = false;
   /// Sparse weight formats: auto, dense, ell, nm, bsr.
   std::string sparse = "auto";
+  /// Activation sparsity: "relu" (skip zero inputs after a ReLU) or "off".
+  std::string activationSparsity = "relu";
+  /// TEAL-style thresholds: raw f32 calibration samples ("" = none), the
+  /// fraction of each layer's inputs to zero, and the layers ("" = all).
+  std::string activationThresholdSamples;
+  double activationThresholdSparsity = 0.5;
+  std::string activationThresholdLayers;
   /// Integer (fixed-point) mode on the CPU (implied by target "hls").
   bool integer = false;
   /// Integer mode: activation width, 8 or 16.

@@ -65,6 +65,12 @@ struct KernelPipelineOptions
       llvm::cl::desc("Sparse weight formats (tern-classify-weights): auto "
                      "(the cost model), dense (off), ell, nm or bsr"),
       llvm::cl::init("auto")};
+  Option<std::string> activationSparsity{
+      *this, "activation-sparsity",
+      llvm::cl::desc("relu (default): matmuls skip the zero inputs a ReLU "
+                     "produces, at run time (tern-skip-zero-activations); "
+                     "off"),
+      llvm::cl::init("relu")};
   Option<bool> integer{
       *this, "integer",
       llvm::cl::desc("Integer mode (tern-quantize after tern-raise): int8 "
@@ -80,10 +86,11 @@ struct KernelPipelineOptions
 /// Input form (func + linalg on tensors) to kernel form (linalg.generic on
 /// tensors, no tern ops, no named linalg ops), on a module:
 ///   [tern-prune] -> [tern-ternarize] -> tern-raise ->
-///   tern-classify-weights -> tern-lower-sparse ->
+///   tern-activation-threshold -> tern-classify-weights -> tern-lower-sparse ->
 ///   tern-select-ternary-kernel -> tern-lower-ternary ->
 ///   linalg-generalize-named-ops
 ///   -> tern-fuse-elementwise -> canonicalize -> cse
+///   -> tern-skip-zero-activations
 ///   (with integer=true, tern-quantize runs after tern-raise)
 ///
 
@@ -97,7 +104,8 @@ void buildKernelPipeline(OpPassManager &pm,
 void buildRaisePipeline(OpPassManager &pm,
                         const KernelPipelineOptions &options);
 
-/// Its second half: tern-quantize (integer mode) or the sparse formats
+/// Its second half: the activation thresholds calibration set,
+/// tern-quantize (integer mode) or the sparse formats
 /// (float mode on CPUs), kernel selection, the ternary lowering,
 /// generalization, fusion and cleanup.
 void buildLowerPipeline(OpPassManager &pm,

@@ -380,6 +380,10 @@ std::string toString(const Kernel &k, bool includeName) {
       print(os, o.update);
     }
   }
+  if (k.skipWhenZero) {
+    os << "\n  skip when zero ";
+    print(os, k.skipWhenZero);
+  }
   if (k.schedule.device == Schedule::GPU)
     os << "\n  schedule gpu threads=" << k.schedule.gpuThreads << "\n";
   else if (k.schedule.device == Schedule::HLS)

@@ -287,6 +287,20 @@ private:
                     "the update of " + what + " ('" + o.buffer.name + "')"))
         return;
     }
+    if (k.skipWhenZero) {
+      if (!hasReduction) {
+        fail("a skip-when-zero value needs a reduction dimension");
+        return;
+      }
+      // Any numeric type; checkTop compares with the value's own type.
+      // Reads reduction loop variables, as an update does.
+      if (!checkTop(k.skipWhenZero, k.skipWhenZero->type, true,
+                    "the skip-when-zero value"))
+        return;
+      if (!isNumeric(k.skipWhenZero->type))
+        fail("the skip-when-zero value must be numeric, found " +
+             k.skipWhenZero->type.str());
+    }
   }
 
   bool checkTop(const ExprRef &e, ScalarType expected, bool update,
@@ -1210,6 +1224,28 @@ std::string Translator::run() {
                          namer.get(b.name, "in" + std::to_string(i)));
     constrainShape(p, b.shape);
     built.inputs.push_back(p);
+  }
+
+  // Activation sparsity: the reduction visits only points where the value
+  // is nonzero (Halide turns the predicate into a branch around the update
+  // body, so a skipped point loads no weights).
+  // Its indices are clamped into the buffer: split schedules (an unrolled
+  // reduction with a ragged end, blocks of rows) evaluate the predicate
+  // before their tail guard, one block past the end.
+  if (k.skipWhenZero && rdom) {
+    Halide::Expr v;
+    const Expr &x = *k.skipWhenZero;
+    if (x.op == Op::Load) {
+      const Buffer &b = k.inputs[x.index];
+      std::vector<Halide::Expr> idx;
+      for (int j = static_cast<int>(b.shape.size()) - 1; j >= 0; --j)
+        idx.push_back(Halide::clamp(translate(x.args[j]), 0,
+                                    static_cast<int>(b.shape[j] - 1)));
+      v = built.inputs[x.index](idx);
+    } else {
+      v = translate(k.skipWhenZero);
+    }
+    rdom->where(v != Halide::Internal::make_zero(v.type()));
   }
 
   bool anyUpdate = false;

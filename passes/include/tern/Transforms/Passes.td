@@ -200,4 +200,67 @@ def TernClassifyWeightsPass
                            "::mlir::sparse_tensor::SparseTensorDialect"];
 }
 
+def TernSkipZeroActivationsPass
+    : Pass<"tern-skip-zero-activations", "::mlir::func::FuncOp"> {
+  let summary = "Skip zero activations at run time (activation sparsity)";
+  let description = [{
+    Marks each accumulation in kernel form (a `linalg.generic` over
+    `(m, n, k)`, `k` a reduction, reading its first input as `x[m, k]` and
+    only multiplying, adding or subtracting it: dense and ternary add/sub
+    matmuls) whose input comes from a ReLU (`max(x, 0)`, possibly fused
+    with a bias, through reshapes) with `tern.skip_zero_input = 0`. The
+    Halide emitter then runs each step of the reduction only where
+    `x[m, k] != 0`: a zero input skips its row of weights, which is most of
+    a GEMV's cost. Results do not change (a skipped step adds zero), except
+    that a NaN or infinite weight facing a zero input no longer reaches the
+    output.
+
+    With `report=true` each marked layer gets a remark. `ternc
+    --activation-sparsity=off` leaves the pass out.
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per marked layer">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def TernActivationThresholdPass
+    : Pass<"tern-activation-threshold", "::mlir::func::FuncOp"> {
+  let summary = "Zero small activations before matmuls (TEAL-style "
+                "activation sparsity)";
+  let description = [{
+    For every `linalg.matmul` or `tern.ternary_matmul` that carries a
+    `tern.activation_threshold = T` attribute (a non-negative float), inserts
+    before it an elementwise `linalg.generic` that keeps an input `x` where
+    `|x| > T` (or where `x` is NaN) and makes it zero elsewhere, and makes the
+    layer read that tensor; the attribute is removed. The input must be a
+    ranked f32 tensor.
+
+    This is TEAL's magnitude thresholding (training-free activation
+    sparsity): `ternc --activation-threshold=calibrate:FILE` picks each
+    layer's `T` from calibration inputs so that a target fraction of its
+    inputs becomes zero, and sets the attributes; after lowering,
+    `tern-skip-zero-activations` makes the layer skip those zeros at run
+    time. Unlike that skip, the threshold changes results (by the small
+    activations it drops).
+
+    With `report=true` each threshold gets a remark.
+
+    Example:
+    ```mlir
+    %y = linalg.matmul {tern.activation_threshold = 0.05 : f64}
+           ins(%x, %w : tensor<1x64xf32>, tensor<64x32xf32>)
+           outs(%init : tensor<1x32xf32>) -> tensor<1x32xf32>
+    ```
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per thresholded layer">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // TERN_TRANSFORMS_PASSES_TD

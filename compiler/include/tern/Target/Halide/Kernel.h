@@ -188,6 +188,13 @@ struct Kernel {
   std::vector<bool> isReduction;    ///< per loop dimension
   std::vector<Buffer> inputs;
   std::vector<Output> outputs;
+  /// Activation sparsity: when set (a numeric expression over LoopVar and
+  /// Load, never Self), the updates at a point of the reduction run only
+  /// where it is nonzero; elsewhere every output keeps its value. Set only
+  /// where an update with a zero there would change nothing (the value is
+  /// an activation the update multiplies, adds or subtracts), so this is a
+  /// run-time skip, not a change of results. Needs a reduction.
+  ExprRef skipWhenZero;
   Schedule schedule;
 };
 

@@ -1,0 +1,119 @@
+//===- TernActivationThreshold.cpp - TEAL-style thresholds ------*- C++ -*-===//
+//
+// Training-free activation sparsity (TEAL): most hidden activations of a
+// trained model are small, and zeroing those below a per-layer threshold
+// costs little accuracy while letting the layer skip the rows of weights
+// they would multiply. This pass materializes thresholds that calibration
+// chose (`tern.activation_threshold` on a matmul layer) as an elementwise
+// `x -> |x| > T ? x : 0` before the layer; tern-skip-zero-activations then
+// turns the zeros into skipped work.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Transforms/Layers.h"
+#include "tern/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace mlir::tern {
+#define GEN_PASS_DEF_TERNACTIVATIONTHRESHOLDPASS
+#include "tern/Transforms/Passes.h.inc"
+} // namespace mlir::tern
+
+using namespace mlir;
+using namespace mlir::tern;
+
+namespace {
+
+/// `x -> (x > t or x < -t or x is NaN) ? x : 0`, elementwise over `x`.
+Value buildThreshold(OpBuilder &b, Location loc, Value x, float t) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type f32 = b.getF32Type();
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+  Value empty = tensor::EmptyOp::create(b, loc, sizes, f32);
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{x}, ValueRange{empty},
+      ArrayRef<AffineMap>{id, id}, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value v = args[0];
+        Value hi = arith::ConstantOp::create(nb, nloc, nb.getF32FloatAttr(t));
+        Value lo = arith::ConstantOp::create(nb, nloc, nb.getF32FloatAttr(-t));
+        Value zero =
+            arith::ConstantOp::create(nb, nloc, nb.getF32FloatAttr(0.0f));
+        // Unordered comparisons: a NaN stays (and reaches the output).
+        Value above =
+            arith::CmpFOp::create(nb, nloc, arith::CmpFPredicate::UGT, v, hi);
+        Value below =
+            arith::CmpFOp::create(nb, nloc, arith::CmpFPredicate::ULT, v, lo);
+        Value keep = arith::OrIOp::create(nb, nloc, above, below);
+        Value out = arith::SelectOp::create(nb, nloc, keep, v, zero);
+        linalg::YieldOp::create(nb, nloc, out);
+      });
+  return generic.getResult(0);
+}
+
+struct TernActivationThresholdPass
+    : public tern::impl::TernActivationThresholdPassBase<
+          TernActivationThresholdPass> {
+  using TernActivationThresholdPassBase::TernActivationThresholdPassBase;
+
+  void runOnOperation() override {
+    SmallVector<Operation *> layers;
+    getOperation()->walk([&](Operation *op) {
+      if (op->hasAttr("tern.activation_threshold"))
+        layers.push_back(op);
+    });
+    OpBuilder b(&getContext());
+    for (Operation *op : layers) {
+      auto attr = op->getAttrOfType<FloatAttr>("tern.activation_threshold");
+      if (!attr) {
+        op->emitError("tern.activation_threshold must be a float attribute");
+        return signalPassFailure();
+      }
+      double t = attr.getValueAsDouble();
+      if (!std::isfinite(t) || t < 0) {
+        op->emitError() << "tern.activation_threshold must be a finite, "
+                           "non-negative number, found "
+                        << t;
+        return signalPassFailure();
+      }
+      if (!isa<linalg::MatmulOp, TernaryMatmulOp>(op)) {
+        op->emitError() << "tern.activation_threshold applies to "
+                           "linalg.matmul and tern.ternary_matmul layers, not "
+                        << op->getName();
+        return signalPassFailure();
+      }
+      Value x = op->getOperand(0);
+      auto type = dyn_cast<RankedTensorType>(x.getType());
+      if (!type || !type.getElementType().isF32()) {
+        op->emitError() << "tern.activation_threshold needs an input of f32 "
+                           "elements (a ranked tensor), found "
+                        << x.getType();
+        return signalPassFailure();
+      }
+      b.setInsertionPoint(op);
+      Value thresholded =
+          buildThreshold(b, op->getLoc(), x, static_cast<float>(t));
+      op->setOperand(0, thresholded);
+      op->removeAttr("tern.activation_threshold");
+      if (report) {
+        char text[32];
+        std::snprintf(text, sizeof(text), "%.9g", static_cast<float>(t));
+        emitRemark(op->getLoc())
+            << "tern-activation-threshold: layer '" << layerName(op->getLoc())
+            << "' zeros inputs with |x| <= " << text;
+      }
+    }
+  }
+};
+
+} // namespace
