@@ -81,7 +81,7 @@ def main():
     relu = defaultdict(dict)
     for name, b in med.items():
         parts = name.split("/")
-        if parts[0] == "Tern" and parts[1].startswith("relu"):
+        if parts[0] == "Tern" and parts[1][4:].isdigit() and parts[1].startswith("relu"):
             relu[parts[2]][int(parts[1][4:])] = b
     if relu:
         print("\n## Activation sparsity: 4096 x 4096 GEMV after a ReLU\n")
@@ -95,6 +95,21 @@ def main():
             cells = [f"{z[p]['real_time']:.0f}" if p in z else "" for p in (0, 50, 90)]
             ratios = [f"{t0 / z[p]['real_time']:.2f}x" if p in z else "" for p in (50, 90)]
             print(f"| {fmt} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+        # The goal's ratio: skipping at p% zeros against the same layer
+        # compiled without skipping (--activation-sparsity=off), fed no zeros.
+        pairs = [(f, f.replace("-skip", "-noskip")) for f in sorted(relu)
+                 if f.endswith("-skip") and f.replace("-skip", "-noskip") in relu]
+        if pairs:
+            print("\n| layer | skip at 0% vs no skip | skip at 50% vs no skip at 0% | "
+                  "skip at 90% vs no skip at 0% |")
+            print("| --- | --- | --- | --- |")
+            for skip, noskip in pairs:
+                base = relu[noskip].get(0)
+                if not base:
+                    continue
+                cells = [f"{base['real_time'] / relu[skip][p]['real_time']:.2f}x"
+                         if p in relu[skip] else "" for p in (0, 50, 90)]
+                print(f"| {skip[:-5]} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
