@@ -27,6 +27,35 @@ func.func @csr(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
   return %y : tensor<1x2xf32>
 }
 
+// Rows of one magnitude each (pruned-ternary): index lists. Positions are
+// signed, +(c + 1) for +a and -(c + 1) for -a, 0 for padding:
+//   row 0 (a = 0.5): +1, -3, +5;  row 1 (a = 2): -2.
+// The accumulation adds and subtracts (no multiply); one multiply by a per
+// output follows.
+// CHECK-LABEL: func.func @ternary_rows(
+// CHECK-SAME:    %[[X:.*]]: tensor<1x5xf32>
+// CHECK-DAG:     %[[CODES:.*]] = arith.constant dense<{{\[\[\[}}1, -2, 0, {{.*}}], [-3, 0, {{.*}}], [5, 0, {{.*}}]]]> : tensor<1x3x16xi16>
+// CHECK-DAG:     %[[SCALES:.*]] = arith.constant dense<[5.000000e-01, 2.000000e+00]> : tensor<2xf32>
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[CODES]] : tensor<1x3x16xi16>)
+// CHECK:         ^bb0(%[[C:.*]]: i16, %[[ACC:.*]]: f32):
+// CHECK-DAG:       %[[PLUS:.*]] = arith.cmpi sgt, %[[C]]
+// CHECK-DAG:       %[[MINUS:.*]] = arith.cmpi slt, %[[C]]
+// CHECK:           %[[XV:.*]] = tensor.extract %[[X]]
+// CHECK-NOT:       arith.mulf
+// CHECK:           %[[ADD:.*]] = arith.addf %[[ACC]], %[[XV]]
+// CHECK:           %[[SUB:.*]] = arith.subf %[[ACC]], %[[XV]]
+// CHECK:           %[[S1:.*]] = arith.select %[[MINUS]], %[[SUB]], %[[ACC]]
+// CHECK:           %[[S2:.*]] = arith.select %[[PLUS]], %[[ADD]], %[[S1]]
+// CHECK:           linalg.yield %[[S2]]
+// CHECK:         linalg.generic {{.*}} ins(%[[SUM]], %[[SCALES]] : tensor<1x2xf32>, tensor<2xf32>)
+// CHECK:           arith.mulf
+#CSR2 = #sparse_tensor.encoding<{map = (i, j) -> (i : dense, j : compressed)}>
+func.func @ternary_rows(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant dense<[[0.5, 0.0, -0.5, 0.0, 0.5], [0.0, -2.0, 0.0, 0.0, 0.0]]> : tensor<2x5xf32, #CSR2>
+  %y = tern.sparse_matmul %x, %w : (tensor<1x5xf32>, tensor<2x5xf32, #CSR2>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
 // #tern.ell pads every row to its row_length (3 slots here).
 // CHECK-LABEL: func.func @ell(
 // CHECK:         tensor<1x3x16xf32>

@@ -1249,6 +1249,83 @@ std::vector<SparseCase> sparseCases() {
        {"--prune=unstructured:0.9"},
        "format ELL",
        [](std::vector<float> &w) { referencePruneUnstructured(w, 0.9); }});
+  // Pruned-ternary layers (one magnitude per row): index lists where they
+  // are smaller and faster (auto), forced (--sparse=ell), or kept on the
+  // 2-bit kernel; K past 32767 takes 32-bit positions.
+  auto ternary = [](int64_t n, int64_t k, double d, bool perTensor,
+                    std::vector<int64_t> rows = {}) {
+    return [=](std::mt19937 &rng) {
+      std::vector<float> w = sparseWeights(rng, n, k, d, rows);
+      std::uniform_real_distribution<float> magnitude(0.1f, 1.0f);
+      float a = magnitude(rng);
+      for (int64_t r = 0; r < n; ++r) {
+        float ar = perTensor ? a : magnitude(rng);
+        for (int64_t c = 0; c < k; ++c)
+          if (float &v = w[r * k + c]; v != 0.0f)
+            v = v > 0 ? ar : -ar;
+      }
+      return w;
+    };
+  };
+  cases.push_back({"ternary_index_auto_d05",
+                   1,
+                   300,
+                   40,
+                   ternary(40, 300, 0.05, false),
+                   {},
+                   "format index lists",
+                   nullptr});
+  cases.push_back({"ternary_index_forced_d30_empty",
+                   3,
+                   37,
+                   19,
+                   ternary(19, 37, 0.3, true, {0, 5, 18}),
+                   {"--sparse=ell"},
+                   "format index lists",
+                   nullptr});
+  cases.push_back({"ternary_index_k33000",
+                   2,
+                   33000,
+                   3,
+                   ternary(3, 33000, 0.01, false),
+                   {},
+                   "format index lists",
+                   nullptr});
+  cases.push_back({"ternary_kept_d60",
+                   2,
+                   64,
+                   32,
+                   ternary(32, 64, 0.6, false),
+                   {},
+                   "kept on the 2-bit kernel",
+                   nullptr});
+  cases.push_back({"ternary_kept_sparse_dense",
+                   1,
+                   300,
+                   40,
+                   ternary(40, 300, 0.05, false),
+                   {"--sparse=dense"},
+                   "kept on the 2-bit kernel",
+                   nullptr});
+  // Pruned, then ternarized (absmean over the pruned matrix): the zeros
+  // survive and the layer becomes index lists.
+  cases.push_back({"prune_95_ternarize",
+                   1,
+                   400,
+                   48,
+                   random(48, 400, 1.0),
+                   {"--prune=unstructured:0.95", "--ternarize=all"},
+                   "format index lists",
+                   [](std::vector<float> &w) {
+                     referencePruneUnstructured(w, 0.95);
+                     double sum = 0;
+                     for (float v : w)
+                       sum += std::fabs(v);
+                     float a = static_cast<float>(sum / w.size());
+                     for (float &v : w)
+                       v = a * static_cast<float>(std::clamp(
+                                   std::nearbyint(double(v) / a), -1.0, 1.0));
+                   }});
   return cases;
 }
 

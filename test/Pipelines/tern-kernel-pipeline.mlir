@@ -63,7 +63,8 @@ func.func @mlp(%x: tensor<1x4xf32> {tern.name = "pixels"})
   %b1 = arith.constant dense<[0.125, -0.25, 0.5]> : tensor<3xf32>
   %e1 = tensor.empty() : tensor<1x3xf32>
   %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x3xf32>) -> tensor<1x3xf32>
-  // expected-remark @+2 {{tern-raise: raised to tern.ternary_matmul: 3 x 4 weights, per_row scale, i2 packing, 48 -> 15 bytes}}
+  // expected-remark @+3 {{tern-raise: raised to tern.ternary_matmul: 3 x 4 weights, per_row scale, i2 packing, 48 -> 15 bytes}}
+  // expected-remark @+2 {{tern-classify-weights: ternary layer}}
   // expected-remark @+1 {{tern-select-ternary-kernel: add_sub kernel, i2 packing (M = 1, K = 4, N = 3, 3 weight bytes): float activations}}
   %m1 = linalg.matmul
           indexing_maps = [affine_map<(m, n, k) -> (m, k)>,
@@ -87,7 +88,8 @@ func.func @mlp(%x: tensor<1x4xf32> {tern.name = "pixels"})
   %e2 = tensor.empty() : tensor<1x2xf32>
   %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x2xf32>) -> tensor<1x2xf32>
   // The second layer's input comes from the ReLU: it skips zero inputs.
-  // expected-remark @+3 {{tern-raise: raised to tern.ternary_matmul: 2 x 3 weights, per_tensor scale, i2 packing, 24 -> 6 bytes}}
+  // expected-remark @+4 {{tern-raise: raised to tern.ternary_matmul: 2 x 3 weights, per_tensor scale, i2 packing, 24 -> 6 bytes}}
+  // expected-remark @+3 {{tern-classify-weights: ternary layer}}
   // expected-remark @+2 {{tern-select-ternary-kernel: add_sub kernel, i2 packing (M = 1, K = 3, N = 2, 2 weight bytes): float activations}}
   // expected-remark @+1 {{tern-skip-zero-activations: layer}}
   %m2 = linalg.matmul ins(%h1, %w2 : tensor<1x3xf32>, tensor<3x2xf32>)

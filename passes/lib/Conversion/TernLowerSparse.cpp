@@ -120,6 +120,81 @@ Value cIndex(OpBuilder &b, Location l, int64_t v) {
   return arith::ConstantIndexOp::create(b, l, v);
 }
 
+/// Index lists (pruned-ternary rows): `acc[m, n] += x[m, c]` where
+/// `code[j, n] = c + 1`, `-= x[m, c]` where `code[j, n] = -(c + 1)`, and
+/// nothing for padding (0): adds and subtracts only, no multiply.
+Value accumulateSigned(OpBuilder &b, Location loc, Value input, Value init,
+                       Value codes, int64_t k) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m, n, j;
+  bindDims(ctx, m, n, j);
+  AffineMap stored =
+      AffineMap::get(3, 0, {n.floorDiv(kTile), j, n % kTile}, ctx);
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), ValueRange{codes}, ValueRange{init},
+      ArrayRef<AffineMap>{stored, AffineMap::get(3, 0, {m, n}, ctx)},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel,
+                                    utils::IteratorType::reduction},
+      [&](OpBuilder &rb, Location l, ValueRange args) {
+        Value code = args[0];
+        Type type = code.getType();
+        Value zero = arith::ConstantIntOp::create(rb, l, type, 0);
+        Value one = arith::ConstantIntOp::create(rb, l, type, 1);
+        Value plus =
+            arith::CmpIOp::create(rb, l, arith::CmpIPredicate::sgt, code, zero);
+        Value minus =
+            arith::CmpIOp::create(rb, l, arith::CmpIPredicate::slt, code, zero);
+        Value magnitude = arith::SelectOp::create(
+            rb, l, plus, code, arith::SubIOp::create(rb, l, zero, code));
+        // Padding (0) reads column 0 and adds nothing.
+        Value c = arith::MaxSIOp::create(
+            rb, l, arith::SubIOp::create(rb, l, magnitude, one), zero);
+        Value col = arith::MinSIOp::create(rb, l, toIndex(rb, l, c),
+                                           cIndex(rb, l, k - 1));
+        Value row = linalg::IndexOp::create(rb, l, 0);
+        Value x = tensor::ExtractOp::create(rb, l, input, ValueRange{row, col});
+        Value acc = args[1];
+        Value added = arith::AddFOp::create(rb, l, acc, x);
+        Value subtracted = arith::SubFOp::create(rb, l, acc, x);
+        Value next = arith::SelectOp::create(
+            rb, l, plus, added,
+            arith::SelectOp::create(rb, l, minus, subtracted, acc));
+        linalg::YieldOp::create(rb, l, next);
+      });
+  generic->setAttr("tern.unroll", b.getI64IntegerAttr(kUnroll));
+  generic->setAttr("tern.vector_width", b.getI64IntegerAttr(kTile));
+  return generic.getResult(0);
+}
+
+/// `sums[m, n] * scales[n]`, elementwise.
+Value scaleColumns(OpBuilder &b, Location loc, Value sums,
+                   const std::vector<float> &scales) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(sums.getType());
+  int64_t n = static_cast<int64_t>(scales.size());
+  Value s = constantTensor(b, loc, {n}, b.getF32Type(), scales);
+  SmallVector<Value> dynamicSizes;
+  if (type.isDynamicDim(0))
+    dynamicSizes.push_back(tensor::DimOp::create(b, loc, sums, 0));
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(), b.getF32Type(),
+                                        dynamicSizes);
+  AffineExpr m, c;
+  bindDims(ctx, m, c);
+  auto generic = linalg::GenericOp::create(
+      b, loc, type, ValueRange{sums, s}, ValueRange{empty},
+      ArrayRef<AffineMap>{AffineMap::get(2, 0, {m, c}, ctx),
+                          AffineMap::get(2, 0, {c}, ctx),
+                          AffineMap::get(2, 0, {m, c}, ctx)},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel},
+      [&](OpBuilder &rb, Location l, ValueRange args) {
+        linalg::YieldOp::create(
+            rb, l, arith::MulFOp::create(rb, l, args[0], args[1]).getResult());
+      });
+  return generic.getResult(0);
+}
+
 /// N:M: `acc[m, n] += values[j, n] * x[m, (j / N) * M + index[j, n]]`.
 /// Every output of slot j reads the same group of M activations, so instead
 /// of a gather the kernel loads the group's M values (one broadcast each)
@@ -242,6 +317,37 @@ struct TernLowerSparsePass
     switch (format->kind) {
     case SparseWeightFormat::Csr:
     case SparseWeightFormat::Ell: {
+      // Rows of one magnitude each (pruned-ternary layers): index lists.
+      sparse::SignedEll list;
+      if (sparse::buildSignedEll(w, n, k, list)) {
+        if (format->kind == SparseWeightFormat::Ell) {
+          if (list.rowLength > format->rowLength)
+            return op.emitOpError()
+                   << "#tern.ell<row_length = " << format->rowLength
+                   << "> is too short: a row of the weights holds "
+                   << list.rowLength << " nonzeros";
+          list.codes.resize(format->rowLength * n, 0);
+          list.rowLength = format->rowLength;
+        }
+        if (list.rowLength == 0) {
+          result = init;
+          break;
+        }
+        SmallVector<int64_t> shape = tiledShape(list.rowLength, n);
+        std::vector<int32_t> codes =
+            tileMajor(list.codes, list.rowLength, n, 0);
+        Value codesTensor =
+            sparse::SignedEll::indexBytes(k) == 2
+                ? constantTensor(
+                      rewriter, loc, shape, rewriter.getI16Type(),
+                      std::vector<int16_t>(codes.begin(), codes.end()))
+                : constantTensor(rewriter, loc, shape, rewriter.getI32Type(),
+                                 codes);
+        result = accumulateSigned(rewriter, loc, input, init, codesTensor, k);
+        if (llvm::any_of(list.scales, [](float a) { return a != 1.0f; }))
+          result = scaleColumns(rewriter, loc, result, list.scales);
+        break;
+      }
       sparse::Ell ell = sparse::buildEll(w, n, k);
       if (format->kind == SparseWeightFormat::Ell) {
         if (ell.rowLength > format->rowLength)

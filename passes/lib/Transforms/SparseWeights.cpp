@@ -228,6 +228,14 @@ constexpr EntryCost kEllCost{0.02, 0.18};
 constexpr EntryCost kNMCost{0.06, 0.045};
 constexpr EntryCost kBsrCost{0.02, 0.19};
 
+/// Ternary layers (same units; bench/results/pruned-ternary.md): the i2
+/// kernel per weight, decoding each trit once for a block of up to 8 rows;
+/// index lists per stored position, a gather and an add or subtract per
+/// row. Measured with
+///   bench/pruned_ternary.sh bench/results/pruned-ternary.json
+constexpr EntryCost kI2Cost{0.10, 0.09};
+constexpr EntryCost kIndexListCost{0.02, 0.17};
+
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 int64_t entries(const Stats &s, Format f) {
@@ -338,9 +346,74 @@ Decision choose(const Stats &s, int64_t m, Format forced, bool force) {
   return d;
 }
 
+TernaryDecision chooseTernary(const Stats &s, int64_t m, bool force) {
+  TernaryDecision d;
+  int64_t rows = std::max<int64_t>(m, 1);
+  d.i2Bytes = s.n * ceilDiv(s.k, 4) + s.n * 4;
+  d.bytes = d.i2Bytes;
+  int64_t entries = s.maxRowNnz * s.n;
+  int64_t listBytes = entries * SignedEll::indexBytes(s.k) + s.n * 4;
+  double i2 = double(s.n * s.k) * (kI2Cost.perEntry + kI2Cost.perRow * rows);
+  double list = double(entries) *
+                (kIndexListCost.perEntry + kIndexListCost.perRow * rows);
+  d.relativeTime = i2 > 0 ? list / i2 : 1.0;
+  char buf[160];
+  if (force || (d.relativeTime < 0.9 && listBytes < d.i2Bytes)) {
+    d.indexList = true;
+    d.bytes = listBytes;
+    std::snprintf(buf, sizeof(buf),
+                  "%sdensity %.1f%%: estimated %.2fx the time of the 2-bit "
+                  "kernel at batch %lld",
+                  force ? "forced; " : "", 100 * s.density(), d.relativeTime,
+                  static_cast<long long>(rows));
+  } else {
+    std::snprintf(buf, sizeof(buf),
+                  "density %.1f%%: index lists (%lld bytes, estimated %.2fx "
+                  "the time) are not both smaller and 10%% faster than the "
+                  "2-bit kernel",
+                  100 * s.density(), static_cast<long long>(listBytes),
+                  d.relativeTime);
+  }
+  d.reason = buf;
+  return d;
+}
+
 //===----------------------------------------------------------------------===//
 // Storage
 //===----------------------------------------------------------------------===//
+
+bool buildSignedEll(const std::vector<float> &w, int64_t n, int64_t k,
+                    SignedEll &out) {
+  out = SignedEll();
+  out.scales.assign(n, 1.0f);
+  for (int64_t r = 0; r < n; ++r) {
+    int64_t count = 0;
+    float a = 0.0f;
+    for (int64_t c = 0; c < k; ++c) {
+      float v = w[r * k + c];
+      if (v == 0.0f)
+        continue;
+      if (a == 0.0f)
+        a = std::fabs(v);
+      else if (std::fabs(v) != a)
+        return false;
+      ++count;
+    }
+    if (a != 0.0f && !std::isfinite(a))
+      return false;
+    if (a != 0.0f)
+      out.scales[r] = a;
+    out.rowLength = std::max(out.rowLength, count);
+  }
+  out.codes.assign(out.rowLength * n, 0);
+  for (int64_t r = 0; r < n; ++r) {
+    int64_t j = 0;
+    for (int64_t c = 0; c < k; ++c)
+      if (float v = w[r * k + c]; v != 0.0f)
+        out.codes[j++ * n + r] = static_cast<int32_t>(v > 0 ? c + 1 : -(c + 1));
+  }
+  return true;
+}
 
 Ell buildEll(const std::vector<float> &w, int64_t n, int64_t k) {
   Ell e;

@@ -10,12 +10,14 @@
 
 #include "tern/Dialect/Tern/IR/SparseEncoding.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Dialect/Tern/IR/TernaryPacking.h"
 #include "tern/Transforms/Layers.h"
 #include "tern/Transforms/Passes.h"
 #include "tern/Transforms/SparseWeights.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cstdio>
 
@@ -53,6 +55,22 @@ struct TernClassifyWeightsPass
           << "' (expected auto, dense, ell, nm or bsr)";
       return signalPassFailure();
     }
+    // Pruned-ternary layers (raised already): index lists or the 2-bit
+    // kernel. --sparse=ell forces index lists; nm and bsr leave them.
+    SmallVector<TernaryMatmulOp> ternaries;
+    getOperation()->walk([&](TernaryMatmulOp op) { ternaries.push_back(op); });
+    IRRewriter ternaryRewriter(&getContext());
+    for (TernaryMatmulOp op : ternaries) {
+      std::string why;
+      Location loc = op.getLoc();
+      if (failed(classifyTernary(op, ternaryRewriter,
+                                 force && forced == sparse::Format::Ell,
+                                 why)) &&
+          report)
+        emitRemark(loc) << "tern-classify-weights: ternary layer '"
+                        << layerName(loc)
+                        << "' kept on the 2-bit kernel: " << why;
+    }
     SmallVector<linalg::MatmulOp> matmuls;
     getOperation()->walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
     IRRewriter rewriter(&getContext());
@@ -63,6 +81,106 @@ struct TernClassifyWeightsPass
         emitRemark(loc) << "tern-classify-weights: layer '" << layerName(loc)
                         << "' kept dense: " << why;
     }
+  }
+
+  /// Rewrites a ternary layer with many zero trits to tern.sparse_matmul
+  /// in ELL form (lowered to index lists), or fails with the reason.
+  LogicalResult classifyTernary(TernaryMatmulOp op, RewriterBase &rewriter,
+                                bool force, std::string &why) {
+    if (op.getKernelAttr()) {
+      why = "its kernel is chosen already";
+      return failure();
+    }
+    auto inputType = op.getInput().getType();
+    if (!inputType.getElementType().isF32()) {
+      why = "index lists take f32 activations";
+      return failure();
+    }
+    DenseIntElementsAttr bytesAttr;
+    DenseFPElementsAttr scalesAttr;
+    if (!matchPattern(op.getWeights(), m_Constant(&bytesAttr)) ||
+        !matchPattern(op.getScales(), m_Constant(&scalesAttr))) {
+      why = "its weights or scales are not constants";
+      return failure();
+    }
+    int64_t k = inputType.getDimSize(1);
+    int64_t n = op.getWeights().getType().getDimSize(0);
+    std::vector<int8_t> bytes;
+    bytes.reserve(bytesAttr.getNumElements());
+    for (const APInt &v : bytesAttr.getValues<APInt>())
+      bytes.push_back(static_cast<int8_t>(v.getZExtValue()));
+    std::vector<int8_t> trits =
+        packing::unpack(op.getEncoding().getFormat(), bytes, n, k);
+    std::vector<float> scales;
+    for (const APFloat &v : scalesAttr.getValues<APFloat>())
+      scales.push_back(static_cast<float>(v.convertToDouble()));
+    WeightMatrix w;
+    w.n = n;
+    w.k = k;
+    w.values.resize(n * k);
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t c = 0; c < k; ++c)
+        w.values[r * k + c] =
+            trits[r * k + c] * scales[scales.size() == 1 ? 0 : r];
+    sparse::Stats stats = sparse::analyze(w.values, n, k);
+    std::string summary =
+        "density " + percent(stats.density()) + ", pattern " + stats.pattern();
+    if (format == "dense") {
+      why = summary + ": format=dense";
+      return failure();
+    }
+    int64_t m = inputType.isDynamicDim(0) ? 1 : inputType.getDimSize(0);
+    sparse::TernaryDecision d = sparse::chooseTernary(stats, m, force);
+    if (!d.indexList) {
+      why = summary + ": " + d.reason;
+      return failure();
+    }
+    SparseWeightFormat f;
+    f.kind = SparseWeightFormat::Ell;
+    f.rowLength = stats.maxRowNnz;
+    replaceBySparse(rewriter, op, op.getInput(), op.getResult().getType(), w,
+                    f);
+    if (report)
+      emitRemark(op.getLoc())
+          << "tern-classify-weights: ternary layer '" << layerName(op.getLoc())
+          << "' (" << n << " x " << k << "): " << summary
+          << ", format index lists (row length " << stats.maxRowNnz << "), "
+          << d.i2Bytes << " -> " << d.bytes << " bytes: " << d.reason;
+    return success();
+  }
+
+  /// Replaces `op` by tern.sparse_matmul of `input` and `w` stored as `f`.
+  void replaceBySparse(RewriterBase &rewriter, Operation *op, Value input,
+                       RankedTensorType resultType, const WeightMatrix &w,
+                       const SparseWeightFormat &f) {
+    auto encoded =
+        RankedTensorType::get({w.n, w.k}, rewriter.getF32Type(),
+                              getSparseWeightEncoding(op->getContext(), f));
+    rewriter.setInsertionPoint(op);
+    Location loc = op->getLoc();
+    Value weights = arith::ConstantOp::create(
+        rewriter, loc, encoded,
+        DenseElementsAttr::get(encoded, ArrayRef<float>(w.values)));
+    llvm::SetVector<Operation *> inputs;
+    for (Value v : op->getOperands())
+      if (Operation *def = v.getDefiningOp())
+        inputs.insert(def);
+    auto sparseOp =
+        SparseMatmulOp::create(rewriter, loc, resultType, input, weights);
+    rewriter.replaceOp(op, sparseOp.getResult());
+    // Dead weight constants (and a transpose feeding them) go too.
+    for (Operation *def : inputs)
+      if (def->use_empty() && isPure(def)) {
+        llvm::SetVector<Operation *> feeding;
+        for (Value v : def->getOperands())
+          if (Operation *d = v.getDefiningOp())
+            if (!inputs.contains(d))
+              feeding.insert(d);
+        rewriter.eraseOp(def);
+        for (Operation *d : feeding)
+          if (d->use_empty() && isPure(d))
+            rewriter.eraseOp(d);
+      }
   }
 
   /// Rewrites `op` to tern.sparse_matmul, or fails with the reason.
@@ -127,26 +245,8 @@ struct TernClassifyWeightsPass
     case sparse::Format::Dense:
       break;
     }
-    MLIRContext *ctx = op.getContext();
-    auto encoded = RankedTensorType::get({w->n, w->k}, rewriter.getF32Type(),
-                                         getSparseWeightEncoding(ctx, f));
-    rewriter.setInsertionPoint(op);
     Location loc = op.getLoc();
-    Value weights = arith::ConstantOp::create(
-        rewriter, loc, encoded,
-        DenseElementsAttr::get(encoded, ArrayRef<float>(w->values)));
-    Value oldWeights = op.getDpsInputOperand(1)->get();
-    auto sparseOp = SparseMatmulOp::create(rewriter, loc, resultType,
-                                           op.getInputs()[0], weights);
-    rewriter.replaceOp(op, sparseOp.getResult());
-    // The dense copy is dead now (and a transpose feeding the matmul).
-    Operation *transpose =
-        oldWeights != source->constant ? oldWeights.getDefiningOp() : nullptr;
-    if (transpose && transpose->use_empty() && isPure(transpose))
-      rewriter.eraseOp(transpose);
-    if (Operation *def = source->constant.getDefiningOp())
-      if (def->use_empty() && isPure(def))
-        rewriter.eraseOp(def);
+    replaceBySparse(rewriter, op, op.getInputs()[0], resultType, *w, f);
     if (report)
       emitRemark(loc) << "tern-classify-weights: layer '" << layerName(loc)
                       << "' (" << w->n << " x " << w->k << "): " << summary

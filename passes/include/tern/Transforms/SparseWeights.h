@@ -129,6 +129,32 @@ struct Ell {
 };
 Ell buildEll(const std::vector<float> &w, int64_t n, int64_t k);
 
+/// Index lists of a pruned-ternary layer (every row's nonzeros share one
+/// magnitude a_n): per output, the signed positions `+(c + 1)` where
+/// w = +a_n and `-(c + 1)` where w = -a_n, padded with 0 to the longest
+/// row, stored [rowLength][n] like Ell; the kernel adds and subtracts the
+/// activations they name and multiplies by a_n once.
+struct SignedEll {
+  int64_t rowLength = 0;
+  /// Bytes of one signed position: 2 when K < 32768, else 4.
+  static int indexBytes(int64_t k) { return k < 32768 ? 2 : 4; }
+  std::vector<int32_t> codes;
+  std::vector<float> scales; ///< a_n (1 for an all-zero row)
+};
+/// Fails (false) unless every row's nonzeros have one magnitude.
+bool buildSignedEll(const std::vector<float> &w, int64_t n, int64_t k,
+                    SignedEll &out);
+
+/// Ternary layers: keep the dense 2-bit kernel, or use index lists
+/// (`SignedEll`). `rows` is the batch M.
+struct TernaryDecision {
+  bool indexList = false;
+  int64_t i2Bytes = 0, bytes = 0; ///< packed weights + scales
+  double relativeTime = 1;        ///< index lists against the i2 kernel
+  std::string reason;
+};
+TernaryDecision chooseTernary(const Stats &s, int64_t m, bool force);
+
 /// N:M with G = ceil(K / M) groups: slot j = g * N + s (s < N) of output n
 /// holds `values[j][n]` at input g * M + `index[j][n]`.
 /// Fails (returns false) if some group holds more than N nonzeros, with
