@@ -65,6 +65,13 @@ def sparse_values(a, rng):
                         values[r * k + c] = rng.uniform(-1.0, 1.0)
     else:
         raise SystemExit("unknown --pattern " + pat)
+    if a.ternary:
+        # Pruned-ternary: every nonzero of row r becomes +a_r or -a_r.
+        for r in range(n):
+            mag = rng.uniform(0.1, 1.0)
+            for i in range(r * k, (r + 1) * k):
+                if values[i] != 0.0:
+                    values[i] = mag if values[i] > 0 else -mag
     return values
 
 
@@ -76,6 +83,8 @@ def main():
     p.add_argument("--kind", choices=["ternary", "dense", "packed", "sparse"], required=True)
     p.add_argument("--pattern", default="u90")
     p.add_argument("--raw")
+    p.add_argument("--ternary", action="store_true",
+                   help="--kind sparse: one magnitude per row (pruned-ternary)")
     p.add_argument("--relu", action="store_true",
                    help="apply a ReLU to x before the layer (activation sparsity)")
     p.add_argument("--name", required=True)

@@ -6,6 +6,10 @@ product, all from the same run; then activation sparsity (the same layer
 after a ReLU on inputs with 0%, 50% and 90% zeros, skipping or not).
 
     python3 bench/summarize_sparse.py RUN.json > RUN.md
+    python3 bench/summarize_sparse.py --baseline i2 RUN.json > RUN.md
+
+--baseline names the format the "vs Tern ..." column compares with (dense
+by default; i2 for bench/pruned_ternary.sh).
 """
 import json
 import sys
@@ -13,7 +17,11 @@ from collections import defaultdict
 
 
 def main():
-    run = json.load(open(sys.argv[1]))
+    args = sys.argv[1:]
+    baseline = "dense"
+    if args[:1] == ["--baseline"]:
+        baseline, args = args[1], args[2:]
+    run = json.load(open(args[0]))
     ctx = run.get("context", {})
     med = {}
     for b in run["benchmarks"]:
@@ -49,8 +57,9 @@ def main():
 
     def order(key):
         shape, m, pat = key
-        return (shape, int(m[1:]), ["u50", "u70", "u90", "u95", "2_4", "b75"].index(pat)
-                if pat in ["u50", "u70", "u90", "u95", "2_4", "b75"] else 9)
+        pats = ["u50", "u70", "u90", "u95", "2_4", "b75"]
+        p = pat[1:] if pat.startswith("t") else pat
+        return (shape, int(m[1:]), pats.index(p) if p in pats else 9)
 
     current = None
     for key in sorted(groups, key=order):
@@ -61,10 +70,10 @@ def main():
             print(f"\n## {shape.replace('x', ' x ')} (K x N), batch {m[1:]}\n")
             if ob:
                 print(f"OpenBLAS f32: {ob['real_time']:.0f} us.\n")
-            print("| pattern | format | time (us) | stored MB | vs Tern dense | vs OpenBLAS | vs Eigen |")
+            print(f"| pattern | format | time (us) | stored MB | vs Tern {baseline} | vs OpenBLAS | vs Eigen |")
             print("| --- | --- | --- | --- | --- | --- | --- |")
         fmts = groups[key]
-        dense = fmts.get("dense")
+        dense = fmts.get(baseline)
         ob = blas.get((shape, m))
         eg = eigen.get(key)
         rows = sorted(fmts.items(), key=lambda kv: kv[1]["real_time"])

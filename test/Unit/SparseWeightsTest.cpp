@@ -238,4 +238,61 @@ TEST(CostModel, Choices) {
       << choose(nearlyDense, 1).reason;
 }
 
+/// Pruned-ternary weights: row r is 0 or +-(0.1 r + 0.5).
+std::vector<float> prunedTernary(int64_t n, int64_t k, unsigned seed,
+                                 double density) {
+  std::vector<float> w = randomMatrix(n, k, seed, density);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < k; ++c)
+      if (float &v = w[r * k + c]; v != 0.0f)
+        v = (v > 0 ? 1.0f : -1.0f) * (0.1f * r + 0.5f);
+  return w;
+}
+
+TEST(Formats, SignedEllRoundTripAndRejects) {
+  for (Shape s : kShapes)
+    for (double d : {0.0, 0.05, 0.5, 1.0}) {
+      std::vector<float> w = prunedTernary(s.n, s.k, 15, d);
+      SignedEll e;
+      ASSERT_TRUE(buildSignedEll(w, s.n, s.k, e));
+      EXPECT_EQ(e.rowLength, analyze(w, s.n, s.k).maxRowNnz);
+      // Decode: +(c + 1) adds a_r at c, -(c + 1) subtracts, 0 pads.
+      std::vector<float> back(s.n * s.k, 0.0f);
+      for (int64_t r = 0; r < s.n; ++r)
+        for (int64_t j = 0; j < e.rowLength; ++j) {
+          int32_t code = e.codes[j * s.n + r];
+          if (code == 0)
+            continue;
+          int64_t c = std::abs(code) - 1;
+          ASSERT_LT(c, s.k);
+          back[r * s.k + c] = code > 0 ? e.scales[r] : -e.scales[r];
+        }
+      EXPECT_EQ(back, w);
+    }
+  // Two magnitudes in a row: not ternary.
+  std::vector<float> w = {0.5f, 0.0f, -0.25f, 0.0f};
+  SignedEll e;
+  EXPECT_FALSE(buildSignedEll(w, 1, 4, e));
+}
+
+TEST(CostModel, TernaryChoices) {
+  // 95% zero trits: index lists at batch 1 and 32, fewer bytes than i2.
+  Stats sparse = analyze(prunedTernary(256, 1024, 16, 0.05), 256, 1024);
+  TernaryDecision d = chooseTernary(sparse, 1, false);
+  EXPECT_TRUE(d.indexList) << d.reason;
+  EXPECT_LT(d.bytes, d.i2Bytes);
+  EXPECT_TRUE(chooseTernary(sparse, 32, false).indexList);
+  // 90%: index lists at batch 1; the 2-bit kernel at batch 32 (it decodes
+  // each trit once for 8 rows; lists gather for every row).
+  Stats tenth = analyze(prunedTernary(256, 1024, 17, 0.1), 256, 1024);
+  EXPECT_TRUE(chooseTernary(tenth, 1, false).indexList);
+  EXPECT_FALSE(chooseTernary(tenth, 32, false).indexList);
+  // 50%: the 2-bit kernel, unless forced.
+  Stats half = analyze(prunedTernary(256, 1024, 18, 0.5), 256, 1024);
+  EXPECT_FALSE(chooseTernary(half, 1, false).indexList);
+  TernaryDecision forced = chooseTernary(half, 1, true);
+  EXPECT_TRUE(forced.indexList);
+  EXPECT_NE(forced.reason.find("forced"), std::string::npos);
+}
+
 } // namespace

@@ -228,13 +228,17 @@ constexpr EntryCost kEllCost{0.02, 0.18};
 constexpr EntryCost kNMCost{0.06, 0.045};
 constexpr EntryCost kBsrCost{0.02, 0.19};
 
-/// Ternary layers (same units; bench/results/pruned-ternary.md): the i2
-/// kernel per weight, decoding each trit once for a block of up to 8 rows;
-/// index lists per stored position, a gather and an add or subtract per
-/// row. Measured with
+/// Ternary layers, in ns on this project's 2-core machine (fitted to
+/// bench/results/pruned-ternary.md, 4096 x 4096 at batch 1 and 32,
+/// 2026-12-06; only their ratio matters): the i2 kernel per weight,
+/// decoding each trit once for a block of up to 8 rows (0.09 ns at batch
+/// 1, then 0.03 a row); index lists per stored position, a gather and a
+/// signed add for every row (0.36 ns, no reuse across rows). So index
+/// lists win below about 25% density (padding included) at batch 1 and
+/// below about 10% at batch 32. Measured with
 ///   bench/pruned_ternary.sh bench/results/pruned-ternary.json
-constexpr EntryCost kI2Cost{0.10, 0.09};
-constexpr EntryCost kIndexListCost{0.02, 0.17};
+constexpr EntryCost kI2Cost{0.06, 0.031};
+constexpr EntryCost kIndexListCost{0.03, 0.333};
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Pruned-ternary layers: the same weights (one magnitude per row, zeros at
+# several densities) compiled twice with ternc, on the 2-bit kernel
+# (--sparse=dense) and as index lists (--sparse=ell), plus the cost model's
+# choice (auto), then run in one tern_sparse_bench run with OpenBLAS on the
+# dense f32 matrix and the triad. See bench/README.md.
+#
+#   bench/pruned_ternary.sh [OUT.json]
+#
+# Environment: BUILD_DIR (default build), LAYERS (default "1:4096x4096
+# 32:4096x4096"), PATTERNS (default "u50 u70 u90 u95").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD_DIR:-build}
+OUT=$BUILD/bench/pruned-ternary
+JSON=${1:-$BUILD/bench/pruned-ternary.json}
+mkdir -p "$OUT"
+cmake --build "$BUILD" --target ternc tern_sparse_bench
+
+for spec in ${LAYERS:-1:4096x4096 32:4096x4096}; do
+  m=${spec%%:*}
+  shape=${spec#*:}
+  k=${shape%x*}
+  n=${shape#*x}
+  for pattern in ${PATTERNS:-u50 u70 u90 u95}; do
+    base=$OUT/t_${pattern}_${k}x${n}
+    src=${base}_m${m}.mlir
+    [ -f "$src" ] || python3 bench/gen_matmul.py --m "$m" --k "$k" --n "$n" \
+      --kind sparse --ternary --pattern "$pattern" --name layer \
+      --raw "$base.f32" -o "$src"
+    for format in dense ell auto; do
+      name=t_${pattern}_${format}_${k}x${n}_m${m}
+      [ -f "$OUT/$name.txt" ] && continue
+      echo "ternc: $name"
+      "$BUILD/bin/ternc" "$src" -o "$OUT" --name "$name" --quiet \
+        --tern-report --sparse="$format" >"$OUT/$name.log" 2>&1
+      bytes=$(sed -n 's/.*weights: \([0-9]*\) bytes.*/\1/p' "$OUT/$name.log")
+      label=$format
+      [ "$format" = dense ] && label=i2
+      [ "$format" = ell ] && label=index-lists
+      if [ "$format" = auto ]; then
+        label=auto-i2
+        grep -q "format index lists" "$OUT/$name.log" && label=auto-index-lists
+      fi
+      echo "$name t$pattern $label $m $k $n $bytes $base.f32" >"$OUT/$name.txt"
+    done
+  done
+done
+"$BUILD/bench/tern_sparse_bench" --models="$OUT" \
+  --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  --benchmark_min_time=0.2 --benchmark_out="$JSON" \
+  --benchmark_out_format=json ${BENCH_ARGS:-}
+echo "results: $JSON"
