@@ -92,7 +92,11 @@ bool load(const fs::path &txt, Layer &l) {
   return l.create && l.run && l.destroy && l.lastError;
 }
 
-void runLayer(benchmark::State &state, const Layer *l) {
+/// Runs one compiled layer on random inputs. With `zeros` >= 0 the layer
+/// comes after a ReLU (pattern "relu"): that fraction of its inputs is
+/// negative (zero after the ReLU) and the rest positive, so the same
+/// compiled kernel runs with and without zeros to skip.
+void runLayer(benchmark::State &state, const Layer *l, double zeros) {
   OpaqueModel *model = nullptr;
   if (l->create(&model, nullptr) != TERN_OK) {
     state.SkipWithError(l->lastError());
@@ -100,32 +104,12 @@ void runLayer(benchmark::State &state, const Layer *l) {
   }
   std::vector<float> x = randomVector(size_t(l->m) * l->k, 1),
                      y(size_t(l->m) * l->n);
-  for (auto _ : state) {
-    if (l->run(model, x.data(), y.data()) != TERN_OK) {
-      state.SkipWithError(l->lastError());
-      break;
-    }
-    benchmark::DoNotOptimize(y.data());
+  if (zeros >= 0) {
+    std::mt19937 rng(5);
+    std::bernoulli_distribution negative(zeros);
+    for (float &v : x)
+      v = negative(rng) ? -std::fabs(v) - 0.01f : std::fabs(v) + 0.01f;
   }
-  l->destroy(model);
-  weightBytesCounter(state, l->weightBytes);
-}
-
-/// A layer after a ReLU (pattern "relu"), run on inputs of which the
-/// fraction `zeros` is negative (zero after the ReLU) and the rest
-/// positive: the same compiled kernel with and without zeros to skip.
-void runRelu(benchmark::State &state, const Layer *l, double zeros) {
-  OpaqueModel *model = nullptr;
-  if (l->create(&model, nullptr) != TERN_OK) {
-    state.SkipWithError(l->lastError());
-    return;
-  }
-  std::vector<float> x = randomVector(size_t(l->m) * l->k, 1),
-                     y(size_t(l->m) * l->n);
-  std::mt19937 rng(5);
-  std::bernoulli_distribution negative(zeros);
-  for (float &v : x)
-    v = negative(rng) ? -std::fabs(v) - 0.01f : std::fabs(v) + 0.01f;
   for (auto _ : state) {
     if (l->run(model, x.data(), y.data()) != TERN_OK) {
       state.SkipWithError(l->lastError());
@@ -217,14 +201,14 @@ int main(int argc, char **argv) {
         benchmark::RegisterBenchmark(
             ("Tern/relu" + std::to_string(zeros) + "/" + l.format + "/" + shape)
                 .c_str(),
-            runRelu, &l, zeros / 100.0)
+            runLayer, &l, zeros / 100.0)
             ->Unit(benchmark::kMicrosecond)
             ->UseRealTime();
       continue;
     }
     benchmark::RegisterBenchmark(
         ("Tern/" + l.pattern + "/" + l.format + "/" + shape).c_str(), runLayer,
-        &l)
+        &l, -1.0)
         ->Unit(benchmark::kMicrosecond)
         ->UseRealTime();
 #ifdef TERN_BENCH_EIGEN

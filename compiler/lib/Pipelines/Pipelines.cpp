@@ -56,6 +56,9 @@ void mlir::tern::buildLowerPipeline(OpPassManager &pm,
     TernClassifyWeightsPassOptions classifyOptions;
     classifyOptions.format = options.sparse;
     classifyOptions.report = options.report;
+    // A ternary kernel chosen by the user keeps ternary layers on it.
+    classifyOptions.ternary =
+        options.ternaryKernel == "auto" && options.activationBits == 0;
     funcPm.addPass(createTernClassifyWeightsPass(classifyOptions));
   }
   funcPm.addPass(createTernLowerSparsePass());

@@ -58,7 +58,9 @@ struct TernClassifyWeightsPass
     // Pruned-ternary layers (raised already): index lists or the 2-bit
     // kernel. --sparse=ell forces index lists; nm and bsr leave them.
     SmallVector<TernaryMatmulOp> ternaries;
-    getOperation()->walk([&](TernaryMatmulOp op) { ternaries.push_back(op); });
+    if (ternary)
+      getOperation()->walk(
+          [&](TernaryMatmulOp op) { ternaries.push_back(op); });
     IRRewriter ternaryRewriter(&getContext());
     for (TernaryMatmulOp op : ternaries) {
       std::string why;

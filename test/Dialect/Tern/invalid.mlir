@@ -404,3 +404,35 @@ func.func @unknown_kernel(%x: tensor<1x8xf32>, %w: tensor<1x2xi8>,
          : (tensor<1x8xf32>, tensor<1x2xi8>, tensor<1xf32>) -> tensor<1x1xf32>
   return %y : tensor<1x1xf32>
 }
+
+// -----
+
+func.func @skip_not_generic(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>, %f: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{tern.skip_zero_input must be an integer attribute on a linalg.generic}}
+  %y = linalg.matmul {tern.skip_zero_input = 0 : i64} ins(%x, %w : tensor<2x8xf32>, tensor<8x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @skip_no_such_input(%x: tensor<2x8xf32>, %f: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{tern.skip_zero_input = 1 names no input operand (the op has 1)}}
+  %y = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x : tensor<2x8xf32>) outs(%f : tensor<2x4xf32>) attrs = {tern.skip_zero_input = 1 : i64} {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %acc, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @skip_not_an_integer(%x: tensor<2x8xf32>, %f: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{tern.skip_zero_input must be an integer attribute on a linalg.generic}}
+  %y = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x : tensor<2x8xf32>) outs(%f : tensor<2x4xf32>) attrs = {tern.skip_zero_input = "x"} {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %acc, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}

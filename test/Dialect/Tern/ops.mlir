@@ -135,3 +135,18 @@ func.func @int8_dot(%x: tensor<2x8xf32>, %w: tensor<3x2xi8>,
          : (tensor<2x8xf32>, tensor<3x2xi8>, tensor<3xf32>) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
 }
+
+// The dialect's activation-sparsity attributes on other dialects' ops.
+// CHECK-LABEL: func.func @activation_sparsity_attributes(
+// CHECK:         linalg.matmul {tern.activation_threshold = 2.500000e-01 : f64}
+// CHECK:         linalg.generic {{.*}} attrs = {tern.skip_zero_input = 0 : i64}
+func.func @activation_sparsity_attributes(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>, %f: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %y = linalg.matmul {tern.activation_threshold = 0.25 : f64} ins(%x, %w : tensor<2x8xf32>, tensor<8x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %y2 = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<2x8xf32>, tensor<8x4xf32>) outs(%f : tensor<2x4xf32>) attrs = {tern.skip_zero_input = 0 : i64} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4xf32>
+  return %y, %y2 : tensor<2x4xf32>, tensor<2x4xf32>
+}

@@ -8,6 +8,10 @@
 #include "tern/Dialect/Tern/IR/TernDialect.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
 
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::tern;
 
@@ -19,4 +23,41 @@ void TernDialect::initialize() {
 #include "tern/Dialect/Tern/IR/TernOps.cpp.inc"
       >();
   registerAttributes();
+}
+
+LogicalResult TernDialect::verifyOperationAttribute(Operation *op,
+                                                    NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == "tern.skip_zero_input") {
+    auto index = dyn_cast<IntegerAttr>(attr.getValue());
+    auto dps = dyn_cast<DestinationStyleOpInterface>(op);
+    if (!index || !dps || op->getName().getStringRef() != "linalg.generic")
+      return op->emitError("tern.skip_zero_input must be an integer "
+                           "attribute on a linalg.generic");
+    int64_t i = index.getInt();
+    if (i < 0 || i >= dps.getNumDpsInputs())
+      return op->emitError() << "tern.skip_zero_input = " << i
+                             << " names no input operand (the op has "
+                             << dps.getNumDpsInputs() << ")";
+    return success();
+  }
+  if (name == "tern.activation_threshold") {
+    auto value = dyn_cast<FloatAttr>(attr.getValue());
+    if (!value)
+      return op->emitError(
+          "tern.activation_threshold must be a float attribute");
+    double t = value.getValueAsDouble();
+    if (!std::isfinite(t) || t < 0)
+      return op->emitError() << "tern.activation_threshold must be a "
+                                "finite, non-negative number, found "
+                             << t;
+    if (!isa<TernaryMatmulOp>(op) &&
+        op->getName().getStringRef() != "linalg.matmul")
+      return op->emitError()
+             << "tern.activation_threshold applies to linalg.matmul and "
+                "tern.ternary_matmul layers, not "
+             << op->getName();
+    return success();
+  }
+  return success();
 }

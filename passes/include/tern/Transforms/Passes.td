@@ -178,8 +178,16 @@ def TernClassifyWeightsPass
     the layer becomes `tern.sparse_matmul` with the weights as an `N x K`
     constant whose type names the format: `#tern.ell<row_length = L>`
     (row-balanced CSR), N:M (`structured[N, M]`) or BSR 4 x 4
-    (`#sparse_tensor.encoding`). Run after tern-raise: ternary layers are
-    not touched.
+    (`#sparse_tensor.encoding`).
+
+    Run after tern-raise. With `ternary=true` (default), each
+    `tern.ternary_matmul` with constant codes and no kernel chosen yet is
+    weighed the same way against the 2-bit kernel: where index lists (the
+    signed positions of its nonzero trits) are smaller and faster, it
+    becomes an ELL `tern.sparse_matmul` of its float values, which
+    tern-lower-sparse turns into add/subtract loops over those positions.
+    ternc turns `ternary` off when `--ternary-kernel` or
+    `--activation-bits` chooses the ternary kernel.
 
     `format=auto` (default) follows the cost model; `dense` keeps every
     layer dense; `ell`, `nm`, `bsr` force that format on every layer with
@@ -193,7 +201,9 @@ def TernClassifyWeightsPass
     Option<"format", "format", "std::string", /*default=*/"\"auto\"",
            "auto, dense, ell, nm or bsr">,
     Option<"report", "report", "bool", /*default=*/"false",
-           "Emit a remark per layer with the choice and its reason">
+           "Emit a remark per layer with the choice and its reason">,
+    Option<"ternary", "ternary", "bool", /*default=*/"true",
+           "Also weigh ternary layers: index lists or the 2-bit kernel">
   ];
   let dependentDialects = ["::mlir::tern::TernDialect",
                            "::mlir::arith::ArithDialect",

@@ -25,8 +25,24 @@ def Tern_Dialect : Dialect {
     (`tern-raise`) and lower tern ops into kernel form: `linalg.generic` ops
     with add/subtract accumulations and no multiplication by weights
     (`tern-lower-ternary`), which the Halide emitter then compiles.
+
+    Activation sparsity is carried by two dialect attributes on other
+    dialects' ops, verified by the dialect:
+
+    - `tern.skip_zero_input = i` on a `linalg.generic` accumulation: the
+      reduction steps where input operand `i` (read through its indexing
+      map) is zero are skipped at run time. Set by
+      `tern-skip-zero-activations` only where a zero provably leaves the
+      sum unchanged; the Halide emitter turns it into a branch around each
+      step, so a zero activation skips its row of weights.
+    - `tern.activation_threshold = T` on a `linalg.matmul` or
+      `tern.ternary_matmul`: inputs with `|x| <= T` are treated as zero
+      (TEAL); `tern-activation-threshold` materializes it.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // Discardable attributes with a meaning (tern.skip_zero_input,
+  // tern.activation_threshold) are checked where they appear.
+  let hasOperationAttrVerify = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::sparse_tensor::SparseTensorDialect"];
   let extraClassDeclaration = [{
