@@ -1,5 +1,6 @@
 // RUN: tern-opt %s -tern-quantize | FileCheck %s
 // RUN: tern-opt %s -tern-quantize=activation-bits=16 | FileCheck %s --check-prefix=I16
+// RUN: tern-opt %s -tern-quantize=structured=false | FileCheck %s --check-prefix=NOSTRUCT
 // RUN: tern-opt %S/Inputs/quantize-errors.mlir -split-input-file -verify-diagnostics -tern-quantize -o /dev/null
 
 // Integer mode of a dense layer (bias, ReLU) followed by a ternary one.
@@ -76,5 +77,34 @@ func.func @two_layers(%x: tensor<1x4xf32> {tern.absmax = 2.0 : f64})
   %y = tern.ternary_matmul %h1, %w2, %s2
          {encoding = #tern.ternary<scale = per_tensor, packing = i2>}
          : (tensor<1x3xf32>, tensor<2x1xi8>, tensor<1xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// A 2:4 layer (weights N x K = 2 x 8 through transposed-B maps, absmax 1.0:
+// int8 = 127 w) multiplies only its stored slots: per output 4 int8 values
+// and in-group indices (row 0: 0.5 at 1, 1.0 at 3 | -0.25 at 0, 0.75 at 2;
+// row 1: -1.0 at 0, 0.25 at 1 | 0.5 at 3, none), the group's 4 int8
+// activations picked by the index bits. --sparse=dense in ternc
+// (structured=false) keeps the dense int8 kernel.
+// CHECK-LABEL: func.func @two_four(
+// CHECK-DAG:     %[[V:.*]] = arith.constant dense<{{\[\[}}64, 127, -32, 95], [-127, 32, 64, 0]]> : tensor<2x4xi8>
+// CHECK-DAG:     %[[I:.*]] = arith.constant dense<{{\[\[}}1, 3, 0, 2], [0, 1, 3, 0]]> : tensor<2x4xi8>
+// CHECK:         linalg.generic {{.*}} ins(%[[V]], %[[I]] : tensor<2x4xi8>, tensor<2x4xi8>) outs(%{{.*}} : tensor<1x2xi32>)
+// CHECK-COUNT-4:   tensor.extract
+// CHECK:           arith.select
+// CHECK:           arith.muli
+// CHECK-NOT:       arith.muli
+// CHECK:         } -> tensor<1x2xi32>
+// NOSTRUCT-LABEL: func.func @two_four(
+// NOSTRUCT:      arith.constant dense<{{\[\[}}0, 64, 0, 127, -32, 0, 95, 0], [-127, 32, 0, 0, 0, 0, 0, 64]]> : tensor<2x8xi8>
+// NOSTRUCT-NOT:  tensor.extract
+func.func @two_four(%x: tensor<1x8xf32> {tern.absmax = 1.0 : f64}) -> tensor<1x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[0.0, 0.5, 0.0, 1.0, -0.25, 0.0, 0.75, 0.0],
+                             [-1.0, 0.25, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5]]> : tensor<2x8xf32>
+  %e = tensor.empty() : tensor<1x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+       ins(%x, %w : tensor<1x8xf32>, tensor<2x8xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }

@@ -52,8 +52,8 @@
 // LAYERS: ternc: error: --prune-layers selects layers for --prune; give --prune too
 // RUN: not ternc %S/Inputs/relu-mlp.mlir --prune=2:4 --prune-layers=fc9 --emit=kernel 2>&1 | FileCheck %s --check-prefix=NOLAYER
 // NOLAYER: error: tern-prune: no layer named 'fc9' (layers with constant weights: fc1, fc2)
-// RUN: not ternc %S/Inputs/relu-mlp.mlir --integer --sparse=nm 2>&1 | FileCheck %s --check-prefix=INTEGER
-// INTEGER: ternc: error: --sparse=nm selects float-mode sparse kernels; integer mode (--integer, --target=hls) keeps pruned weights dense: drop the flag
+// RUN: not ternc %S/Inputs/relu-mlp.mlir --integer --sparse=ell 2>&1 | FileCheck %s --check-prefix=INTEGER
+// INTEGER: ternc: error: --sparse=ell is a float-mode format; integer mode (--integer, --target=hls) stores N:M layers as N:M (auto or nm) and every other layer dense (dense: N:M ones too)
 // RUN: not ternc %S/Inputs/relu-mlp.mlir --activation-sparsity=teal 2>&1 | FileCheck %s --check-prefix=ACT
 // ACT: ternc: error: unknown --activation-sparsity='teal': expected relu or off
 

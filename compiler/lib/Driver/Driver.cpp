@@ -273,11 +273,12 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
       options.sparse != "bsr")
     return fail("unknown --sparse='" + options.sparse +
                 "': expected auto, dense, ell, nm or bsr");
-  if (integer && options.sparse != "auto" && options.sparse != "dense")
+  if (integer && options.sparse != "auto" && options.sparse != "dense" &&
+      options.sparse != "nm")
     return fail("--sparse=" + options.sparse +
-                " selects float-mode sparse kernels; integer mode "
-                "(--integer, --target=hls) keeps pruned weights dense: drop "
-                "the flag");
+                " is a float-mode format; integer mode (--integer, "
+                "--target=hls) stores N:M layers as N:M (auto or nm) and "
+                "every other layer dense (dense: N:M ones too)");
   if (options.activationSparsity != "relu" &&
       options.activationSparsity != "off")
     return fail("unknown --activation-sparsity='" + options.activationSparsity +

@@ -48,6 +48,9 @@ void mlir::tern::buildLowerPipeline(OpPassManager &pm,
   if (options.integer) {
     TernQuantizePassOptions quantizeOptions;
     quantizeOptions.activationBits = options.integerBits;
+    // N:M-patterned layers multiply only their stored slots.
+    quantizeOptions.structured = options.sparse != "dense";
+    quantizeOptions.report = options.report;
     funcPm.addPass(createTernQuantizePass(quantizeOptions));
   }
   // Sparse formats: float mode (integer mode keeps pruned weights dense)

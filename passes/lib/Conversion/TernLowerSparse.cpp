@@ -207,9 +207,6 @@ Value accumulateNM(OpBuilder &b, Location loc, Value input, Value init,
   bindDims(ctx, m, n, j);
   AffineMap stored =
       AffineMap::get(3, 0, {n.floorDiv(kTile), j, n % kTile}, ctx);
-  int bits = 0;
-  while ((int64_t(1) << bits) < group)
-    ++bits;
   auto generic = linalg::GenericOp::create(
       b, loc, init.getType(), ValueRange{values, index}, ValueRange{init},
       ArrayRef<AffineMap>{stored, stored, AffineMap::get(3, 0, {m, n}, ctx)},
@@ -217,34 +214,8 @@ Value accumulateNM(OpBuilder &b, Location loc, Value input, Value init,
                                     utils::IteratorType::parallel,
                                     utils::IteratorType::reduction},
       [&](OpBuilder &rb, Location l, ValueRange args) {
-        Value row = linalg::IndexOp::create(rb, l, 0);
-        Value slot = linalg::IndexOp::create(rb, l, 2);
-        Value g = arith::DivSIOp::create(rb, l, slot, cIndex(rb, l, keep));
-        Value base = arith::MulIOp::create(rb, l, g, cIndex(rb, l, group));
-        // The group's activations; past K (a short last group) the index
-        // is clamped, and no stored entry points there.
-        SmallVector<Value> xs;
-        for (int64_t c = 0; c < (int64_t(1) << bits); ++c) {
-          Value col = arith::AddIOp::create(rb, l, base, cIndex(rb, l, c));
-          col = arith::MinSIOp::create(rb, l, col, cIndex(rb, l, k - 1));
-          xs.push_back(
-              tensor::ExtractOp::create(rb, l, input, ValueRange{row, col}));
-        }
-        Value idx = args[1];
-        Type i8 = idx.getType();
-        for (int bit = 0; bit < bits; ++bit) {
-          Value mask = arith::ConstantIntOp::create(rb, l, i8, 1 << bit);
-          Value set =
-              arith::CmpIOp::create(rb, l, arith::CmpIPredicate::ne,
-                                    arith::AndIOp::create(rb, l, idx, mask),
-                                    arith::ConstantIntOp::create(rb, l, i8, 0));
-          SmallVector<Value> next;
-          for (size_t i = 0; i + 1 < xs.size(); i += 2)
-            next.push_back(
-                arith::SelectOp::create(rb, l, set, xs[i + 1], xs[i]));
-          xs = next;
-        }
-        Value product = arith::MulFOp::create(rb, l, args[0], xs[0]);
+        Value x = buildNMGroupSelect(rb, l, input, args[1], keep, group, k);
+        Value product = arith::MulFOp::create(rb, l, args[0], x);
         linalg::YieldOp::create(
             rb, l, arith::AddFOp::create(rb, l, args[2], product).getResult());
       });
@@ -252,6 +223,43 @@ Value accumulateNM(OpBuilder &b, Location loc, Value input, Value init,
   generic->setAttr("tern.vector_width", b.getI64IntegerAttr(kTile));
   return generic.getResult(0);
 }
+
+} // namespace
+
+Value mlir::tern::buildNMGroupSelect(OpBuilder &b, Location l, Value input,
+                                     Value index, int64_t keep, int64_t group,
+                                     int64_t k) {
+  int bits = 0;
+  while ((int64_t(1) << bits) < group)
+    ++bits;
+  Value row = linalg::IndexOp::create(b, l, 0);
+  Value slot = linalg::IndexOp::create(b, l, 2);
+  Value g = arith::DivSIOp::create(b, l, slot, cIndex(b, l, keep));
+  Value base = arith::MulIOp::create(b, l, g, cIndex(b, l, group));
+  // The group's activations; past K (a short last group) the index is
+  // clamped, and no stored entry points there.
+  SmallVector<Value> xs;
+  for (int64_t c = 0; c < (int64_t(1) << bits); ++c) {
+    Value col = arith::AddIOp::create(b, l, base, cIndex(b, l, c));
+    col = arith::MinSIOp::create(b, l, col, cIndex(b, l, k - 1));
+    xs.push_back(tensor::ExtractOp::create(b, l, input, ValueRange{row, col}));
+  }
+  Type i8 = index.getType();
+  for (int bit = 0; bit < bits; ++bit) {
+    Value mask = arith::ConstantIntOp::create(b, l, i8, 1 << bit);
+    Value set =
+        arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne,
+                              arith::AndIOp::create(b, l, index, mask),
+                              arith::ConstantIntOp::create(b, l, i8, 0));
+    SmallVector<Value> next;
+    for (size_t i = 0; i + 1 < xs.size(); i += 2)
+      next.push_back(arith::SelectOp::create(b, l, set, xs[i + 1], xs[i]));
+    xs = next;
+  }
+  return xs[0];
+}
+
+namespace {
 
 struct TernLowerSparsePass
     : public tern::impl::TernLowerSparsePassBase<TernLowerSparsePass> {

@@ -37,6 +37,8 @@
 
 #include "tern/Conversion/Passes.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Transforms/Layers.h"
+#include "tern/Transforms/SparseWeights.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -125,8 +127,9 @@ struct BodyValue {
 /// form.
 class Quantizer {
 public:
-  Quantizer(func::FuncOp func, int activationBits)
-      : func(func), bits(activationBits),
+  Quantizer(func::FuncOp func, int activationBits, bool structured, bool report)
+      : func(func), bits(activationBits), structured(structured),
+        report(report),
         qmax(static_cast<double>((int64_t(1) << (activationBits - 1)) - 1)) {}
 
   LogicalResult run();
@@ -134,6 +137,7 @@ public:
 private:
   func::FuncOp func;
   unsigned bits;
+  bool structured, report;
   double qmax;
   DenseMap<Value, QTensor> map;
 
@@ -168,6 +172,10 @@ private:
   LogicalResult quantizeArguments();
   LogicalResult ternaryMatmul(TernaryMatmulOp op);
   LogicalResult matmul(linalg::MatmulOp op);
+  /// The N:M int8 accumulation of a matmul whose quantized weights `qt`
+  /// (N x K) hold an N:M pattern, or failure if they hold none.
+  FailureOr<Value> structuredMatmul(OpBuilder &b, linalg::MatmulOp op, Value x,
+                                    ArrayRef<int8_t> qt, int64_t n, int64_t k);
   LogicalResult generic(linalg::GenericOp op);
   LogicalResult reshape(Operation *op);
   LogicalResult results(func::ReturnOp ret);
@@ -333,23 +341,24 @@ LogicalResult Quantizer::ternaryMatmul(TernaryMatmulOp op) {
 LogicalResult Quantizer::matmul(linalg::MatmulOp op) {
   if (op.getInputs().size() != 2 || op.getOutputs().size() != 1)
     return op.emitOpError() << "tern-quantize: unexpected operands";
-  Value a = op.getInputs()[0], w = op.getInputs()[1];
-  std::optional<SmallVector<double>> weights = constantValues(w);
-  if (!weights)
+  Value a = op.getInputs()[0];
+  // Any layout tern-raise knows (K x N, N x K through transposed-B maps or
+  // a linalg.transpose), read as N x K.
+  std::string why;
+  FailureOr<WeightSource> source = findWeights(op, why);
+  if (failed(source))
     return op.emitOpError()
-           << "tern-quantize: integer mode needs constant matmul weights";
-  // Only the plain `C += A * B` indexing is followed here.
-  if (!op.getIndexingMapsArray().empty()) {
-    MLIRContext *ctx = op.getContext();
-    AffineExpr m, n, kk;
-    bindDims(ctx, m, n, kk);
-    SmallVector<AffineMap> plain{AffineMap::get(3, 0, {m, kk}, ctx),
-                                 AffineMap::get(3, 0, {kk, n}, ctx),
-                                 AffineMap::get(3, 0, {m, n}, ctx)};
-    if (op.getIndexingMapsArray() != ArrayRef<AffineMap>(plain))
-      return op.emitOpError() << "tern-quantize: only plain (non-transposed) "
-                                 "matmuls have an integer form";
-  }
+           << "tern-quantize: integer mode needs constant matmul weights: "
+           << why;
+  FailureOr<WeightMatrix> weights = readWeights(*source, why);
+  if (failed(weights))
+    return op.emitOpError()
+           << "tern-quantize: integer mode needs constant matmul weights: "
+           << why;
+  if (!isZeroFill(op.getDpsInitOperand(0)->get()))
+    return op.emitOpError()
+           << "tern-quantize: the matmul accumulates into an init that is "
+              "not a zero linalg.fill; integer mode has no form for it";
   FailureOr<QTensor> x = lookup(op, a);
   if (failed(x))
     return failure();
@@ -357,30 +366,32 @@ LogicalResult Quantizer::matmul(linalg::MatmulOp op) {
   if (failed(x))
     return failure();
   double wmax = 0;
-  for (double v : *weights)
-    wmax = std::max(wmax, std::fabs(v));
+  for (float v : weights->values)
+    wmax = std::max(wmax, std::fabs(static_cast<double>(v)));
   double ws = wmax > 0 ? wmax / 127.0 : 1.0;
-  auto wType = cast<RankedTensorType>(w.getType());
-  SmallVector<int8_t> q;
-  for (double v : *weights)
-    q.push_back(static_cast<int8_t>(
-        std::clamp<long long>(std::llround(v / ws), -127, 127)));
-  int64_t k = wType.getDimSize(0);
+  int64_t n = weights->n, k = weights->k;
   double bound = static_cast<double>(k) * x->bound * 127.0;
   if (bound > kInt32Max)
     return op.emitOpError()
            << "tern-quantize: the int32 sum of this layer can reach " << bound
            << " (K = " << k << "), past int32: it may overflow";
-  // Stored transposed, N x K, so that the reduction reads consecutive
-  // weights (one partitioned ROM bank per unrolled step on an FPGA).
-  int64_t n = wType.getDimSize(1);
-  SmallVector<int8_t> qt(q.size());
-  for (int64_t i = 0; i < k; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      qt[j * k + i] = q[i * n + j];
+  // Stored N x K, so that the reduction reads consecutive weights (one
+  // partitioned ROM bank per unrolled step on an FPGA).
+  SmallVector<int8_t> qt;
+  for (float v : weights->values)
+    qt.push_back(static_cast<int8_t>(
+        std::clamp<long long>(std::llround(v / ws), -127, 127)));
   OpBuilder b(op);
   Location loc = op.getLoc();
   MLIRContext *ctx = op.getContext();
+  if (structured) {
+    FailureOr<Value> sum = structuredMatmul(b, op, x->value, qt, n, k);
+    if (succeeded(sum)) {
+      copyLayerAttrs(op, sum->getDefiningOp());
+      map[op.getResult(0)] = QTensor{*sum, {x->scale[0] * ws}, bound};
+      return success();
+    }
+  }
   auto qType = RankedTensorType::get({n, k}, intType(8));
   Value wq = arith::ConstantOp::create(
       b, loc, qType, DenseElementsAttr::get(qType, ArrayRef<int8_t>(qt)));
@@ -409,6 +420,67 @@ LogicalResult Quantizer::matmul(linalg::MatmulOp op) {
   copyLayerAttrs(op, mm);
   map[op.getResult(0)] = QTensor{mm.getResult(0), {x->scale[0] * ws}, bound};
   return success();
+}
+
+FailureOr<Value> Quantizer::structuredMatmul(OpBuilder &b, linalg::MatmulOp op,
+                                             Value x, ArrayRef<int8_t> qt,
+                                             int64_t n, int64_t k) {
+  std::vector<float> w(qt.begin(), qt.end());
+  sparse::Stats stats = sparse::analyze(w, n, k);
+  if (stats.nmM == 0 || stats.nnz == 0)
+    return failure();
+  sparse::NM nm;
+  std::string why;
+  if (!sparse::buildNM(w, n, k, stats.nmN, stats.nmM, nm, why))
+    return failure();
+  int64_t slots = (k + nm.group - 1) / nm.group * nm.keep;
+  if (slots >= k) // no multiply saved (K shorter than a group)
+    return failure();
+  // [n][slot]: the slots of one output are consecutive, as the dense
+  // kernel's weights are.
+  SmallVector<int8_t> values(n * slots), index(n * slots);
+  for (int64_t j = 0; j < slots; ++j)
+    for (int64_t c = 0; c < n; ++c) {
+      values[c * slots + j] = static_cast<int8_t>(nm.values[j * n + c]);
+      index[c * slots + j] = nm.index[j * n + c];
+    }
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op.getContext();
+  auto type = RankedTensorType::get({n, slots}, intType(8));
+  Value valuesT = arith::ConstantOp::create(
+      b, loc, type, DenseElementsAttr::get(type, ArrayRef<int8_t>(values)));
+  Value indexT = arith::ConstantOp::create(
+      b, loc, type, DenseElementsAttr::get(type, ArrayRef<int8_t>(index)));
+  auto outType = withElement(op.getResult(0).getType(), 32);
+  Value empty = tensor::EmptyOp::create(b, loc, outType.getShape(),
+                                        outType.getElementType());
+  Value zero = arith::ConstantIntOp::create(b, loc, intType(32), 0);
+  Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  AffineExpr dm, dn, dj;
+  bindDims(ctx, dm, dn, dj);
+  int64_t keep = nm.keep, group = nm.group;
+  auto mm = linalg::GenericOp::create(
+      b, loc, TypeRange{outType}, ValueRange{valuesT, indexT}, ValueRange{init},
+      ArrayRef<AffineMap>{AffineMap::get(3, 0, {dn, dj}, ctx),
+                          AffineMap::get(3, 0, {dn, dj}, ctx),
+                          AffineMap::get(3, 0, {dm, dn}, ctx)},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel,
+                                    utils::IteratorType::reduction},
+      [&](OpBuilder &rb, Location l, ValueRange args) {
+        Value xs = buildNMGroupSelect(rb, l, x, args[1], keep, group, k);
+        Value xa = arith::ExtSIOp::create(rb, l, intType(32), xs);
+        Value wa = arith::ExtSIOp::create(rb, l, intType(32), args[0]);
+        Value p = arith::MulIOp::create(rb, l, xa, wa);
+        linalg::YieldOp::create(
+            rb, l, arith::AddIOp::create(rb, l, args[2], p).getResult());
+      });
+  if (report)
+    emitRemark(loc) << "tern-quantize: layer '" << layerName(loc) << "' (" << n
+                    << " x " << k << ") is " << keep << ":" << group
+                    << " in int8: " << slots
+                    << " multiplies per output instead of " << k;
+  return mm.getResult(0);
 }
 
 LogicalResult Quantizer::reshape(Operation *op) {
@@ -905,7 +977,7 @@ struct TernQuantizePass
     }
     if (getOperation().isExternal())
       return;
-    Quantizer q(getOperation(), activationBits);
+    Quantizer q(getOperation(), activationBits, structured, report);
     if (failed(q.run()))
       signalPassFailure();
   }

@@ -45,3 +45,25 @@ func.func @sort(%x: tensor<4xf32> {tern.absmax = 1.0 : f64}) -> tensor<4xf32> {
   %y = math.absf %x : tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+func.func @nonzero_init(%x: tensor<1x2xf32> {tern.absmax = 1.0 : f64}, %acc: tensor<1x2xf32> {tern.absmax = 1.0 : f64}) -> tensor<1x2xf32> {
+  %w = arith.constant dense<[[0.5, -0.25], [0.125, 1.0]]> : tensor<2x2xf32>
+  // expected-error @+1 {{tern-quantize: the matmul accumulates into an init that is not a zero linalg.fill; integer mode has no form for it}}
+  %m = linalg.matmul ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>)
+                     outs(%acc : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %m : tensor<1x2xf32>
+}
+
+// -----
+
+func.func @weights_not_constant(%x: tensor<1x2xf32> {tern.absmax = 1.0 : f64}, %w: tensor<2x2xf32> {tern.absmax = 1.0 : f64}) -> tensor<1x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  // expected-error @+1 {{tern-quantize: integer mode needs constant matmul weights}}
+  %m = linalg.matmul ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>)
+                     outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %m : tensor<1x2xf32>
+}

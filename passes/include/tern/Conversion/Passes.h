@@ -43,6 +43,17 @@ Value buildTernaryAddSubSum(OpBuilder &b, Location loc, Value input,
                             Value weights, TernaryPacking packing,
                             IntegerType accType);
 
+/// Inside the body of a linalg.generic over (m, n, slot) of an N:M layer
+/// (`keep` of every `group` inputs stored): the activation slot `slot`
+/// reads, `input[m, (slot / keep) * group + index]`, with `index` the
+/// stored in-group index (i8). The group's activations are loaded at
+/// offsets that depend on the slot only (clamped to K - 1 past a short
+/// last group) and one is picked by a tree of selects on the index bits,
+/// so no load address depends on the weights. Shared by tern-lower-sparse
+/// (float) and tern-quantize (integer mode).
+Value buildNMGroupSelect(OpBuilder &b, Location loc, Value input, Value index,
+                         int64_t keep, int64_t group, int64_t k);
+
 /// The float values whose ranges tern-quantize may need, in a stable order:
 /// the function's float arguments, then the input of every ternary and
 /// dense matmul. Calibration measures their largest |value| and records it

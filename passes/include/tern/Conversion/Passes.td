@@ -94,10 +94,22 @@ def TernQuantizePass : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
     that could pass int32 is an error (the overflow analysis). Arguments
     and results get `tern.scale` (the real value of one integer step). Ops
     without an integer form are errors naming the op.
+
+    With `structured=true` (default), a dense layer whose int8 weights hold
+    an N:M pattern (1:4, 2:4 or 4:8: every group of M consecutive inputs
+    of an output has at most N nonzeros) becomes an N:M accumulation over
+    the stored slots only: per output and slot an int8 value and its
+    in-group index, the group's M activations chosen by the index bits, so
+    a 2:4 layer multiplies half as often (half the DSPs on an FPGA). With
+    `report=true` each such layer gets a remark.
   }];
   let options = [
     Option<"activationBits", "activation-bits", "int", /*default=*/"8",
-           "Width of the activations between layers: 8 or 16">
+           "Width of the activations between layers: 8 or 16">,
+    Option<"structured", "structured", "bool", /*default=*/"true",
+           "N:M-patterned dense layers become N:M accumulations">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per N:M layer">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
