@@ -8,7 +8,8 @@
 #   bench/pruned_ternary.sh [OUT.json]
 #
 # Environment: BUILD_DIR (default build), LAYERS (default "1:4096x4096
-# 32:4096x4096"), PATTERNS (default "u50 u70 u90 u95").
+# 32:4096x4096"), PATTERNS (default "u50 u70 u90 u95"), FORMATS (default
+# "dense ell auto").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD_DIR:-build}
@@ -28,7 +29,7 @@ for spec in ${LAYERS:-1:4096x4096 32:4096x4096}; do
     [ -f "$src" ] || python3 bench/gen_matmul.py --m "$m" --k "$k" --n "$n" \
       --kind sparse --ternary --pattern "$pattern" --name layer \
       --raw "$base.f32" -o "$src"
-    for format in dense ell auto; do
+    for format in ${FORMATS:-dense ell auto}; do
       name=t_${pattern}_${format}_${k}x${n}_m${m}
       [ -f "$OUT/$name.txt" ] && continue
       echo "ternc: $name"

@@ -8,11 +8,21 @@
 #                                               and 4096x11008 (batch 1)
 #   QUICK=1 bench/sparse_kernels.sh [OUT.json]  4096x4096 GEMV only
 #
-# Environment: BUILD_DIR (default build), BENCH_ARGS (extra benchmark flags).
+# Environment: BUILD_DIR (default build), BENCH_ARGS (extra benchmark flags),
+# LAYERS ("M:KxN ...", overrides the shapes), PATTERNS (default "u50 u70 u90
+# u95 2:4 b75"), ACT=0 (no activation-sparsity layers), OUT_DIR (where the
+# layers are compiled; every layer there is run), FORMATS (instead of
+# "auto dense ell bsr", and nm for 2:4).
+#
+#   LAYERS="1:2560x2560 1:2560x6912 1:6912x2560 1:4096x4096 1:4096x11008 \
+#     1:11008x4096" PATTERNS="u90 2:4" FORMATS="auto dense" ACT=0 \
+#     OUT_DIR=build/bench/sparse-llm \
+#     bench/sparse_kernels.sh bench/results/sparse-llm-gemv.json
+#                                 GEMV at every LLM shape of DESIGN.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD_DIR:-build}
-OUT=$BUILD/bench/sparse
+OUT=${OUT_DIR:-$BUILD/bench/sparse}
 JSON=${1:-$BUILD/bench/sparse-kernels.json}
 mkdir -p "$OUT"
 cmake --build "$BUILD" --target ternc tern_sparse_bench
@@ -20,9 +30,9 @@ cmake --build "$BUILD" --target ternc tern_sparse_bench
 if [ "${QUICK:-0}" = 1 ]; then
   LAYERS="${LAYERS:-1:4096x4096}"
 else
-  LAYERS="1:4096x4096 32:4096x4096 128:4096x4096 1:4096x11008"
+  LAYERS="${LAYERS:-1:4096x4096 32:4096x4096 128:4096x4096 1:4096x11008}"
 fi
-PATTERNS="u50 u70 u90 u95 2:4 b75"
+PATTERNS="${PATTERNS:-u50 u70 u90 u95 2:4 b75}"
 
 for spec in $LAYERS; do
   m=${spec%%:*}
@@ -40,6 +50,7 @@ for spec in $LAYERS; do
     # weights; the forced formats that can hold the pattern.
     formats="auto dense ell bsr"
     [ "$pattern" = 2:4 ] && formats="$formats nm"
+    formats=${FORMATS:-$formats}
     for format in $formats; do
       name=s_${tag}_${format}_${k}x${n}_m${m}
       [ -f "$OUT/$name.txt" ] && continue
