@@ -76,40 +76,49 @@ Value indexTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
   return constantTensor(b, loc, shape, b.getI32Type(), data);
 }
 
+/// An accumulation over (m, n, j), j a reduction over stored slots, that
+/// reads each of `stored` (tile-major arrays) at (n, j) and updates
+/// acc[m, n] (`init`) with `next(args)`, args being the stored elements
+/// then acc; asks the Halide schedule for 16 lanes and an unroll of 4.
+Value tiledAccumulation(
+    OpBuilder &b, Location loc, ValueRange stored, Value init,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> next) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m, n, j;
+  bindDims(ctx, m, n, j);
+  SmallVector<AffineMap> maps(
+      stored.size(),
+      AffineMap::get(3, 0, {n.floorDiv(kTile), j, n % kTile}, ctx));
+  maps.push_back(AffineMap::get(3, 0, {m, n}, ctx));
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), stored, ValueRange{init}, maps,
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel,
+                                    utils::IteratorType::reduction},
+      [&](OpBuilder &rb, Location l, ValueRange args) {
+        linalg::YieldOp::create(rb, l, next(rb, l, args));
+      });
+  generic->setAttr("tern.unroll", b.getI64IntegerAttr(kUnroll));
+  generic->setAttr("tern.vector_width", b.getI64IntegerAttr(kTile));
+  return generic.getResult(0);
+}
+
 /// One accumulation `acc[m, n] += values[j, n] * x[m, col(j, n, index)]`
 /// over (m, n, j) with `values` and `index` (if not null) read at (j, n).
 Value accumulate(OpBuilder &b, Location loc, Value input, Value init,
                  Value values, Value index,
                  function_ref<Value(OpBuilder &, Location, Value idx)> col) {
-  MLIRContext *ctx = b.getContext();
-  AffineExpr m, n, j;
-  bindDims(ctx, m, n, j);
-  AffineMap stored =
-      AffineMap::get(3, 0, {n.floorDiv(kTile), j, n % kTile}, ctx);
-  SmallVector<Value> ins{values};
-  SmallVector<AffineMap> maps{stored};
-  if (index) {
-    ins.push_back(index);
-    maps.push_back(stored);
-  }
-  maps.push_back(AffineMap::get(3, 0, {m, n}, ctx));
-  auto generic = linalg::GenericOp::create(
-      b, loc, init.getType(), ins, ValueRange{init}, maps,
-      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                    utils::IteratorType::parallel,
-                                    utils::IteratorType::reduction},
-      [&](OpBuilder &rb, Location l, ValueRange args) {
+  SmallVector<Value> stored{values};
+  if (index)
+    stored.push_back(index);
+  return tiledAccumulation(
+      b, loc, stored, init, [&](OpBuilder &rb, Location l, ValueRange args) {
         Value row = linalg::IndexOp::create(rb, l, 0);
         Value c = col(rb, l, index ? args[1] : Value());
         Value x = tensor::ExtractOp::create(rb, l, input, ValueRange{row, c});
         Value product = arith::MulFOp::create(rb, l, args[0], x);
-        linalg::YieldOp::create(
-            rb, l,
-            arith::AddFOp::create(rb, l, args.back(), product).getResult());
+        return arith::AddFOp::create(rb, l, args.back(), product).getResult();
       });
-  generic->setAttr("tern.unroll", b.getI64IntegerAttr(kUnroll));
-  generic->setAttr("tern.vector_width", b.getI64IntegerAttr(kTile));
-  return generic.getResult(0);
 }
 
 Value toIndex(OpBuilder &b, Location l, Value v) {
@@ -125,18 +134,9 @@ Value cIndex(OpBuilder &b, Location l, int64_t v) {
 /// nothing for padding (0): adds and subtracts only, no multiply.
 Value accumulateSigned(OpBuilder &b, Location loc, Value input, Value init,
                        Value codes, int64_t k) {
-  MLIRContext *ctx = b.getContext();
-  AffineExpr m, n, j;
-  bindDims(ctx, m, n, j);
-  AffineMap stored =
-      AffineMap::get(3, 0, {n.floorDiv(kTile), j, n % kTile}, ctx);
-  auto generic = linalg::GenericOp::create(
-      b, loc, init.getType(), ValueRange{codes}, ValueRange{init},
-      ArrayRef<AffineMap>{stored, AffineMap::get(3, 0, {m, n}, ctx)},
-      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                    utils::IteratorType::parallel,
-                                    utils::IteratorType::reduction},
-      [&](OpBuilder &rb, Location l, ValueRange args) {
+  return tiledAccumulation(
+      b, loc, ValueRange{codes}, init,
+      [&](OpBuilder &rb, Location l, ValueRange args) -> Value {
         Value code = args[0];
         Type type = code.getType();
         Value zero = arith::ConstantIntOp::create(rb, l, type, 0);
@@ -157,14 +157,10 @@ Value accumulateSigned(OpBuilder &b, Location loc, Value input, Value init,
         Value acc = args[1];
         Value added = arith::AddFOp::create(rb, l, acc, x);
         Value subtracted = arith::SubFOp::create(rb, l, acc, x);
-        Value next = arith::SelectOp::create(
+        return arith::SelectOp::create(
             rb, l, plus, added,
             arith::SelectOp::create(rb, l, minus, subtracted, acc));
-        linalg::YieldOp::create(rb, l, next);
       });
-  generic->setAttr("tern.unroll", b.getI64IntegerAttr(kUnroll));
-  generic->setAttr("tern.vector_width", b.getI64IntegerAttr(kTile));
-  return generic.getResult(0);
 }
 
 /// `sums[m, n] * scales[n]`, elementwise.
@@ -202,26 +198,13 @@ Value scaleColumns(OpBuilder &b, Location loc, Value sums,
 Value accumulateNM(OpBuilder &b, Location loc, Value input, Value init,
                    Value values, Value index, int64_t keep, int64_t group,
                    int64_t k) {
-  MLIRContext *ctx = b.getContext();
-  AffineExpr m, n, j;
-  bindDims(ctx, m, n, j);
-  AffineMap stored =
-      AffineMap::get(3, 0, {n.floorDiv(kTile), j, n % kTile}, ctx);
-  auto generic = linalg::GenericOp::create(
-      b, loc, init.getType(), ValueRange{values, index}, ValueRange{init},
-      ArrayRef<AffineMap>{stored, stored, AffineMap::get(3, 0, {m, n}, ctx)},
-      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                    utils::IteratorType::parallel,
-                                    utils::IteratorType::reduction},
+  return tiledAccumulation(
+      b, loc, ValueRange{values, index}, init,
       [&](OpBuilder &rb, Location l, ValueRange args) {
         Value x = buildNMGroupSelect(rb, l, input, args[1], keep, group, k);
         Value product = arith::MulFOp::create(rb, l, args[0], x);
-        linalg::YieldOp::create(
-            rb, l, arith::AddFOp::create(rb, l, args[2], product).getResult());
+        return arith::AddFOp::create(rb, l, args[2], product).getResult();
       });
-  generic->setAttr("tern.unroll", b.getI64IntegerAttr(kUnroll));
-  generic->setAttr("tern.vector_width", b.getI64IntegerAttr(kTile));
-  return generic.getResult(0);
 }
 
 } // namespace

@@ -148,6 +148,21 @@ private:
     auto r = cast<RankedTensorType>(t);
     return RankedTensorType::get(r.getShape(), intType(w));
   }
+  /// A zero-filled int32 tensor of the shape of the float `result`.
+  Value zeroInt32Like(OpBuilder &b, Location loc, Value result) {
+    auto type = withElement(result.getType(), 32);
+    Value empty =
+        tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+    Value zero = arith::ConstantIntOp::create(b, loc, intType(32), 0);
+    return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  }
+  /// An int8 constant tensor of `shape` holding `data`.
+  Value int8Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                     ArrayRef<int8_t> data) {
+    auto type = RankedTensorType::get(shape, intType(8));
+    return arith::ConstantOp::create(b, loc, type,
+                                     DenseElementsAttr::get(type, data));
+  }
   static bool isFloatTensor(Type t) {
     auto r = dyn_cast<RankedTensorType>(t);
     return r && isa<FloatType>(r.getElementType());
@@ -392,18 +407,13 @@ LogicalResult Quantizer::matmul(linalg::MatmulOp op) {
       return success();
     }
   }
-  auto qType = RankedTensorType::get({n, k}, intType(8));
-  Value wq = arith::ConstantOp::create(
-      b, loc, qType, DenseElementsAttr::get(qType, ArrayRef<int8_t>(qt)));
-  auto outType = withElement(op.getResult(0).getType(), 32);
-  Value empty = tensor::EmptyOp::create(b, loc, outType.getShape(),
-                                        outType.getElementType());
-  Value zero = arith::ConstantIntOp::create(b, loc, intType(32), 0);
-  Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  Value wq = int8Constant(b, loc, {n, k}, qt);
+  Value init = zeroInt32Like(b, loc, op.getResult(0));
   AffineExpr dm, dn, dk;
   bindDims(ctx, dm, dn, dk);
   auto mm = linalg::GenericOp::create(
-      b, loc, TypeRange{outType}, ValueRange{x->value, wq}, ValueRange{init},
+      b, loc, TypeRange{init.getType()}, ValueRange{x->value, wq},
+      ValueRange{init},
       ArrayRef<AffineMap>{AffineMap::get(3, 0, {dm, dk}, ctx),
                           AffineMap::get(3, 0, {dn, dk}, ctx),
                           AffineMap::get(3, 0, {dm, dn}, ctx)},
@@ -446,21 +456,15 @@ FailureOr<Value> Quantizer::structuredMatmul(OpBuilder &b, linalg::MatmulOp op,
     }
   Location loc = op.getLoc();
   MLIRContext *ctx = op.getContext();
-  auto type = RankedTensorType::get({n, slots}, intType(8));
-  Value valuesT = arith::ConstantOp::create(
-      b, loc, type, DenseElementsAttr::get(type, ArrayRef<int8_t>(values)));
-  Value indexT = arith::ConstantOp::create(
-      b, loc, type, DenseElementsAttr::get(type, ArrayRef<int8_t>(index)));
-  auto outType = withElement(op.getResult(0).getType(), 32);
-  Value empty = tensor::EmptyOp::create(b, loc, outType.getShape(),
-                                        outType.getElementType());
-  Value zero = arith::ConstantIntOp::create(b, loc, intType(32), 0);
-  Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  Value valuesT = int8Constant(b, loc, {n, slots}, values);
+  Value indexT = int8Constant(b, loc, {n, slots}, index);
+  Value init = zeroInt32Like(b, loc, op.getResult(0));
   AffineExpr dm, dn, dj;
   bindDims(ctx, dm, dn, dj);
   int64_t keep = nm.keep, group = nm.group;
   auto mm = linalg::GenericOp::create(
-      b, loc, TypeRange{outType}, ValueRange{valuesT, indexT}, ValueRange{init},
+      b, loc, TypeRange{init.getType()}, ValueRange{valuesT, indexT},
+      ValueRange{init},
       ArrayRef<AffineMap>{AffineMap::get(3, 0, {dn, dj}, ctx),
                           AffineMap::get(3, 0, {dn, dj}, ctx),
                           AffineMap::get(3, 0, {dm, dn}, ctx)},
