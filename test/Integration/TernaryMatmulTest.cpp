@@ -1386,6 +1386,27 @@ INSTANTIATE_TEST_SUITE_P(E2E, SparseMatmul, ::testing::ValuesIn(sparseCases()),
 // Activation sparsity: layers after a ReLU skip its zeros at run time
 //===----------------------------------------------------------------------===//
 
+/// Two layers: `inputs` -> `hidden` dense with a bias in [-bias, bias] and
+/// a ReLU, then `hidden` -> `outputs`, ternary (per-row scales) or dense.
+std::vector<Layer> reluThenLayer(std::mt19937 &rng, int64_t inputs,
+                                 int64_t hidden, int64_t outputs, float bias,
+                                 bool ternary) {
+  Layer l1;
+  l1.n = hidden;
+  l1.k = inputs;
+  l1.weights = denseWeights(rng, l1.n, l1.k);
+  l1.bias = randomVector(rng, l1.n, -bias, bias);
+  l1.relu = true;
+  l1.ternary = false;
+  Layer l2;
+  l2.n = outputs;
+  l2.k = hidden;
+  l2.weights = ternary ? ternaryWeights(rng, l2.n, l2.k, Scale::PerRow)
+                       : denseWeights(rng, l2.n, l2.k);
+  l2.ternary = ternary;
+  return {l1, l2};
+}
+
 struct ActivationCase {
   const char *name;
   bool ternary;    ///< the layer after the ReLU
@@ -1403,21 +1424,8 @@ TEST_P(ActivationSparsity, SkipsZerosAndMatches) {
   Model model;
   model.name = std::string("act_") + c.name;
   model.m = c.m;
-  Layer l1;
-  l1.n = c.k;
-  l1.k = 19;
-  l1.weights = denseWeights(rng, l1.n, l1.k);
-  l1.bias = randomVector(rng, l1.n, -0.5f, 0.5f);
-  l1.relu = true;
-  l1.ternary = false;
-  Layer l2;
-  l2.n = c.n;
-  l2.k = c.k;
-  l2.weights = c.ternary ? ternaryWeights(rng, l2.n, l2.k, Scale::PerRow)
-                         : denseWeights(rng, l2.n, l2.k);
-  l2.ternary = c.ternary;
-  l2.layout = Layout::KN;
-  model.layers = {l1, l2};
+  model.layers = reluThenLayer(rng, 19, c.k, c.n, 0.5f, c.ternary);
+  model.layers[1].layout = Layout::KN;
   if (c.off)
     model.flags.push_back("--activation-sparsity=off");
   const Library *lib = ModelCache::get().load(model);
@@ -1501,20 +1509,7 @@ TEST_P(ActivationThreshold, CalibratedThresholdsMatchTheReference) {
   Model model;
   model.name = std::string("teal_") + c.name;
   model.m = c.m;
-  Layer l1;
-  l1.n = 48;
-  l1.k = 23;
-  l1.weights = denseWeights(rng, l1.n, l1.k);
-  l1.bias = randomVector(rng, l1.n, -0.2f, 0.2f);
-  l1.relu = true;
-  l1.ternary = false;
-  Layer l2;
-  l2.n = 21;
-  l2.k = l1.n;
-  l2.weights = c.ternary ? ternaryWeights(rng, l2.n, l2.k, Scale::PerRow)
-                         : denseWeights(rng, l2.n, l2.k);
-  l2.ternary = c.ternary;
-  model.layers = {l1, l2};
+  model.layers = reluThenLayer(rng, 23, 48, 21, 0.2f, c.ternary);
 
   // 64 calibration samples, written where the cache key (the flags) finds
   // the same file for the same contents.

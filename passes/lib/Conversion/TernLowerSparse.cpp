@@ -66,7 +66,8 @@ Value constantTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
       b, loc, type, DenseElementsAttr::get(type, ArrayRef<T>(data)));
 }
 
-/// Index arrays in the narrowest type that holds values below `limit`.
+/// Index arrays in the narrowest type that holds values of magnitude below
+/// `limit`.
 Value indexTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                   const std::vector<int32_t> &data, int64_t limit) {
   if (limit <= 32768) {
@@ -308,60 +309,43 @@ struct TernLowerSparsePass
     switch (format->kind) {
     case SparseWeightFormat::Csr:
     case SparseWeightFormat::Ell: {
-      // Rows of one magnitude each (pruned-ternary layers): index lists.
+      // Rows of one magnitude each (pruned-ternary layers) become index
+      // lists; other weights ELL.
       sparse::SignedEll list;
-      if (sparse::buildSignedEll(w, n, k, list)) {
-        if (format->kind == SparseWeightFormat::Ell) {
-          if (list.rowLength > format->rowLength)
-            return op.emitOpError()
-                   << "#tern.ell<row_length = " << format->rowLength
-                   << "> is too short: a row of the weights holds "
-                   << list.rowLength << " nonzeros";
-          list.codes.resize(format->rowLength * n, 0);
-          list.rowLength = format->rowLength;
-        }
-        if (list.rowLength == 0) {
-          result = init;
-          break;
-        }
-        SmallVector<int64_t> shape = tiledShape(list.rowLength, n);
-        std::vector<int32_t> codes =
-            tileMajor(list.codes, list.rowLength, n, 0);
-        Value codesTensor =
-            sparse::SignedEll::indexBytes(k) == 2
-                ? constantTensor(
-                      rewriter, loc, shape, rewriter.getI16Type(),
-                      std::vector<int16_t>(codes.begin(), codes.end()))
-                : constantTensor(rewriter, loc, shape, rewriter.getI32Type(),
-                                 codes);
-        result = accumulateSigned(rewriter, loc, input, init, codesTensor, k);
+      bool ternaryRows = sparse::buildSignedEll(w, n, k, list);
+      sparse::Ell ell;
+      if (!ternaryRows)
+        ell = sparse::buildEll(w, n, k);
+      int64_t length = ternaryRows ? list.rowLength : ell.rowLength;
+      if (format->kind == SparseWeightFormat::Ell) {
+        if (length > format->rowLength)
+          return op.emitOpError()
+                 << "#tern.ell<row_length = " << format->rowLength
+                 << "> is too short: a row of the weights holds " << length
+                 << " nonzeros";
+        length = format->rowLength; // padded to the declared row length
+      }
+      if (length == 0) {
+        result = init;
+        break;
+      }
+      SmallVector<int64_t> shape = tiledShape(length, n);
+      if (ternaryRows) {
+        list.codes.resize(length * n, 0);
+        // Signed positions +-(c + 1) lie in [-K, K].
+        Value codes = indexTensor(rewriter, loc, shape,
+                                  tileMajor(list.codes, length, n, 0), k + 1);
+        result = accumulateSigned(rewriter, loc, input, init, codes, k);
         if (llvm::any_of(list.scales, [](float a) { return a != 1.0f; }))
           result = scaleColumns(rewriter, loc, result, list.scales);
         break;
       }
-      sparse::Ell ell = sparse::buildEll(w, n, k);
-      if (format->kind == SparseWeightFormat::Ell) {
-        if (ell.rowLength > format->rowLength)
-          return op.emitOpError()
-                 << "#tern.ell<row_length = " << format->rowLength
-                 << "> is too short: a row of the weights holds "
-                 << ell.rowLength << " nonzeros";
-        // Pad to the declared row length.
-        int64_t pad = format->rowLength - ell.rowLength;
-        ell.values.resize(ell.values.size() + pad * n, 0.0f);
-        ell.cols.resize(ell.cols.size() + pad * n, 0);
-        ell.rowLength = format->rowLength;
-      }
-      if (ell.rowLength == 0) {
-        result = init;
-        break;
-      }
-      SmallVector<int64_t> shape = tiledShape(ell.rowLength, n);
-      Value values =
-          constantTensor(rewriter, loc, shape, f32,
-                         tileMajor(ell.values, ell.rowLength, n, 0.0f));
+      ell.values.resize(length * n, 0.0f);
+      ell.cols.resize(length * n, 0);
+      Value values = constantTensor(rewriter, loc, shape, f32,
+                                    tileMajor(ell.values, length, n, 0.0f));
       Value cols = indexTensor(rewriter, loc, shape,
-                               tileMajor(ell.cols, ell.rowLength, n, 0), k);
+                               tileMajor(ell.cols, length, n, 0), k);
       result = accumulate(
           rewriter, loc, input, init, values, cols,
           [](OpBuilder &b, Location l, Value c) { return toIndex(b, l, c); });

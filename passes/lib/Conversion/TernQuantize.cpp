@@ -156,6 +156,36 @@ private:
     Value zero = arith::ConstantIntOp::create(b, loc, intType(32), 0);
     return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
   }
+  /// `acc[m, n] = sum_j a * w` in int32 over (m, n, j), j a reduction,
+  /// starting from zero, shaped like the float `result`: `ins` are read
+  /// through `maps` (over m, n, j) and `factors` picks a step's two integer
+  /// factors, both sign-extended.
+  Value int32DotAccumulation(
+      OpBuilder &b, Location loc, Value result, ValueRange ins,
+      ArrayRef<AffineMap> maps,
+      function_ref<std::pair<Value, Value>(OpBuilder &, Location, ValueRange)>
+          factors) {
+    MLIRContext *ctx = b.getContext();
+    Value init = zeroInt32Like(b, loc, result);
+    SmallVector<AffineMap> all(maps);
+    AffineExpr dm, dn, dj;
+    bindDims(ctx, dm, dn, dj);
+    all.push_back(AffineMap::get(3, 0, {dm, dn}, ctx));
+    auto generic = linalg::GenericOp::create(
+        b, loc, TypeRange{init.getType()}, ins, ValueRange{init}, all,
+        ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                      utils::IteratorType::parallel,
+                                      utils::IteratorType::reduction},
+        [&](OpBuilder &rb, Location l, ValueRange args) {
+          auto [a, w] = factors(rb, l, args);
+          Value aw = arith::ExtSIOp::create(rb, l, intType(32), a);
+          Value ww = arith::ExtSIOp::create(rb, l, intType(32), w);
+          Value p = arith::MulIOp::create(rb, l, aw, ww);
+          linalg::YieldOp::create(
+              rb, l, arith::AddIOp::create(rb, l, args.back(), p).getResult());
+        });
+    return generic.getResult(0);
+  }
   /// An int8 constant tensor of `shape` holding `data`.
   Value int8Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                      ArrayRef<int8_t> data) {
@@ -408,27 +438,16 @@ LogicalResult Quantizer::matmul(linalg::MatmulOp op) {
     }
   }
   Value wq = int8Constant(b, loc, {n, k}, qt);
-  Value init = zeroInt32Like(b, loc, op.getResult(0));
   AffineExpr dm, dn, dk;
   bindDims(ctx, dm, dn, dk);
-  auto mm = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{x->value, wq},
-      ValueRange{init},
-      ArrayRef<AffineMap>{AffineMap::get(3, 0, {dm, dk}, ctx),
-                          AffineMap::get(3, 0, {dn, dk}, ctx),
-                          AffineMap::get(3, 0, {dm, dn}, ctx)},
-      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                    utils::IteratorType::parallel,
-                                    utils::IteratorType::reduction},
-      [&](OpBuilder &rb, Location l, ValueRange args) {
-        Value xa = arith::ExtSIOp::create(rb, l, intType(32), args[0]);
-        Value wa = arith::ExtSIOp::create(rb, l, intType(32), args[1]);
-        Value p = arith::MulIOp::create(rb, l, xa, wa);
-        linalg::YieldOp::create(
-            rb, l, arith::AddIOp::create(rb, l, args[2], p).getResult());
-      });
-  copyLayerAttrs(op, mm);
-  map[op.getResult(0)] = QTensor{mm.getResult(0), {x->scale[0] * ws}, bound};
+  Value mm = int32DotAccumulation(b, loc, op.getResult(0), {x->value, wq},
+                                  {AffineMap::get(3, 0, {dm, dk}, ctx),
+                                   AffineMap::get(3, 0, {dn, dk}, ctx)},
+                                  [](OpBuilder &, Location, ValueRange args) {
+                                    return std::make_pair(args[0], args[1]);
+                                  });
+  copyLayerAttrs(op, mm.getDefiningOp());
+  map[op.getResult(0)] = QTensor{mm, {x->scale[0] * ws}, bound};
   return success();
 }
 
@@ -458,33 +477,22 @@ FailureOr<Value> Quantizer::structuredMatmul(OpBuilder &b, linalg::MatmulOp op,
   MLIRContext *ctx = op.getContext();
   Value valuesT = int8Constant(b, loc, {n, slots}, values);
   Value indexT = int8Constant(b, loc, {n, slots}, index);
-  Value init = zeroInt32Like(b, loc, op.getResult(0));
   AffineExpr dm, dn, dj;
   bindDims(ctx, dm, dn, dj);
   int64_t keep = nm.keep, group = nm.group;
-  auto mm = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{valuesT, indexT},
-      ValueRange{init},
-      ArrayRef<AffineMap>{AffineMap::get(3, 0, {dn, dj}, ctx),
-                          AffineMap::get(3, 0, {dn, dj}, ctx),
-                          AffineMap::get(3, 0, {dm, dn}, ctx)},
-      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                    utils::IteratorType::parallel,
-                                    utils::IteratorType::reduction},
+  AffineMap stored = AffineMap::get(3, 0, {dn, dj}, ctx);
+  Value mm = int32DotAccumulation(
+      b, loc, op.getResult(0), {valuesT, indexT}, {stored, stored},
       [&](OpBuilder &rb, Location l, ValueRange args) {
-        Value xs = buildNMGroupSelect(rb, l, x, args[1], keep, group, k);
-        Value xa = arith::ExtSIOp::create(rb, l, intType(32), xs);
-        Value wa = arith::ExtSIOp::create(rb, l, intType(32), args[0]);
-        Value p = arith::MulIOp::create(rb, l, xa, wa);
-        linalg::YieldOp::create(
-            rb, l, arith::AddIOp::create(rb, l, args[2], p).getResult());
+        return std::make_pair(
+            buildNMGroupSelect(rb, l, x, args[1], keep, group, k), args[0]);
       });
   if (report)
     emitRemark(loc) << "tern-quantize: layer '" << layerName(loc) << "' (" << n
                     << " x " << k << ") is " << keep << ":" << group
                     << " in int8: " << slots
                     << " multiplies per output instead of " << k;
-  return mm.getResult(0);
+  return mm;
 }
 
 LogicalResult Quantizer::reshape(Operation *op) {

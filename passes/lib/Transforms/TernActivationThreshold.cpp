@@ -10,7 +10,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Transforms/Layers.h"
 #include "tern/Transforms/Passes.h"
 
@@ -18,7 +17,6 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
-#include <cmath>
 #include <cstdio>
 
 namespace mlir::tern {
@@ -74,24 +72,10 @@ struct TernActivationThresholdPass
     });
     OpBuilder b(&getContext());
     for (Operation *op : layers) {
-      auto attr = op->getAttrOfType<FloatAttr>("tern.activation_threshold");
-      if (!attr) {
-        op->emitError("tern.activation_threshold must be a float attribute");
-        return signalPassFailure();
-      }
-      double t = attr.getValueAsDouble();
-      if (!std::isfinite(t) || t < 0) {
-        op->emitError() << "tern.activation_threshold must be a finite, "
-                           "non-negative number, found "
-                        << t;
-        return signalPassFailure();
-      }
-      if (!isa<linalg::MatmulOp, TernaryMatmulOp>(op)) {
-        op->emitError() << "tern.activation_threshold applies to "
-                           "linalg.matmul and tern.ternary_matmul layers, not "
-                        << op->getName();
-        return signalPassFailure();
-      }
+      // The dialect verifies the attribute (a finite float >= 0 on a
+      // linalg.matmul or tern.ternary_matmul) before any pass runs.
+      double t = op->getAttrOfType<FloatAttr>("tern.activation_threshold")
+                     .getValueAsDouble();
       Value x = op->getOperand(0);
       auto type = dyn_cast<RankedTensorType>(x.getType());
       if (!type || !type.getElementType().isF32()) {

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tern/Dialect/Tern/IR/ConstantData.h"
 #include "tern/Dialect/Tern/IR/SparseEncoding.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Dialect/Tern/IR/TernaryPacking.h"
@@ -17,7 +18,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/IR/Matchers.h"
 
 #include <cstdio>
 
@@ -98,32 +98,29 @@ struct TernClassifyWeightsPass
       why = "index lists take f32 activations";
       return failure();
     }
-    DenseIntElementsAttr bytesAttr;
-    DenseFPElementsAttr scalesAttr;
-    if (!matchPattern(op.getWeights(), m_Constant(&bytesAttr)) ||
-        !matchPattern(op.getScales(), m_Constant(&scalesAttr))) {
+    ElementsAttr bytesAttr = getConstantElements(op.getWeights());
+    ElementsAttr scalesAttr = getConstantElements(op.getScales());
+    std::optional<std::vector<char>> bytes =
+        bytesAttr ? getConstantBytes(bytesAttr) : std::nullopt;
+    std::optional<SmallVector<double>> scales =
+        scalesAttr ? getConstantFloats(scalesAttr) : std::nullopt;
+    if (!bytes || !scales) {
       why = "its weights or scales are not constants";
       return failure();
     }
     int64_t k = inputType.getDimSize(1);
     int64_t n = op.getWeights().getType().getDimSize(0);
-    std::vector<int8_t> bytes;
-    bytes.reserve(bytesAttr.getNumElements());
-    for (const APInt &v : bytesAttr.getValues<APInt>())
-      bytes.push_back(static_cast<int8_t>(v.getZExtValue()));
-    std::vector<int8_t> trits =
-        packing::unpack(op.getEncoding().getFormat(), bytes, n, k);
-    std::vector<float> scales;
-    for (const APFloat &v : scalesAttr.getValues<APFloat>())
-      scales.push_back(static_cast<float>(v.convertToDouble()));
+    std::vector<int8_t> trits = packing::unpack(
+        op.getEncoding().getFormat(),
+        std::vector<int8_t>(bytes->begin(), bytes->end()), n, k);
     WeightMatrix w;
     w.n = n;
     w.k = k;
     w.values.resize(n * k);
     for (int64_t r = 0; r < n; ++r)
       for (int64_t c = 0; c < k; ++c)
-        w.values[r * k + c] =
-            trits[r * k + c] * scales[scales.size() == 1 ? 0 : r];
+        w.values[r * k + c] = static_cast<float>(
+            trits[r * k + c] * (*scales)[scales->size() == 1 ? 0 : r]);
     sparse::Stats stats = sparse::analyze(w.values, n, k);
     std::string summary =
         "density " + percent(stats.density()) + ", pattern " + stats.pattern();
@@ -163,26 +160,25 @@ struct TernClassifyWeightsPass
     Value weights = arith::ConstantOp::create(
         rewriter, loc, encoded,
         DenseElementsAttr::get(encoded, ArrayRef<float>(w.values)));
-    llvm::SetVector<Operation *> inputs;
+    SmallVector<Operation *> producers;
     for (Value v : op->getOperands())
       if (Operation *def = v.getDefiningOp())
-        inputs.insert(def);
+        producers.push_back(def);
     auto sparseOp =
         SparseMatmulOp::create(rewriter, loc, resultType, input, weights);
     rewriter.replaceOp(op, sparseOp.getResult());
-    // Dead weight constants (and a transpose feeding them) go too.
-    for (Operation *def : inputs)
-      if (def->use_empty() && isPure(def)) {
-        llvm::SetVector<Operation *> feeding;
-        for (Value v : def->getOperands())
-          if (Operation *d = v.getDefiningOp())
-            if (!inputs.contains(d))
-              feeding.insert(d);
-        rewriter.eraseOp(def);
-        for (Operation *d : feeding)
-          if (d->use_empty() && isPure(d))
-            rewriter.eraseOp(d);
-      }
+    // The dense weights (and a transpose or fill feeding the old op) are
+    // dead now: erase them and what only they used.
+    llvm::SetVector<Operation *> dead(producers.begin(), producers.end());
+    for (size_t i = 0; i < dead.size(); ++i) {
+      Operation *def = dead[i];
+      if (!def->use_empty() || !isPure(def))
+        continue;
+      for (Value v : def->getOperands())
+        if (Operation *p = v.getDefiningOp())
+          dead.insert(p);
+      rewriter.eraseOp(def);
+    }
   }
 
   /// Rewrites `op` to tern.sparse_matmul, or fails with the reason.
