@@ -302,16 +302,55 @@ func.func @lut(%x: tensor<1x6xf32>, %s: tensor<2xf32>) -> tensor<1x2xf32> {
   return %y : tensor<1x2xf32>
 }
 
-// int8: amax per row, q = round-half-away(x * 127 / amax) clamped and cast
-// to i8, an i32 add/subtract reduction over the trits (no multiply), then
-// float(acc) * scale * (amax / 127).
+// int8 on constant weights: amax per row; q = round-half-away(x * 127 /
+// amax) clamped, cast to i8 and laid out in blocks [m, k / 16, s, b] (0 past
+// K); the trits repacked at compile time into the dot layout (codes t + 1,
+// [K / 16][N padded to 64][4]: output 0's trits +1, -1, 0, 0 are the bytes
+// 0x56 0x54 0x55 0x55, output 2's -1 is 0x54, padding 0x55); an i32 sum of
+// code * q over (m, n, kb, s, b) marked for the dot-product schedule; then
+// float(acc - sum_k q) * scale * (amax / 127).
 // KERNELS-LABEL: func.func @int8(
+// KERNELS:         %[[CODES:.*]] = arith.constant dense<"0x565455555555555554555555{{5*}}"> : tensor<1x64x4xi8>
 // KERNELS:         %[[AMAX:.*]] = linalg.generic {{.*}}["parallel", "reduction"]} ins(%{{.*}} : tensor<2x4xf32>) outs(%{{.*}} : tensor<2xf32>)
 // KERNELS:           math.absf
 // KERNELS:           arith.maxnumf
-// KERNELS:         %[[Q:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[AMAX]] : tensor<2x4xf32>, tensor<2xf32>) outs(%{{.*}} : tensor<2x4xi8>)
+// KERNELS:         %[[Q:.*]] = linalg.generic {{.*}} ins(%[[AMAX]] : tensor<2xf32>) outs(%{{.*}} : tensor<2x1x4x4xi8>)
+// KERNELS:           arith.cmpi ult
+// KERNELS:           tensor.extract %{{.*}} : tensor<2x4xf32>
 // KERNELS:           math.floor
 // KERNELS:           math.ceil
+// KERNELS:           arith.fptosi %{{.*}} : f32 to i8
+// KERNELS:         %[[QSUM:.*]] = linalg.generic {{.*}}["parallel", "reduction", "reduction", "reduction"]} ins(%[[Q]] : tensor<2x1x4x4xi8>) outs(%{{.*}} : tensor<2xi32>)
+// KERNELS:         %[[ACC:.*]] = linalg.generic {{.*}}["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[Q]], %[[CODES]] : tensor<2x1x4x4xi8>, tensor<1x64x4xi8>) outs(%{{.*}} : tensor<2x64xi32>) attrs =  {tern.dot_product = 4 : i64, tern.vector_width = 16 : i64}
+// KERNELS:           arith.shrui
+// KERNELS:           arith.andi
+// KERNELS:           %[[QV:.*]] = arith.extsi %{{.*}} : i8 to i32
+// KERNELS:           %[[CODE:.*]] = arith.extui %{{.*}} : i8 to i32
+// KERNELS:           arith.muli %[[CODE]], %[[QV]] : i32
+// KERNELS:           arith.addi
+// KERNELS:         %[[F:.*]] = linalg.generic {{.*}} ins(%[[QSUM]] : tensor<2xi32>) outs(%{{.*}} : tensor<2x3xf32>)
+// KERNELS:           tensor.extract %[[ACC]]
+// KERNELS:           arith.subi
+// KERNELS:           arith.sitofp
+// KERNELS:         linalg.generic {{.*}} ins(%[[F]], %{{.*}}, %[[AMAX]] : tensor<2x3xf32>, tensor<1xf32>, tensor<2xf32>)
+// KERNELS:           arith.mulf
+// KERNELS:           arith.divf
+// KERNELS:           arith.mulf
+func.func @int8(%x: tensor<2x4xf32>, %s: tensor<1xf32>) -> tensor<2x3xf32> {
+  %w = arith.constant dense<[[9], [0], [2]]> : tensor<3x1xi8>
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = i2>,
+          kernel = #tern.kernel<int8_dot>}
+         : (tensor<2x4xf32>, tensor<3x1xi8>, tensor<1xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// int8 with weights computed at run time (nothing to repack at compile
+// time): q as a 2-D tensor and an i32 add/subtract reduction over the i2
+// trits, with no multiply.
+// KERNELS-LABEL: func.func @int8_runtime_weights(
+// KERNELS:         %[[AMAX:.*]] = linalg.generic {{.*}}["parallel", "reduction"]} ins(%{{.*}} : tensor<2x4xf32>) outs(%{{.*}} : tensor<2xf32>)
+// KERNELS:         %[[Q:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[AMAX]] : tensor<2x4xf32>, tensor<2xf32>) outs(%{{.*}} : tensor<2x4xi8>)
 // KERNELS:           arith.fptosi %{{.*}} : f32 to i8
 // KERNELS:         %[[ACC:.*]] = linalg.generic {{.*}}"reduction"]} ins(%[[Q]] : tensor<2x4xi8>) outs(%{{.*}} : tensor<2x3xi32>) attrs =  {tern.unroll = 4 : i64}
 // KERNELS:           arith.extsi %{{.*}} : i8 to i32
@@ -320,16 +359,13 @@ func.func @lut(%x: tensor<1x6xf32>, %s: tensor<2xf32>) -> tensor<1x2xf32> {
 // KERNELS:         %[[F:.*]] = linalg.generic {{.*}} ins(%[[ACC]] : tensor<2x3xi32>)
 // KERNELS:           arith.sitofp
 // KERNELS:         linalg.generic {{.*}} ins(%[[F]], %{{.*}}, %[[AMAX]] : tensor<2x3xf32>, tensor<1xf32>, tensor<2xf32>)
-// KERNELS:           arith.mulf
-// KERNELS:           arith.divf
-// KERNELS:           arith.mulf
-// NOMULK-LABEL: func.func @int8(
+// NOMULK-LABEL: func.func @int8_runtime_weights(
 // NOMULK:         linalg.generic {{.*}}"reduction"]} ins(%{{.*}} : tensor<2x4xi8>)
 // NOMULK-NEXT:    ^bb0(
 // NOMULK-NOT:       arith.mul
 // NOMULK:           linalg.yield
-func.func @int8(%x: tensor<2x4xf32>, %s: tensor<1xf32>) -> tensor<2x3xf32> {
-  %w = arith.constant dense<[[9], [0], [2]]> : tensor<3x1xi8>
+func.func @int8_runtime_weights(%x: tensor<2x4xf32>, %w: tensor<3x1xi8>,
+                                %s: tensor<1xf32>) -> tensor<2x3xf32> {
   %y = tern.ternary_matmul %x, %w, %s
          {encoding = #tern.ternary<scale = per_tensor, packing = i2>,
           kernel = #tern.kernel<int8_dot>}

@@ -993,6 +993,11 @@ std::vector<KernelCase> kernelCases() {
       {"m4_k130_n40", 4, 130, 40, Scale::PerRow, {3}},
       {"m1_k256_n64", 1, 256, 64, Scale::PerTensor, {}},
       {"m2_k41_n3_all_zero", 2, 41, 3, Scale::PerTensor, {0, 1, 2}},
+      // Past one 64-output tile of the int8 kernel's layout, with a ragged
+      // last tile, rows not a multiple of its 4-row blocks, K not a
+      // multiple of its 16-trit blocks; and whole tiles with 4-row blocks.
+      {"m5_k100_n130", 5, 100, 130, Scale::PerRow, {2}},
+      {"m8_k64_n192", 8, 64, 192, Scale::PerTensor, {}},
   };
   std::vector<KernelCase> cases;
   for (const char *kernel : {"i2", "bitplane", "base3", "lut", "int8"})

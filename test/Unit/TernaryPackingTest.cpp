@@ -226,3 +226,45 @@ TEST(AllPackings, CheckRowFindsEachProblem) {
 }
 
 } // namespace
+
+// The int8 kernel's dot layout, byte by byte: output 1's trits 0..3 are
+// lane 1's four bytes of block 0 at bits 0-1; trit 4 is bits 2-3 of its
+// first byte; trit 16 starts block 1, 64 outputs (N padded) further on.
+TEST(DotPacking, LayoutByteByByte) {
+  int64_t n = 2, k = 17;
+  std::vector<int8_t> trits(n * k, 0);
+  trits[1 * k + 0] = 1;   // code 2 in bits 0-1 of byte (0, 1, 0)
+  trits[1 * k + 3] = -1;  // code 0 in bits 0-1 of byte (0, 1, 3)
+  trits[1 * k + 4] = -1;  // code 0 in bits 2-3 of byte (0, 1, 0)
+  trits[0 * k + 16] = 1;  // code 2 in bits 0-1 of byte (1, 0, 0)
+  std::vector<int8_t> packed = packDot(trits, n, k);
+  ASSERT_EQ(static_cast<int64_t>(packed.size()), 2 * 64 * 4);
+  auto byte = [&](int64_t kb, int64_t r, int64_t b) {
+    return static_cast<uint8_t>(packed[(kb * 64 + r) * 4 + b]);
+  };
+  EXPECT_EQ(byte(0, 1, 0), 0b01010010);
+  EXPECT_EQ(byte(0, 1, 3), 0b01010100);
+  EXPECT_EQ(byte(0, 1, 1), 0b01010101);
+  EXPECT_EQ(byte(1, 0, 0), 0b01010110);
+  // Padding (k >= 17 in block 1, outputs 2..63) is code 1: a zero trit.
+  EXPECT_EQ(byte(1, 0, 1), 0b01010101);
+  EXPECT_EQ(byte(0, 63, 2), 0b01010101);
+}
+
+TEST(DotPacking, RoundTripAwkwardShapes) {
+  std::mt19937 rng(13);
+  for (int64_t k : {1, 3, 4, 5, 15, 16, 17, 33, 130})
+    for (int64_t n : {1, 3, 63, 64, 65}) {
+      std::vector<int8_t> trits = randomTrits(rng, n * k);
+      std::vector<int8_t> packed = packDot(trits, n, k);
+      ASSERT_EQ(static_cast<int64_t>(packed.size()),
+                dotBlocks(k) * dotPaddedOutputs(n) * kDotGroup);
+      for (int64_t r = 0; r < n; ++r)
+        for (int64_t c = 0; c < k; ++c)
+          ASSERT_EQ(dotTritAt(packed, n, r, c), trits[r * k + c])
+              << "n = " << n << ", k = " << k << ", at " << r << ", " << c;
+      // Padding trits past K decode as zero.
+      for (int64_t c = k; c < dotBlocks(k) * kDotBlock; ++c)
+        ASSERT_EQ(dotTritAt(packed, n, n - 1, c), 0);
+    }
+}

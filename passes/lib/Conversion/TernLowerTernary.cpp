@@ -463,9 +463,11 @@ private:
   }
 
   /// int8 activations: amax[m] = max_k |x[m, k]|, q = round(x * 127 / amax)
-  /// (half away from zero, 0 for an all-zero row), acc[m, n] = sum over the
-  /// trits of +-q in int32. Returns acc as float and amax / 127 (the row
-  /// factor the output is multiplied by besides the weight scale).
+  /// (half away from zero, 0 for an all-zero row), acc[m, n] = sum_k t q in
+  /// int32. Returns acc as float and amax (the output is multiplied by
+  /// amax / 127 besides the weight scale). Constant weights take the dot
+  /// form (accumulateInt8Dot); weights computed at run time the add/subtract
+  /// form.
   std::pair<Value, Value> accumulateInt8(PatternRewriter &rewriter,
                                          TernaryMatmulOp op,
                                          const PackedWeights &w,
@@ -473,77 +475,27 @@ private:
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     Value input = op.getInput();
-    auto inputType = op.getInput().getType();
-    int64_t rows = inputType.getDimSize(0), k = w.k;
+    int64_t rows = op.getInput().getType().getDimSize(0), k = w.k;
     auto resultType = op.getResult().getType();
+    Value amax = rowAbsMax(rewriter, loc, input, accType);
+    if (Value acc = accumulateInt8Dot(rewriter, op, amax, accType))
+      return {acc, amax};
 
     AffineExpr d0, d1, d2;
     bindDims(ctx, d0, d1, d2);
-    // amax[m]
-    Value amaxInit = zeroFilled(rewriter, loc, {rows}, accType, {});
-    auto amax = linalg::GenericOp::create(
-        rewriter, loc, amaxInit.getType(), ValueRange{input},
-        ValueRange{amaxInit},
-        ArrayRef<AffineMap>{AffineMap::get(2, 0, {d0, d1}, ctx),
-                            AffineMap::get(2, 0, {d0}, ctx)},
-        {utils::IteratorType::parallel, utils::IteratorType::reduction},
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = args[0];
-          if (x.getType() != accType)
-            x = arith::ExtFOp::create(b, l, accType, x);
-          Value a = math::AbsFOp::create(b, l, x);
-          linalg::YieldOp::create(
-              b, l, arith::MaxNumFOp::create(b, l, args[1], a).getResult());
-        });
-
     // q[m, k]
     Type i8 = rewriter.getI8Type();
     Value qInit = tensor::EmptyOp::create(rewriter, loc, {rows, k}, i8);
     auto quantized = linalg::GenericOp::create(
-        rewriter, loc, qInit.getType(), ValueRange{input, amax.getResult(0)},
+        rewriter, loc, qInit.getType(), ValueRange{input, amax},
         ValueRange{qInit},
         ArrayRef<AffineMap>{AffineMap::get(2, 0, {d0, d1}, ctx),
                             AffineMap::get(2, 0, {d0}, ctx),
                             AffineMap::get(2, 0, {d0, d1}, ctx)},
         {utils::IteratorType::parallel, utils::IteratorType::parallel},
         [&](OpBuilder &b, Location l, ValueRange args) {
-          auto f = [&](double v) {
-            return arith::ConstantOp::create(b, l, accType,
-                                             b.getFloatAttr(accType, v))
-                .getResult();
-          };
-          Value x = args[0];
-          if (x.getType() != accType)
-            x = arith::ExtFOp::create(b, l, accType, x);
-          Value a = args[1];
-          Value positive =
-              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a, f(0));
-          Value safe = arith::SelectOp::create(b, l, positive, a, f(1));
-          Value v = arith::MulFOp::create(
-              b, l, x, arith::DivFOp::create(b, l, f(127), safe));
-          // Half away from zero, exactly: floor(v) + (v - floor(v) >= 0.5)
-          // for v >= 0 (adding 0.5 first would round 0.49999997 up), and
-          // the mirror image with ceil below 0.
-          Value lo = math::FloorOp::create(b, l, v);
-          Value hi = math::CeilOp::create(b, l, v);
-          Value up = arith::SelectOp::create(
-              b, l,
-              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE,
-                                    arith::SubFOp::create(b, l, v, lo), f(0.5)),
-              arith::AddFOp::create(b, l, lo, f(1)), lo);
-          Value down = arith::SelectOp::create(
-              b, l,
-              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE,
-                                    arith::SubFOp::create(b, l, hi, v), f(0.5)),
-              arith::SubFOp::create(b, l, hi, f(1)), hi);
-          Value nonNegative =
-              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, v, f(0));
-          Value rounded = arith::SelectOp::create(b, l, nonNegative, up, down);
-          Value clamped = arith::MaxNumFOp::create(
-              b, l, arith::MinNumFOp::create(b, l, rounded, f(127)), f(-127));
-          Value q = arith::SelectOp::create(b, l, positive, clamped, f(0));
           linalg::YieldOp::create(
-              b, l, arith::FPToSIOp::create(b, l, i8, q).getResult());
+              b, l, quantizeToInt8(b, l, args[0], args[1], accType));
         });
 
     // acc[m, n], int32
@@ -564,7 +516,7 @@ private:
         });
     markUnroll(generic, unrollFor(w.packing));
 
-    // acc as float, and amax / 127 per row.
+    // acc as float.
     Value accF =
         tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), accType);
     auto toFloat = linalg::GenericOp::create(
@@ -578,7 +530,220 @@ private:
               b, l,
               arith::SIToFPOp::create(b, l, accType, args[0]).getResult());
         });
-    return {toFloat.getResult(0), amax.getResult(0)};
+    return {toFloat.getResult(0), amax};
+  }
+
+  /// The int8 kernel on constant weights, in dot-product form: the trits
+  /// repacked at compile time into packing::packDot's layout (codes t + 1,
+  /// 16 outputs x 4 trits a 64-byte vector, N padded to 64), activations
+  /// quantized into blocks q[m, kb, s, b] = q(m, 16 kb + 4 s + b) (0 past
+  /// K), then
+  ///   acc[m, n] = sum_{kb, s, b} code(kb, n, s, b) * q[m, kb, s, b]
+  /// with the innermost 4 steps (b) marked `tern.dot_product` for the
+  /// schedule, which sums them in vector lanes: an unsigned-by-signed byte
+  /// dot product (x86 vpdpbusd with AVX-512 VNNI). The result is
+  /// float(acc[m, n] - sum_k q[m, k]). Null when the weights are not a
+  /// constant or K passes 2^22.
+  Value accumulateInt8Dot(PatternRewriter &rewriter, TernaryMatmulOp op,
+                          Value amax, FloatType accType) const {
+    DenseIntElementsAttr data;
+    int64_t k = op.getInput().getType().getDimSize(1);
+    // The schedule sums in plain (non-wrapping) int32: |sum| <= 2 * 127 * K
+    // must stay below 2^31.
+    if (!matchPattern(op.getWeights(), m_Constant(&data)) || k > (1 << 22))
+      return {};
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Value input = op.getInput();
+    int64_t rows = op.getInput().getType().getDimSize(0);
+    int64_t n = op.getWeights().getType().getDimSize(0);
+    int64_t blocks = packing::dotBlocks(k);
+    int64_t outputs = packing::dotPaddedOutputs(n);
+    constexpr int64_t g = packing::kDotGroup;
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+
+    std::vector<int8_t> bytes;
+    bytes.reserve(data.getNumElements());
+    for (const APInt &v : data.getValues<APInt>())
+      bytes.push_back(static_cast<int8_t>(v.getZExtValue()));
+    std::vector<int8_t> trits = packing::unpack(
+        op.getEncoding().getFormat(), bytes, n, k);
+    auto codesType = RankedTensorType::get({blocks, outputs, g}, i8);
+    Value codes = arith::ConstantOp::create(
+        rewriter, loc, codesType,
+        DenseElementsAttr::get(
+            codesType, ArrayRef<int8_t>(packing::packDot(trits, n, k))));
+
+    // q[m, kb, s, b]
+    SmallVector<AffineExpr> d(5);
+    bindDimsList(ctx, MutableArrayRef<AffineExpr>(d));
+    Value qInit =
+        tensor::EmptyOp::create(rewriter, loc, {rows, blocks, g, g}, i8);
+    auto quantized = linalg::GenericOp::create(
+        rewriter, loc, qInit.getType(), ValueRange{amax}, ValueRange{qInit},
+        ArrayRef<AffineMap>{AffineMap::get(4, 0, {d[0]}, ctx),
+                            AffineMap::get(4, 0, {d[0], d[1], d[2], d[3]},
+                                           ctx)},
+        SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Region r{b, l};
+          Value row = linalg::IndexOp::create(b, l, 0);
+          // col = 16 kb + 4 s + b, as shifts.
+          Value col = arith::AddIOp::create(
+              b, l,
+              arith::AddIOp::create(
+                  b, l,
+                  arith::ShLIOp::create(b, l, linalg::IndexOp::create(b, l, 1),
+                                        r.index(4)),
+                  arith::ShLIOp::create(b, l, linalg::IndexOp::create(b, l, 2),
+                                        r.index(2))),
+              linalg::IndexOp::create(b, l, 3));
+          Value inside = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
+                                               col, r.index(k));
+          Value x = tensor::ExtractOp::create(
+              b, l, input,
+              ValueRange{row, arith::MinUIOp::create(b, l, col,
+                                                     r.index(k - 1))});
+          Value q = quantizeToInt8(b, l, x, args[0], accType);
+          linalg::YieldOp::create(
+              b, l,
+              arith::SelectOp::create(b, l, inside, q, r.integer(i8, 0))
+                  .getResult());
+        });
+    Value q = quantized.getResult(0);
+
+    // qsum[m] = sum_k q[m, k]
+    Value qsumInit = zeroFilled(rewriter, loc, {rows}, i32, {});
+    auto qsum = linalg::GenericOp::create(
+        rewriter, loc, qsumInit.getType(), ValueRange{q}, ValueRange{qsumInit},
+        ArrayRef<AffineMap>{AffineMap::get(4, 0, {d[0], d[1], d[2], d[3]},
+                                           ctx),
+                            AffineMap::get(4, 0, {d[0]}, ctx)},
+        {utils::IteratorType::parallel, utils::IteratorType::reduction,
+         utils::IteratorType::reduction, utils::IteratorType::reduction},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = arith::ExtSIOp::create(b, l, i32, args[0]);
+          linalg::YieldOp::create(
+              b, l, arith::AddIOp::create(b, l, args[1], v).getResult());
+        });
+
+    // acc[m, n] over (m, n, kb, s, b), n up to the padded N.
+    Value init = zeroFilled(rewriter, loc, {rows, outputs}, i32, {});
+    auto acc = linalg::GenericOp::create(
+        rewriter, loc, init.getType(), ValueRange{q, codes}, ValueRange{init},
+        ArrayRef<AffineMap>{
+            AffineMap::get(5, 0, {d[0], d[2], d[3], d[4]}, ctx),
+            AffineMap::get(5, 0, {d[2], d[1], d[4]}, ctx),
+            AffineMap::get(5, 0, {d[0], d[1]}, ctx)},
+        {utils::IteratorType::parallel, utils::IteratorType::parallel,
+         utils::IteratorType::reduction, utils::IteratorType::reduction,
+         utils::IteratorType::reduction},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Region r{b, l};
+          // shift = 2 s: the code of trit 16 kb + 4 s + b.
+          Value shift = arith::IndexCastOp::create(
+              b, l, i8,
+              arith::ShLIOp::create(b, l, linalg::IndexOp::create(b, l, 3),
+                                    r.index(1)));
+          Value code = arith::AndIOp::create(
+              b, l, arith::ShRUIOp::create(b, l, args[1], shift),
+              r.integer(i8, 0b11));
+          Value product = arith::MulIOp::create(
+              b, l, arith::ExtUIOp::create(b, l, i32, code),
+              arith::ExtSIOp::create(b, l, i32, args[0]));
+          linalg::YieldOp::create(
+              b, l, arith::AddIOp::create(b, l, args[2], product).getResult());
+        });
+    acc->setAttr("tern.dot_product", rewriter.getI64IntegerAttr(g));
+    acc->setAttr("tern.vector_width",
+                 rewriter.getI64IntegerAttr(packing::kDotBlock));
+
+    // float(acc[m, n] - qsum[m]) for n < N.
+    auto resultType = op.getResult().getType();
+    Value accF =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), accType);
+    Value accT = acc.getResult(0);
+    auto toFloat = linalg::GenericOp::create(
+        rewriter, loc, accF.getType(), ValueRange{qsum.getResult(0)},
+        ValueRange{accF},
+        ArrayRef<AffineMap>{AffineMap::get(2, 0, {d[0]}, ctx),
+                            AffineMap::get(2, 0, {d[0], d[1]}, ctx)},
+        {utils::IteratorType::parallel, utils::IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value sum = tensor::ExtractOp::create(
+              b, l, accT,
+              ValueRange{linalg::IndexOp::create(b, l, 0),
+                         linalg::IndexOp::create(b, l, 1)});
+          Value exact = arith::SubIOp::create(b, l, sum, args[0]);
+          linalg::YieldOp::create(
+              b, l, arith::SIToFPOp::create(b, l, accType, exact).getResult());
+        });
+    return toFloat.getResult(0);
+  }
+
+  /// amax[m] = max_k |x[m, k]| in `accType`.
+  static Value rowAbsMax(OpBuilder &rewriter, Location loc, Value input,
+                         FloatType accType) {
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rows = cast<RankedTensorType>(input.getType()).getDimSize(0);
+    AffineExpr d0, d1;
+    bindDims(ctx, d0, d1);
+    Value amaxInit = zeroFilled(rewriter, loc, {rows}, accType, {});
+    auto amax = linalg::GenericOp::create(
+        rewriter, loc, amaxInit.getType(), ValueRange{input},
+        ValueRange{amaxInit},
+        ArrayRef<AffineMap>{AffineMap::get(2, 0, {d0, d1}, ctx),
+                            AffineMap::get(2, 0, {d0}, ctx)},
+        {utils::IteratorType::parallel, utils::IteratorType::reduction},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0];
+          if (x.getType() != accType)
+            x = arith::ExtFOp::create(b, l, accType, x);
+          Value a = math::AbsFOp::create(b, l, x);
+          linalg::YieldOp::create(
+              b, l, arith::MaxNumFOp::create(b, l, args[1], a).getResult());
+        });
+    return amax.getResult(0);
+  }
+
+  /// round(x * 127 / amax) as i8: half away from zero, clamped to
+  /// [-127, 127], 0 where amax is 0.
+  static Value quantizeToInt8(OpBuilder &b, Location l, Value x, Value amax,
+                              FloatType accType) {
+    auto f = [&](double v) {
+      return arith::ConstantOp::create(b, l, accType,
+                                       b.getFloatAttr(accType, v))
+          .getResult();
+    };
+    if (x.getType() != accType)
+      x = arith::ExtFOp::create(b, l, accType, x);
+    Value positive =
+        arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, amax, f(0));
+    Value safe = arith::SelectOp::create(b, l, positive, amax, f(1));
+    Value v = arith::MulFOp::create(
+        b, l, x, arith::DivFOp::create(b, l, f(127), safe));
+    // Half away from zero, exactly: floor(v) + (v - floor(v) >= 0.5) for
+    // v >= 0 (adding 0.5 first would round 0.49999997 up), and the mirror
+    // image with ceil below 0.
+    Value lo = math::FloorOp::create(b, l, v);
+    Value hi = math::CeilOp::create(b, l, v);
+    Value up = arith::SelectOp::create(
+        b, l,
+        arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE,
+                              arith::SubFOp::create(b, l, v, lo), f(0.5)),
+        arith::AddFOp::create(b, l, lo, f(1)), lo);
+    Value down = arith::SelectOp::create(
+        b, l,
+        arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE,
+                              arith::SubFOp::create(b, l, hi, v), f(0.5)),
+        arith::SubFOp::create(b, l, hi, f(1)), hi);
+    Value nonNegative =
+        arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, v, f(0));
+    Value rounded = arith::SelectOp::create(b, l, nonNegative, up, down);
+    Value clamped = arith::MaxNumFOp::create(
+        b, l, arith::MinNumFOp::create(b, l, rounded, f(127)), f(-127));
+    Value q = arith::SelectOp::create(b, l, positive, clamped, f(0));
+    return arith::FPToSIOp::create(b, l, b.getI8Type(), q);
   }
 
   /// result[m, n] = acc[m, n] * scale(n) [* rowFactor[m] / 127]: the only

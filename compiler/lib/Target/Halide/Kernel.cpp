@@ -395,6 +395,9 @@ std::string toString(const Kernel &k, bool includeName) {
        << (k.schedule.reductionUnroll
                ? " unroll=" + std::to_string(k.schedule.reductionUnroll)
                : std::string())
+       << (k.schedule.dotProduct
+               ? " dot=" + std::to_string(k.schedule.dotProduct)
+               : std::string())
        << "\n";
   return os.str();
 }

@@ -824,6 +824,7 @@ private:
     return args;
   }
   void applySchedule(Halide::Func f, const Output &o, Halide::Type widest);
+  bool applyDotSchedule(Halide::Func acc, Halide::Func f, const Output &o);
   void applyGpuSchedule(Halide::Func f, const std::vector<Halide::Var> &v,
                         const std::vector<int64_t> &ext);
 };
@@ -1192,6 +1193,33 @@ static ExprRef hoistSelfAdd(const ExprRef &update, int output) {
   return cast(update->type, binary(Op::Add, cast(u, s), cast(u, addend)));
 }
 
+/// The update of a dot-product kernel (Schedule::dotProduct) as a plain
+/// i32 sum, self + a * b: the wrapping form (see hoistSelfAdd) hides the
+/// associativity that vectorizing a reduction step needs (Halide's atomic())
+/// and the widening multiply that x86 turns into a dot product. The
+/// lowering that asks for the schedule bounds the sum (|sum| <= 2 * 127 * K,
+/// K below 2^22), so it never wraps. Anything else is returned unchanged.
+static ExprRef plainDotUpdate(const ExprRef &update, int output) {
+  if (update->type != ScalarType::i(32))
+    return update;
+  ExprRef addend = selfAddend(update, output);
+  if (!addend)
+    return update;
+  ScalarType u = ScalarType::u(32);
+  auto unwrap = [&](const ExprRef &x) -> ExprRef {
+    return x->op == Op::Cast && x->type == u && x->args[0]->type == update->type
+               ? x->args[0]
+               : nullptr;
+  };
+  if (addend->op == Op::Cast && addend->args[0]->op == Op::Mul) {
+    const ExprRef &mul = addend->args[0];
+    ExprRef a = unwrap(mul->args[0]), b = unwrap(mul->args[1]);
+    if (a && b)
+      addend = binary(Op::Mul, a, b);
+  }
+  return binary(Op::Add, self(output, update->type), addend);
+}
+
 std::string Translator::run() {
   // Loop dimensions: Vars for parallel ones, one RDom for the reduction
   // ones. The RDom lists the innermost (last) reduction dimension first,
@@ -1264,7 +1292,10 @@ std::string Translator::run() {
             namer.get(o.buffer.name + "_acc", "acc" + std::to_string(i)));
         acc(pureArgs(o)) = translate(o.init);
         selfExpr = [&](int) { return Halide::Expr(acc(pureArgExprs(o))); };
-        acc(pureArgs(o)) = translate(hoistSelfAdd(o.update, i));
+        acc(pureArgs(o)) =
+            translate(k.schedule.dotProduct > 1
+                          ? plainDotUpdate(o.update, static_cast<int>(i))
+                          : hoistSelfAdd(o.update, static_cast<int>(i)));
         f(pureArgs(o)) = acc(pureArgExprs(o));
       } else {
         f(pureArgs(o)) = translate(o.init);
@@ -1311,6 +1342,8 @@ std::string Translator::run() {
   };
   auto schedule = [&](size_t i, const Output &o, Halide::Type type) {
     Halide::Func acc = built.accumulators[i];
+    if (acc.defined() && applyDotSchedule(acc, built.funcs[i], o))
+      return;
     if (acc.defined()) {
       applySchedule(acc, o, type);
       acc.compute_root();
@@ -1430,6 +1463,87 @@ void Translator::applyGpuSchedule(Halide::Func f,
     return;
   }
   tile(f.update(0));
+}
+
+/// A byte dot product (Schedule::dotProduct; the int8 ternary kernel): the
+/// innermost reduction step (its extent is the dot product's width) and 16
+/// outputs share one vector, so Halide sums each output's products in its
+/// lane (a VectorReduce, which x86 with AVX-512 VNNI emits as vpdpbusd).
+/// Four such vectors and up to four rows are unrolled inside the reduction
+/// (16 accumulators in registers; each loaded weight vector serves every
+/// row). Threads share out chunks of the outputs: the copy `f` runs chunks
+/// in parallel and computes the accumulator per chunk, so the vectorized
+/// reduction itself has no parallel loop (with one, Halide 14 falls back to
+/// atomic stores and no dot product). Needs the output dimension to be a
+/// multiple of 64 (the lowering pads it); returns false, scheduling
+/// nothing, for anything else.
+bool Translator::applyDotSchedule(Halide::Func acc, Halide::Func f,
+                                  const Output &o) {
+  int rank = static_cast<int>(o.loopDims.size());
+  if (k.schedule.device != Schedule::CPU || k.schedule.dotProduct < 2 ||
+      !rdom || rank < 1 || rank > 2)
+    return false;
+  const auto *inner = rdom->x.extent().as<Halide::Internal::IntImm>();
+  int width = k.schedule.vectorWidth > 1 ? k.schedule.vectorWidth : 16;
+  constexpr int vectors = 4;
+  std::vector<Halide::Var> v = pureArgs(o); // innermost first
+  std::vector<int64_t> ext(rank);
+  for (int j = 0; j < rank; ++j)
+    ext[j] = o.buffer.shape[rank - 1 - j];
+  int64_t tileWidth = int64_t(width) * vectors;
+  if (!inner || inner->value != k.schedule.dotProduct ||
+      ext[0] % tileWidth != 0)
+    return false;
+
+  // The copy: chunks of whole tiles, in parallel; rows inside.
+  int64_t tiles = ext[0] / tileWidth;
+  int64_t span = std::max<int64_t>(1, (tiles + 15) / 16) * tileWidth;
+  Halide::Var to(v[0].name() + "_to"), ti(v[0].name() + "_ti");
+  f.split(v[0], to, ti, static_cast<int>(span),
+          Halide::TailStrategy::ShiftInwards)
+      .vectorize(ti, width);
+  if (rank == 2)
+    f.reorder(ti, v[1], to);
+  int64_t work = 1;
+  for (int64_t e : k.loopExtents)
+    work = work > std::numeric_limits<int64_t>::max() / e
+               ? std::numeric_limits<int64_t>::max()
+               : work * e;
+  if (k.schedule.parallel && work >= k.schedule.minParallelWork)
+    f.parallel(to);
+  acc.compute_at(f, to).vectorize(v[0], width);
+
+  Halide::Stage u = acc.update(0);
+  Halide::Var nv(v[0].name() + "_nv"), ni(v[0].name() + "_ni");
+  Halide::Var nvo(v[0].name() + "_nvo"), nvi(v[0].name() + "_nvi");
+  u.split(v[0], nv, ni, width, Halide::TailStrategy::RoundUp)
+      .split(nv, nvo, nvi, vectors, Halide::TailStrategy::RoundUp);
+  std::vector<Halide::VarOrRVar> order = {rdom->x, ni, nvi};
+  Halide::Var mo(v.back().name() + "_mo"), mi(v.back().name() + "_mi");
+  if (rank == 2) {
+    int rows = 1;
+    for (int r : {4, 3, 2})
+      if (ext[1] % r == 0) {
+        rows = r;
+        break;
+      }
+    u.split(v[1], mo, mi, rows, Halide::TailStrategy::RoundUp);
+    order.push_back(mi);
+  }
+  for (int d = 1; d < rdom->dimensions(); ++d)
+    order.push_back((*rdom)[d]);
+  order.push_back(nvo);
+  if (rank == 2)
+    order.push_back(mo);
+  u.atomic().reorder(order).vectorize(rdom->x).vectorize(ni).unroll(nvi);
+  if (rank == 2)
+    u.unroll(mi);
+  if (rdom->dimensions() > 1) {
+    const auto *second = (*rdom)[1].extent().as<Halide::Internal::IntImm>();
+    if (second && second->value <= 8)
+      u.unroll((*rdom)[1]);
+  }
+  return true;
 }
 
 /// The default CPU schedule, from Kernel::schedule:

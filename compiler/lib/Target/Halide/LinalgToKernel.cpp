@@ -658,6 +658,9 @@ LogicalResult GenericTranslator::run(StringRef name) {
   if (auto unroll = op->getAttrOfType<IntegerAttr>("tern.unroll"))
     k.schedule.reductionUnroll =
         static_cast<int>(std::clamp<int64_t>(unroll.getInt(), 0, 64));
+  if (auto dot = op->getAttrOfType<IntegerAttr>("tern.dot_product"))
+    k.schedule.dotProduct =
+        static_cast<int>(std::clamp<int64_t>(dot.getInt(), 0, 16));
   // Vector lanes over the outputs the kernel's weight layout was tiled for
   // (`tern.vector_width`; the sparse lowerings store 16-output tiles).
   if (auto width = op->getAttrOfType<IntegerAttr>("tern.vector_width"))

@@ -245,6 +245,67 @@ inline std::string checkRow(Format f, const int8_t *row, int64_t k) {
   return "";
 }
 
+//===----------------------------------------------------------------------===//
+// dot: the int8 kernel's layout, for 4-way byte dot products (VNNI)
+//===----------------------------------------------------------------------===//
+//
+// A dot-product instruction (x86 vpdpbusd) multiplies, in each 32-bit lane,
+// 4 unsigned bytes by 4 signed bytes and adds the 4 products to the lane.
+// The int8 kernel runs one output per lane, so the 4 bytes of a lane must
+// be 4 consecutive trits of one output, and one 64-byte load must hold 16
+// such lanes. Layout: `ceil(K / 16) x roundUp(N, 64) x 4` bytes; byte
+// (kb, n, b) holds, in bits 2s and 2s + 1 (s = 0..3), the code of trit
+// k = 16 kb + 4 s + b of output n. The code is the trit plus one (0, 1, 2),
+// so a shift and a mask give the unsigned operand directly and the kernel
+// subtracts the sum of the activations once per row:
+// sum_k (t + 1) q = sum_k t q + sum_k q. Padding (k >= K, n >= N) is code 1,
+// a zero trit. N is padded to 64 outputs (4 vectors of 16 lanes), so the
+// kernel's unrolled vectors never need a tail.
+
+/// Trits one lane sums (the dot product's width) and trits one byte holds.
+constexpr int64_t kDotGroup = 4;
+/// Trits of K one block of bytes covers (kDotGroup codes a byte, kDotGroup
+/// bytes a lane).
+constexpr int64_t kDotBlock = 16;
+/// Outputs the layout pads N to.
+constexpr int64_t kDotOutputTile = 64;
+
+inline int64_t dotBlocks(int64_t k) { return (k + kDotBlock - 1) / kDotBlock; }
+inline int64_t dotPaddedOutputs(int64_t n) {
+  return (n + kDotOutputTile - 1) / kDotOutputTile * kDotOutputTile;
+}
+
+/// Packs row-major `n x k` trits (one row per output) into the dot layout.
+inline std::vector<int8_t> packDot(const std::vector<int8_t> &trits,
+                                   int64_t n, int64_t k) {
+  int64_t blocks = dotBlocks(k), outputs = dotPaddedOutputs(n);
+  // Every code 1 (a zero trit): 0b01010101.
+  std::vector<int8_t> packed(blocks * outputs * kDotGroup, 0x55);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < k; ++c) {
+      int64_t kb = c / kDotBlock, s = (c % kDotBlock) / kDotGroup,
+              b = c % kDotGroup;
+      auto &byte = packed[(kb * outputs + r) * kDotGroup + b];
+      uint8_t code = static_cast<uint8_t>(trits[r * k + c] + 1);
+      uint8_t shift = static_cast<uint8_t>(kI2BitsPerTrit * s);
+      byte = static_cast<int8_t>((static_cast<uint8_t>(byte) &
+                                  ~(0b11u << shift)) |
+                                 (code << shift));
+    }
+  return packed;
+}
+
+/// The trit of output `r`, column `c` in the dot layout of an `n`-output
+/// matrix.
+inline int8_t dotTritAt(const std::vector<int8_t> &packed, int64_t n,
+                        int64_t r, int64_t c) {
+  int64_t kb = c / kDotBlock, s = (c % kDotBlock) / kDotGroup,
+          b = c % kDotGroup;
+  uint8_t byte = static_cast<uint8_t>(
+      packed[(kb * dotPaddedOutputs(n) + r) * kDotGroup + b]);
+  return static_cast<int8_t>(((byte >> (kI2BitsPerTrit * s)) & 0b11) - 1);
+}
+
 } // namespace mlir::tern::packing
 
 #endif // TERN_DIALECT_TERN_IR_TERNARYPACKING_H
