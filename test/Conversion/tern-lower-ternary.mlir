@@ -305,12 +305,12 @@ func.func @lut(%x: tensor<1x6xf32>, %s: tensor<2xf32>) -> tensor<1x2xf32> {
 // int8 on constant weights: amax per row; q = round-half-away(x * 127 /
 // amax) clamped, cast to i8 and laid out in blocks [m, k / 16, s, b] (0 past
 // K); the trits repacked at compile time into the dot layout (codes t + 1,
-// [K / 16][N padded to 64][4]: output 0's trits +1, -1, 0, 0 are the bytes
+// [N / 64][K / 16][64][4]: output 0's trits +1, -1, 0, 0 are the bytes
 // 0x56 0x54 0x55 0x55, output 2's -1 is 0x54, padding 0x55); an i32 sum of
-// code * q over (m, n, kb, s, b) marked for the dot-product schedule; then
-// float(acc - sum_k q) * scale * (amax / 127).
+// code * q over (m, nt, nl, kb, s, b) marked for the dot-product schedule;
+// then float(acc[m, n / 64, n % 64] - sum_k q) * scale * (amax / 127).
 // KERNELS-LABEL: func.func @int8(
-// KERNELS:         %[[CODES:.*]] = arith.constant dense<"0x565455555555555554555555{{5*}}"> : tensor<1x64x4xi8>
+// KERNELS:         %[[CODES:.*]] = arith.constant dense<"0x565455555555555554555555{{5*}}"> : tensor<1x1x64x4xi8>
 // KERNELS:         %[[AMAX:.*]] = linalg.generic {{.*}}["parallel", "reduction"]} ins(%{{.*}} : tensor<2x4xf32>) outs(%{{.*}} : tensor<2xf32>)
 // KERNELS:           math.absf
 // KERNELS:           arith.maxnumf
@@ -321,7 +321,7 @@ func.func @lut(%x: tensor<1x6xf32>, %s: tensor<2xf32>) -> tensor<1x2xf32> {
 // KERNELS:           math.ceil
 // KERNELS:           arith.fptosi %{{.*}} : f32 to i8
 // KERNELS:         %[[QSUM:.*]] = linalg.generic {{.*}}["parallel", "reduction", "reduction", "reduction"]} ins(%[[Q]] : tensor<2x1x4x4xi8>) outs(%{{.*}} : tensor<2xi32>)
-// KERNELS:         %[[ACC:.*]] = linalg.generic {{.*}}["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[Q]], %[[CODES]] : tensor<2x1x4x4xi8>, tensor<1x64x4xi8>) outs(%{{.*}} : tensor<2x64xi32>) attrs =  {tern.dot_product = 4 : i64, tern.vector_width = 16 : i64}
+// KERNELS:         %[[ACC:.*]] = linalg.generic {{.*}}["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[Q]], %[[CODES]] : tensor<2x1x4x4xi8>, tensor<1x1x64x4xi8>) outs(%{{.*}} : tensor<2x1x64xi32>) attrs =  {tern.dot_product = 4 : i64, tern.vector_width = 16 : i64}
 // KERNELS:           arith.shrui
 // KERNELS:           arith.andi
 // KERNELS:           %[[QV:.*]] = arith.extsi %{{.*}} : i8 to i32
@@ -329,6 +329,8 @@ func.func @lut(%x: tensor<1x6xf32>, %s: tensor<2xf32>) -> tensor<1x2xf32> {
 // KERNELS:           arith.muli %[[CODE]], %[[QV]] : i32
 // KERNELS:           arith.addi
 // KERNELS:         %[[F:.*]] = linalg.generic {{.*}} ins(%[[QSUM]] : tensor<2xi32>) outs(%{{.*}} : tensor<2x3xf32>)
+// KERNELS:           arith.divui
+// KERNELS:           arith.remui
 // KERNELS:           tensor.extract %[[ACC]]
 // KERNELS:           arith.subi
 // KERNELS:           arith.sitofp

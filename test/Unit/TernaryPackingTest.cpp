@@ -229,19 +229,24 @@ TEST(AllPackings, CheckRowFindsEachProblem) {
 
 // The int8 kernel's dot layout, byte by byte: output 1's trits 0..3 are
 // lane 1's four bytes of block 0 at bits 0-1; trit 4 is bits 2-3 of its
-// first byte; trit 16 starts block 1, 64 outputs (N padded) further on.
+// first byte; trit 16 starts block 1, one 64-output tile further on; output
+// 64 starts the second tile, after all blocks of the first.
 TEST(DotPacking, LayoutByteByByte) {
-  int64_t n = 2, k = 17;
+  int64_t n = 65, k = 17;
   std::vector<int8_t> trits(n * k, 0);
   trits[1 * k + 0] = 1;   // code 2 in bits 0-1 of byte (0, 1, 0)
   trits[1 * k + 3] = -1;  // code 0 in bits 0-1 of byte (0, 1, 3)
   trits[1 * k + 4] = -1;  // code 0 in bits 2-3 of byte (0, 1, 0)
   trits[0 * k + 16] = 1;  // code 2 in bits 0-1 of byte (1, 0, 0)
+  trits[64 * k + 5] = 1;  // code 2 in bits 2-3 of byte (0, 64, 1)
   std::vector<int8_t> packed = packDot(trits, n, k);
-  ASSERT_EQ(static_cast<int64_t>(packed.size()), 2 * 64 * 4);
+  ASSERT_EQ(static_cast<int64_t>(packed.size()), 2 * 2 * 64 * 4);
   auto byte = [&](int64_t kb, int64_t r, int64_t b) {
-    return static_cast<uint8_t>(packed[(kb * 64 + r) * 4 + b]);
+    return static_cast<uint8_t>(
+        packed[((r / 64 * 2 + kb) * 64 + r % 64) * 4 + b]);
   };
+  EXPECT_EQ(static_cast<uint8_t>(packed[(2 * 64 + 0) * 4 + 1]), 0b01011001);
+  EXPECT_EQ(byte(0, 64, 1), 0b01011001);
   EXPECT_EQ(byte(0, 1, 0), 0b01010010);
   EXPECT_EQ(byte(0, 1, 3), 0b01010100);
   EXPECT_EQ(byte(0, 1, 1), 0b01010101);
@@ -261,10 +266,10 @@ TEST(DotPacking, RoundTripAwkwardShapes) {
                 dotBlocks(k) * dotPaddedOutputs(n) * kDotGroup);
       for (int64_t r = 0; r < n; ++r)
         for (int64_t c = 0; c < k; ++c)
-          ASSERT_EQ(dotTritAt(packed, n, r, c), trits[r * k + c])
+          ASSERT_EQ(dotTritAt(packed, k, r, c), trits[r * k + c])
               << "n = " << n << ", k = " << k << ", at " << r << ", " << c;
       // Padding trits past K decode as zero.
       for (int64_t c = k; c < dotBlocks(k) * kDotBlock; ++c)
-        ASSERT_EQ(dotTritAt(packed, n, n - 1, c), 0);
+        ASSERT_EQ(dotTritAt(packed, k, n - 1, c), 0);
     }
 }

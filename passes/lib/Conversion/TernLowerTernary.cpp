@@ -535,14 +535,14 @@ private:
 
   /// The int8 kernel on constant weights, in dot-product form: the trits
   /// repacked at compile time into packing::packDot's layout (codes t + 1,
-  /// 16 outputs x 4 trits a 64-byte vector, N padded to 64), activations
-  /// quantized into blocks q[m, kb, s, b] = q(m, 16 kb + 4 s + b) (0 past
-  /// K), then
-  ///   acc[m, n] = sum_{kb, s, b} code(kb, n, s, b) * q[m, kb, s, b]
+  /// 16 outputs x 4 trits a 64-byte vector, tiles of 64 outputs), the
+  /// activations quantized into blocks q[m, kb, s, b] = q(m, 16 kb + 4 s +
+  /// b) (0 past K), then, per tile nt and output nl of the tile,
+  ///   acc[m, nt, nl] = sum_{kb, s, b} code(nt, kb, nl, s, b) * q[m, kb, s, b]
   /// with the innermost 4 steps (b) marked `tern.dot_product` for the
   /// schedule, which sums them in vector lanes: an unsigned-by-signed byte
   /// dot product (x86 vpdpbusd with AVX-512 VNNI). The result is
-  /// float(acc[m, n] - sum_k q[m, k]). Null when the weights are not a
+  /// float(acc[m, n / 64, n % 64] - sum_k q[m, k]). Null when the weights are not a
   /// constant or K passes 2^22.
   Value accumulateInt8Dot(PatternRewriter &rewriter, TernaryMatmulOp op,
                           Value amax, FloatType accType) const {
@@ -557,9 +557,9 @@ private:
     Value input = op.getInput();
     int64_t rows = op.getInput().getType().getDimSize(0);
     int64_t n = op.getWeights().getType().getDimSize(0);
-    int64_t blocks = packing::dotBlocks(k);
-    int64_t outputs = packing::dotPaddedOutputs(n);
+    int64_t blocks = packing::dotBlocks(k), tiles = packing::dotTiles(n);
     constexpr int64_t g = packing::kDotGroup;
+    constexpr int64_t tile = packing::kDotOutputTile;
     Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
 
     std::vector<int8_t> bytes;
@@ -568,14 +568,14 @@ private:
       bytes.push_back(static_cast<int8_t>(v.getZExtValue()));
     std::vector<int8_t> trits = packing::unpack(
         op.getEncoding().getFormat(), bytes, n, k);
-    auto codesType = RankedTensorType::get({blocks, outputs, g}, i8);
+    auto codesType = RankedTensorType::get({tiles, blocks, tile, g}, i8);
     Value codes = arith::ConstantOp::create(
         rewriter, loc, codesType,
         DenseElementsAttr::get(
             codesType, ArrayRef<int8_t>(packing::packDot(trits, n, k))));
 
     // q[m, kb, s, b]
-    SmallVector<AffineExpr> d(5);
+    SmallVector<AffineExpr> d(6);
     bindDimsList(ctx, MutableArrayRef<AffineExpr>(d));
     Value qInit =
         tensor::EmptyOp::create(rewriter, loc, {rows, blocks, g, g}, i8);
@@ -627,23 +627,23 @@ private:
               b, l, arith::AddIOp::create(b, l, args[1], v).getResult());
         });
 
-    // acc[m, n] over (m, n, kb, s, b), n up to the padded N.
-    Value init = zeroFilled(rewriter, loc, {rows, outputs}, i32, {});
+    // acc[m, nt, nl] over (m, nt, nl, kb, s, b).
+    Value init = zeroFilled(rewriter, loc, {rows, tiles, tile}, i32, {});
     auto acc = linalg::GenericOp::create(
         rewriter, loc, init.getType(), ValueRange{q, codes}, ValueRange{init},
         ArrayRef<AffineMap>{
-            AffineMap::get(5, 0, {d[0], d[2], d[3], d[4]}, ctx),
-            AffineMap::get(5, 0, {d[2], d[1], d[4]}, ctx),
-            AffineMap::get(5, 0, {d[0], d[1]}, ctx)},
+            AffineMap::get(6, 0, {d[0], d[3], d[4], d[5]}, ctx),
+            AffineMap::get(6, 0, {d[1], d[3], d[2], d[5]}, ctx),
+            AffineMap::get(6, 0, {d[0], d[1], d[2]}, ctx)},
         {utils::IteratorType::parallel, utils::IteratorType::parallel,
-         utils::IteratorType::reduction, utils::IteratorType::reduction,
-         utils::IteratorType::reduction},
+         utils::IteratorType::parallel, utils::IteratorType::reduction,
+         utils::IteratorType::reduction, utils::IteratorType::reduction},
         [&](OpBuilder &b, Location l, ValueRange args) {
           Region r{b, l};
           // shift = 2 s: the code of trit 16 kb + 4 s + b.
           Value shift = arith::IndexCastOp::create(
               b, l, i8,
-              arith::ShLIOp::create(b, l, linalg::IndexOp::create(b, l, 3),
+              arith::ShLIOp::create(b, l, linalg::IndexOp::create(b, l, 4),
                                     r.index(1)));
           Value code = arith::AndIOp::create(
               b, l, arith::ShRUIOp::create(b, l, args[1], shift),
@@ -658,7 +658,7 @@ private:
     acc->setAttr("tern.vector_width",
                  rewriter.getI64IntegerAttr(packing::kDotBlock));
 
-    // float(acc[m, n] - qsum[m]) for n < N.
+    // float(acc[m, n / 64, n % 64] - qsum[m]) for n < N.
     auto resultType = op.getResult().getType();
     Value accF =
         tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), accType);
@@ -670,10 +670,13 @@ private:
                             AffineMap::get(2, 0, {d[0], d[1]}, ctx)},
         {utils::IteratorType::parallel, utils::IteratorType::parallel},
         [&](OpBuilder &b, Location l, ValueRange args) {
+          Region r{b, l};
+          Value col = linalg::IndexOp::create(b, l, 1);
           Value sum = tensor::ExtractOp::create(
               b, l, accT,
               ValueRange{linalg::IndexOp::create(b, l, 0),
-                         linalg::IndexOp::create(b, l, 1)});
+                         arith::DivUIOp::create(b, l, col, r.index(tile)),
+                         arith::RemUIOp::create(b, l, col, r.index(tile))});
           Value exact = arith::SubIOp::create(b, l, sum, args[0]);
           linalg::YieldOp::create(
               b, l, arith::SIToFPOp::create(b, l, accType, exact).getResult());

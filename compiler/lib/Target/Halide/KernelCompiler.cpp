@@ -1465,45 +1465,43 @@ void Translator::applyGpuSchedule(Halide::Func f,
   tile(f.update(0));
 }
 
-/// A byte dot product (Schedule::dotProduct; the int8 ternary kernel): the
-/// innermost reduction step (its extent is the dot product's width) and 16
-/// outputs share one vector, so Halide sums each output's products in its
-/// lane (a VectorReduce, which x86 with AVX-512 VNNI emits as vpdpbusd).
-/// Four such vectors and up to four rows are unrolled inside the reduction
-/// (16 accumulators in registers; each loaded weight vector serves every
-/// row). Threads share out chunks of the outputs: the copy `f` runs chunks
-/// in parallel and computes the accumulator per chunk, so the vectorized
-/// reduction itself has no parallel loop (with one, Halide 14 falls back to
-/// atomic stores and no dot product). Needs the output dimension to be a
-/// multiple of 64 (the lowering pads it); returns false, scheduling
-/// nothing, for anything else.
+/// A byte dot product (Schedule::dotProduct; the int8 ternary kernel),
+/// whose outputs are [rows x] tiles x 64 (the lowering's tile-major
+/// layout): the innermost reduction step (its extent is the dot product's
+/// width) and 16 outputs share one vector, so Halide sums each output's
+/// products in its lane (a VectorReduce, which x86 with AVX-512 VNNI emits
+/// as vpdpbusd). A tile's four vectors and up to four rows are unrolled
+/// inside the reduction (16 accumulators in registers; each loaded weight
+/// vector serves every row), and each tile runs over all of K, streaming its
+/// weights in order. Threads share out chunks of tiles: the copy `f` runs
+/// chunks in parallel and computes the accumulator per chunk, so the
+/// vectorized reduction itself has no parallel loop (with one, Halide 14
+/// falls back to atomic stores and no dot product). Returns false,
+/// scheduling nothing, for any other shape.
 bool Translator::applyDotSchedule(Halide::Func acc, Halide::Func f,
                                   const Output &o) {
   int rank = static_cast<int>(o.loopDims.size());
   if (k.schedule.device != Schedule::CPU || k.schedule.dotProduct < 2 ||
-      !rdom || rank < 1 || rank > 2)
+      !rdom || rank < 2 || rank > 3)
     return false;
   const auto *inner = rdom->x.extent().as<Halide::Internal::IntImm>();
   int width = k.schedule.vectorWidth > 1 ? k.schedule.vectorWidth : 16;
-  constexpr int vectors = 4;
   std::vector<Halide::Var> v = pureArgs(o); // innermost first
   std::vector<int64_t> ext(rank);
   for (int j = 0; j < rank; ++j)
     ext[j] = o.buffer.shape[rank - 1 - j];
-  int64_t tileWidth = int64_t(width) * vectors;
-  if (!inner || inner->value != k.schedule.dotProduct ||
-      ext[0] % tileWidth != 0)
+  if (!inner || inner->value != k.schedule.dotProduct || ext[0] % width != 0 ||
+      ext[0] / width > 8)
     return false;
 
-  // The copy: chunks of whole tiles, in parallel; rows inside.
-  int64_t tiles = ext[0] / tileWidth;
-  int64_t span = std::max<int64_t>(1, (tiles + 15) / 16) * tileWidth;
-  Halide::Var to(v[0].name() + "_to"), ti(v[0].name() + "_ti");
-  f.split(v[0], to, ti, static_cast<int>(span),
+  // The copy: chunks of tiles (about 16 chunks), in parallel; rows inside.
+  int64_t perChunk = (ext[1] + 15) / 16;
+  Halide::Var to(v[1].name() + "_to"), ti(v[1].name() + "_ti");
+  f.split(v[1], to, ti, static_cast<int>(perChunk),
           Halide::TailStrategy::ShiftInwards)
-      .vectorize(ti, width);
-  if (rank == 2)
-    f.reorder(ti, v[1], to);
+      .vectorize(v[0], width);
+  if (rank == 3)
+    f.reorder(v[0], ti, v[2], to);
   int64_t work = 1;
   for (int64_t e : k.loopExtents)
     work = work > std::numeric_limits<int64_t>::max() / e
@@ -1515,28 +1513,26 @@ bool Translator::applyDotSchedule(Halide::Func acc, Halide::Func f,
 
   Halide::Stage u = acc.update(0);
   Halide::Var nv(v[0].name() + "_nv"), ni(v[0].name() + "_ni");
-  Halide::Var nvo(v[0].name() + "_nvo"), nvi(v[0].name() + "_nvi");
-  u.split(v[0], nv, ni, width, Halide::TailStrategy::RoundUp)
-      .split(nv, nvo, nvi, vectors, Halide::TailStrategy::RoundUp);
-  std::vector<Halide::VarOrRVar> order = {rdom->x, ni, nvi};
+  u.split(v[0], nv, ni, width, Halide::TailStrategy::RoundUp);
+  std::vector<Halide::VarOrRVar> order = {rdom->x, ni, nv};
   Halide::Var mo(v.back().name() + "_mo"), mi(v.back().name() + "_mi");
-  if (rank == 2) {
+  if (rank == 3) {
     int rows = 1;
     for (int r : {4, 3, 2})
-      if (ext[1] % r == 0) {
+      if (ext[2] % r == 0) {
         rows = r;
         break;
       }
-    u.split(v[1], mo, mi, rows, Halide::TailStrategy::RoundUp);
+    u.split(v[2], mo, mi, rows, Halide::TailStrategy::RoundUp);
     order.push_back(mi);
   }
   for (int d = 1; d < rdom->dimensions(); ++d)
     order.push_back((*rdom)[d]);
-  order.push_back(nvo);
-  if (rank == 2)
+  order.push_back(v[1]);
+  if (rank == 3)
     order.push_back(mo);
-  u.atomic().reorder(order).vectorize(rdom->x).vectorize(ni).unroll(nvi);
-  if (rank == 2)
+  u.atomic().reorder(order).vectorize(rdom->x).vectorize(ni).unroll(nv);
+  if (rank == 3)
     u.unroll(mi);
   if (rdom->dimensions() > 1) {
     const auto *second = (*rdom)[1].extent().as<Halide::Internal::IntImm>();

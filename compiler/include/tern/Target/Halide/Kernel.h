@@ -180,8 +180,8 @@ struct Schedule {
   /// is summed in vector lanes together with the innermost output
   /// dimension (16 lanes): a byte dot product (x86 vpdpbusd with AVX-512
   /// VNNI) when the update adds u8 * i8 products into i32. The int8 ternary
-  /// kernel asks for 4 (`tern.dot_product`); its output dimension is a
-  /// multiple of 64.
+  /// kernel asks for 4 (`tern.dot_product`); its outputs are
+  /// rows x tiles x 64.
   int dotProduct = 0;
   /// HLS: the reuse factor (as in hls4ml): how many steps of the innermost
   /// reduction share one adder or multiplier. 1 unrolls it fully.
