@@ -56,6 +56,36 @@ inline void triad(benchmark::State &state) {
       benchmark::Counter::kIs1024);
 }
 
+/// Read-only streaming: every thread sums its share of a 64 MiB array. A
+/// batch-1 layer only reads its weights, and reading streams faster than
+/// the triad (whose stores also cost a read for ownership), so this is the
+/// roofline for weight-streaming kernels.
+inline void streamRead(benchmark::State &state) {
+  const size_t n = size_t(16) << 20;
+  std::vector<uint32_t> a(n);
+  for (size_t i = 0; i < n; ++i)
+    a[i] = static_cast<uint32_t>(i * 2654435761u);
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<uint32_t> sums(threads);
+  auto run = [&](unsigned t) {
+    uint32_t sum = 0;
+    for (size_t i = n * t / threads, end = n * (t + 1) / threads; i < end; ++i)
+      sum += a[i];
+    sums[t] = sum;
+  };
+  for (auto _ : state) {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back(run, t);
+    for (std::thread &t : pool)
+      t.join();
+    benchmark::DoNotOptimize(sums.data());
+  }
+  state.counters["bytes_per_s"] = benchmark::Counter(
+      4.0 * n, benchmark::Counter::kIsIterationInvariantRate,
+      benchmark::Counter::kIs1024);
+}
+
 /// Weight bytes streamed per second, as every layer benchmark reports them
 /// (compare with the triad's bytes_per_s).
 inline void weightBytesCounter(benchmark::State &state, double bytes) {

@@ -2,10 +2,15 @@
 """Markdown summary of a tern_kernel_bench JSON run (bench/ternary_kernels.sh).
 
 Per shape and batch: each ternary kernel's median time, the weight bytes it
-streams per second, its share of the roofline (weight bytes / the triad's
-bandwidth, measured in the same run), and ratios against OpenBLAS f32, the
-int8 GEMV of our own and the fastest Tern kernel; and whether the cost
-model's choice (auto) was within 10% of the fastest. With --svg FILE it also
+streams per second, its share of the roofline (weight bytes over the
+read-only stream's bandwidth, measured in the same run; the triad's in runs
+without it), and ratios against OpenBLAS f32, the
+int8 GEMV of our own and the fastest Tern kernel of the same activation
+type; whether the cost model's choices were within 10% of the fastest: auto
+(float activations) against i2, bitplane, base3 and lut, auto8
+(--activation-bits=8) against int8, the one kernel for 8-bit activations;
+and, where the run has them (Tern1T/...), each choice's speed-up from one
+thread to all. With --svg FILE it also
 draws the speed of every kernel relative to OpenBLAS f32, per shape, as a
 bar chart. Standard library only.
 
@@ -18,6 +23,11 @@ import sys
 
 COLORS = {"i2": "#1f77b4", "bitplane": "#ff7f0e", "base3": "#2ca02c",
           "lut": "#d62728", "int8": "#9467bd", "Int8_own_avx2": "#7f7f7f"}
+
+
+def eight_bit(kind):
+    """Kernels that take 8-bit activations (int8, auto8-int8_dot-i2)."""
+    return "int8" in kind
 
 
 def svg(shapes, path):
@@ -60,12 +70,23 @@ def main():
         scale = {"us": 1e-6, "ms": 1e-3, "ns": 1e-9}[b["time_unit"]]
         med[name] = (b["real_time"] * scale, b)
     triad = med["Triad"][1]["bytes_per_s"]
+    # The roofline of a weight-streaming kernel: the read-only stream where
+    # the run has it (older runs: the triad).
+    roofline = med["Read"][1]["bytes_per_s"] if "Read" in med else triad
     ctx = run["context"]
     print("# Ternary kernels, one run\n")
     print(f"Date: {ctx['date']}; {ctx['num_cpus']} CPUs at {ctx['mhz_per_cpu']} MHz; "
-          f"triad bandwidth {triad / 1e9:.1f} GB/s (the roofline below).\n")
+          f"triad bandwidth {triad / 1e9:.1f} GB/s"
+          + (f", read-only stream {roofline / 1e9:.1f} GB/s (the roofline below)"
+             if "Read" in med else " (the roofline below)") + ".\n")
     shapes = {}
+    single = {}
     for name, (t, b) in med.items():
+        m1 = re.match(r"Tern1T/([^/]+)/(\d+)x(\d+)/m(\d+)$", name)
+        if m1:
+            single[(int(m1.group(4)), int(m1.group(2)), int(m1.group(3)),
+                    m1.group(1))] = t
+            continue
         m = re.match(r"(Tern/([^/]+)|OpenBLAS_f32|Int8_own_avx2)/(\d+)x(\d+)/m(\d+)$", name)
         if not m:
             continue
@@ -76,7 +97,9 @@ def main():
         tern = {kk: v for kk, v in rows.items() if kk not in ("OpenBLAS_f32", "Int8_own_avx2")}
         if not tern:
             continue
-        best = min(v[0] for v in tern.values())
+        best = {cls: min([v[0] for kk, v in tern.items()
+                          if eight_bit(kk) == cls] or [0])
+                for cls in (False, True)}
         blas = rows.get("OpenBLAS_f32", (None, 0))[0]
         own8 = rows.get("Int8_own_avx2", (None, 0))[0]
         print(f"## K x N = {k} x {n}, batch {mm}\n")
@@ -84,20 +107,24 @@ def main():
         print("| --- | --- | --- | --- | --- | --- | --- |")
         for kind, (t, bps) in sorted(rows.items(), key=lambda kv: kv[1][0]):
             weight_bytes = bps * t
-            roof = weight_bytes / triad / t * 100 if kind in tern else None
+            roof = weight_bytes / roofline / t * 100 if kind in tern else None
             cells = [kind, f"{t * 1e6:.0f}", f"{bps / 1e9:.1f}",
                      f"{roof:.0f}%" if roof is not None else "",
                      f"{blas / t:.2f}x" if blas else "",
                      f"{own8 / t:.2f}x" if own8 else "",
-                     f"{best / t:.2f}" if kind in tern else ""]
+                     f"{best[eight_bit(kind)] / t:.2f}" if kind in tern else ""]
             print("| " + " | ".join(cells) + " |")
-        auto = [kk for kk in tern if kk.startswith("auto")]
-        if auto:
-            ratio = tern[auto[0]][0] / best
-            print(f"\nCost model ({auto[0]}): {ratio:.2f}x the fastest kernel's time"
-                  f" ({'within' if ratio <= 1.10 else 'outside'} the 10% goal).\n")
-        else:
-            print()
+        print()
+        for auto in sorted(kk for kk in tern if kk.startswith("auto")):
+            ratio = tern[auto][0] / best[eight_bit(auto)]
+            kinds = "8-bit" if eight_bit(auto) else "float"
+            print(f"Cost model ({auto}): {ratio:.2f}x the fastest {kinds}-activation"
+                  f" kernel's time ({'within' if ratio <= 1.10 else 'outside'} the 10% goal).")
+            one = single.get((mm, k, n, auto))
+            if one:
+                print(f"Threads ({auto}): one thread {one * 1e6:.0f} us, all "
+                      f"{ctx['num_cpus']}: {one / tern[auto][0]:.2f}x faster.")
+        print()
     if "--svg" in sys.argv:
         svg(shapes, sys.argv[sys.argv.index("--svg") + 1])
 

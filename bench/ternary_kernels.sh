@@ -3,17 +3,18 @@
 # ternc, then runs tern_kernel_bench over all of them in one run (with
 # OpenBLAS, an int8 GEMV of our own and the triad). See bench/README.md.
 #
-#   bench/ternary_kernels.sh [OUT.json]        full set (about 30 minutes)
+#   bench/ternary_kernels.sh [OUT.json]        full set (about 60 minutes)
 #   QUICK=1 bench/ternary_kernels.sh [OUT.json] GEMV at 2560x2560 and 4096x11008
 #
 # Environment: BUILD_DIR (default build), KERNELS (default
-# "auto i2 bitplane base3 lut int8"), BENCH_ARGS (extra benchmark flags).
+# "auto auto8 i2 bitplane base3 lut int8"; auto8 is the cost model's choice
+# with --activation-bits=8), BENCH_ARGS (extra benchmark flags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD_DIR:-build}
 OUT=$BUILD/bench/kernels
 JSON=${1:-$BUILD/bench/ternary-kernels.json}
-KERNELS=${KERNELS:-auto i2 bitplane base3 lut int8}
+KERNELS=${KERNELS:-auto auto8 i2 bitplane base3 lut int8}
 mkdir -p "$OUT"
 cmake --build "$BUILD" --target ternc tern_kernel_bench
 
@@ -23,7 +24,10 @@ if [ "${QUICK:-0}" = 1 ]; then
   GEMM=""
 else
   GEMV="2560x2560 2560x6912 6912x2560 4096x4096 4096x11008 11008x4096"
-  GEMM="8:2560x2560 32:2560x2560 128:2560x2560 8:4096x11008 32:4096x11008 128:4096x11008"
+  GEMM=""
+  for s in $GEMV; do
+    for m in 8 32 128 512; do GEMM="$GEMM $m:$s"; done
+  done
 fi
 layers=()
 for s in $GEMV; do layers+=("1:$s"); done
@@ -40,8 +44,10 @@ for spec in "${layers[@]}"; do
   for kernel in $KERNELS; do
     name=l_${kernel}_${k}x${n}_m${m}
     [ -f "$OUT/$name.txt" ] && continue
-    flags=(--ternary-kernel="$kernel")
-    [ "$kernel" = int8 ] && flags+=(--activation-bits=8)
+    base=$kernel
+    [ "$kernel" = auto8 ] && base=auto
+    flags=(--ternary-kernel="$base")
+    case $kernel in int8 | auto8) flags+=(--activation-bits=8) ;; esac
     echo "ternc: $name"
     if ! "$BUILD/bin/ternc" "$src" -o "$OUT" --name "$name" --quiet \
       --tern-report "${flags[@]}" >"$OUT/$name.log" 2>&1; then
@@ -50,8 +56,8 @@ for spec in "${layers[@]}"; do
     fi
     bytes=$(sed -n 's/.*weights: \([0-9]*\) bytes.*/\1/p' "$OUT/$name.log")
     chosen=$kernel
-    if [ "$kernel" = auto ]; then
-      chosen=auto-$(sed -n 's/.*tern-select-ternary-kernel: \([a-z0-9_]*\) kernel, \([a-z0-9]*\) packing.*/\1-\2/p' "$OUT/$name.log" | head -1)
+    if [ "$base" = auto ]; then
+      chosen=$kernel-$(sed -n 's/.*tern-select-ternary-kernel: \([a-z0-9_]*\) kernel, \([a-z0-9]*\) packing.*/\1-\2/p' "$OUT/$name.log" | head -1)
     fi
     echo "$name $chosen $m $k $n $bytes" >"$OUT/$name.txt"
   done

@@ -4,10 +4,11 @@
 // bench/ternary_kernels.sh: one shared library per shape, batch and
 // --ternary-kernel, with a NAME.txt that says which), against, in the same
 // run and on the same shapes: OpenBLAS sgemv/sgemm on f32 weights, an int8
-// GEMV of our own (AVX2 maddubs, 1 byte a weight; this machine has no
-// VNNI), and a STREAM-like triad, whose bandwidth gives each shape's
-// roofline time (weight bytes / bandwidth). Libraries are loaded with
-// dlopen, so adding a shape or a kernel needs no rebuild.
+// GEMV of our own (AVX2 maddubs, 1 byte a weight, no VNNI), a STREAM-like
+// triad and a read-only stream, whose bandwidth gives each shape's roofline
+// time (weight bytes / read bandwidth); the cost model's choices at batch > 1 also on
+// one thread (Tern1T/...). Libraries are loaded with dlopen, so adding a
+// shape or a kernel needs no rebuild.
 //
 //   tern_kernel_bench --models=DIR [benchmark flags]
 //
@@ -92,9 +93,14 @@ bool load(const fs::path &txt, Layer &l) {
 
 using tern::bench::weightBytesCounter;
 
-void runLayer(benchmark::State &state, const Layer *l) {
+/// Runs one layer with `threads` kernel threads (set through the create
+/// options, which apply process-wide to that library's runtime, so every
+/// benchmark sets its own).
+void runLayer(benchmark::State &state, const Layer *l, int threads) {
   OpaqueModel *model = nullptr;
-  if (l->create(&model, nullptr) != TERN_OK) {
+  tern_create_options options{};
+  options.num_threads = threads;
+  if (l->create(&model, &options) != TERN_OK) {
     state.SkipWithError(l->lastError());
     return;
   }
@@ -200,15 +206,28 @@ int main(int argc, char **argv) {
   benchmark::RegisterBenchmark("Triad", tern::bench::triad)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
+  benchmark::RegisterBenchmark("Read", tern::bench::streamRead)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
   std::set<std::tuple<int64_t, int64_t, int64_t>> shapes;
   for (const Layer &l : layers())
     shapes.insert({l.m, l.k, l.n});
+  int threads = static_cast<int>(
+      std::max(1u, std::thread::hardware_concurrency()));
   for (const Layer &l : layers()) {
-    std::string name = "Tern/" + l.kernel + "/" + std::to_string(l.k) + "x" +
-                       std::to_string(l.n) + "/m" + std::to_string(l.m);
-    benchmark::RegisterBenchmark(name.c_str(), runLayer, &l)
+    std::string layer = l.kernel + "/" + std::to_string(l.k) + "x" +
+                        std::to_string(l.n) + "/m" + std::to_string(l.m);
+    benchmark::RegisterBenchmark(("Tern/" + layer).c_str(), runLayer, &l,
+                                 threads)
         ->Unit(benchmark::kMicrosecond)
         ->UseRealTime();
+    // Thread scaling of the cost model's choices where the weights are
+    // reused (batch > 1): the same layer on one thread.
+    if (l.kernel.rfind("auto", 0) == 0 && l.m > 1 && threads > 1)
+      benchmark::RegisterBenchmark(("Tern1T/" + layer).c_str(), runLayer, &l,
+                                   1)
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
   }
   for (auto [m, k, n] : shapes) {
     std::string shape =
