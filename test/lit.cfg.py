@@ -22,5 +22,5 @@ llvm_config.use_default_substitutions()
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.tern_tools_dir, config.llvm_tools_dir]
-tools = ["tern-opt", "tern-translate", "ternc"]
+tools = ["tern-opt", "tern-translate", "ternc", "tern-onnx-conformance"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -347,6 +347,37 @@ func.func @int8(%x: tensor<2x4xf32>, %s: tensor<1xf32>) -> tensor<2x3xf32> {
   return %y : tensor<2x3xf32>
 }
 
+// int8 for a layer whose model quantizes its activations (BitLinear,
+// tern.activation_quant_eps): amax starts at eps (max(amax, eps)), x * (127
+// / amax) rounds half to even (floor, plus one above one half or at one
+// half from an odd floor), clamps to [-128, 127], and the output is divided
+// by the model's 127 / amax instead of multiplied by amax / 127.
+// KERNELS-LABEL: func.func @int8_bitlinear(
+// KERNELS:         %[[EPS:.*]] = arith.constant 9.99999974E-6 : f32
+// KERNELS:         %[[INIT:.*]] = linalg.fill ins(%[[EPS]] : f32) outs(%{{.*}} : tensor<2xf32>)
+// KERNELS:         %[[AMAX:.*]] = linalg.generic {{.*}} outs(%[[INIT]] : tensor<2xf32>)
+// KERNELS:           arith.maxnumf
+// KERNELS:         linalg.generic {{.*}} ins(%[[AMAX]] : tensor<2xf32>) outs(%{{.*}} : tensor<2x1x4x4xi8>)
+// KERNELS:           math.floor
+// KERNELS:           arith.cmpf oeq
+// KERNELS:           arith.cmpf oeq
+// KERNELS:           arith.cmpf ogt
+// KERNELS:           arith.minnumf %{{.*}}, %{{.*}}
+// KERNELS:           arith.maxnumf
+// KERNELS:           arith.fptosi
+// KERNELS:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %[[AMAX]] : tensor<2x3xf32>, tensor<1xf32>, tensor<2xf32>)
+// KERNELS:           %[[P:.*]] = arith.mulf
+// KERNELS:           %[[S:.*]] = arith.divf %{{.*}}, %{{.*}} : f32
+// KERNELS:           arith.divf %[[P]], %[[S]] : f32
+func.func @int8_bitlinear(%x: tensor<2x4xf32>, %s: tensor<1xf32>) -> tensor<2x3xf32> {
+  %w = arith.constant dense<[[9], [0], [2]]> : tensor<3x1xi8>
+  %y = tern.ternary_matmul %x, %w, %s
+         {encoding = #tern.ternary<scale = per_tensor, packing = i2>,
+          kernel = #tern.kernel<int8_dot>, tern.activation_quant_eps = 1.0e-5 : f32}
+         : (tensor<2x4xf32>, tensor<3x1xi8>, tensor<1xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
 // int8 with weights computed at run time (nothing to repack at compile
 // time): q as a 2-D tensor and an i32 add/subtract reduction over the i2
 // trits, with no multiply.

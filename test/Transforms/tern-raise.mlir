@@ -1,5 +1,6 @@
 // RUN: tern-opt %s -tern-raise=report=true -split-input-file -verify-diagnostics | FileCheck %s
 // RUN: sed 's/expected-remark/no-remark/' %s | tern-opt -tern-raise -split-input-file 2>&1 | FileCheck %s --check-prefix=QUIET --implicit-check-not=remark
+// RUN: tern-opt %S/Inputs/raise-bitlinear-error.mlir -tern-raise -verify-diagnostics
 
 // Without report=true the pass says nothing, but still raises. (The second
 // RUN line hides the expected-remark annotations: MLIR reports unmet
@@ -479,3 +480,23 @@ func.func @resource_weights(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
     }
   }
 #-}
+
+// -----
+
+// A layer whose model quantizes its activations (BitLinear; the ONNX
+// importer marks it) keeps the marker on tern.ternary_matmul, for
+// tern-select-ternary-kernel and the int8 kernel. (A marked matmul that
+// cannot be raised is an error: Inputs/raise-bitlinear-error.mlir.)
+// CHECK-LABEL: func.func @bitlinear_marker(
+// CHECK:         tern.ternary_matmul {{.*}} {encoding = #tern.ternary<scale = per_tensor, packing = i2>, tern.activation_quant_eps = 9.99999974E-6 : f32}
+func.func @bitlinear_marker(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant dense<[[0.5, 0.0], [-0.5, 0.5], [0.0, -0.5], [0.5, 0.0]]> : tensor<4x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  // expected-remark @+1 {{tern-raise: raised to tern.ternary_matmul: 2 x 4 weights, per_tensor scale, i2 packing, 32 -> 6 bytes}}
+  %y = linalg.matmul {tern.activation_quant_eps = 1.0e-5 : f32}
+                     ins(%x, %w : tensor<1x4xf32>, tensor<4x2xf32>)
+                     outs(%init : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

@@ -17,6 +17,26 @@
 // DYNM: error: tern-select-ternary-kernel: int8 activations (activation-bits=8) need a static number of rows M, found 'tensor<?x8xf32>'
 // FLOATKERNEL: error: tern-select-ternary-kernel: kernel 'lut' computes with float activations, but activation-bits=8 asks for int8 ones (use kernel=int8 or auto)
 
+// A layer whose model quantizes its activations (BitLinear) gets the int8
+// kernel without activation-bits=8, and keeps its marker; the float layer
+// beside it gets i2. kernel=int8 on the float layer still needs
+// activation-bits=8; a float kernel is an error on the BitLinear layer. With gpu=true float layers get i2 for
+// the GPU schedules.
+// RUN: tern-opt %S/Inputs/bitlinear-select.mlir -tern-select-ternary-kernel="report=true" 2>&1 | FileCheck %s --check-prefix=BITLINEAR
+// BITLINEAR: remark: tern-select-ternary-kernel: int8_dot kernel, i2 packing (M = 2, K = 8, N = 2, 4 weight bytes): the model quantizes this layer's activations to int8 (BitLinear absmax)
+// BITLINEAR: remark: tern-select-ternary-kernel: add_sub kernel, i2 packing (M = 2, K = 8, N = 2, 4 weight bytes): float activations
+// BITLINEAR: tern.ternary_matmul {{.*}} {encoding = #tern.ternary<scale = per_tensor, packing = i2>, kernel = #tern.kernel<int8_dot>, tern.activation_quant_eps = 9.99999974E-6 : f32}
+// BITLINEAR: tern.ternary_matmul {{.*}} {encoding = #tern.ternary<scale = per_tensor, packing = i2>, kernel = #tern.kernel<add_sub>}
+// RUN: not tern-opt %S/Inputs/bitlinear-select.mlir -tern-select-ternary-kernel=kernel=i2 2>&1 | FileCheck %s --check-prefix=BLFLOAT
+// BLFLOAT: error: tern-select-ternary-kernel: kernel 'i2' computes with float activations, but this layer's model quantizes its activations to int8 (BitLinear); use --ternary-kernel=int8 or auto
+// RUN: tern-opt %S/Inputs/bitlinear-select.mlir -tern-select-ternary-kernel="kernel=int8 activation-bits=8" | FileCheck %s --check-prefix=BLINT8
+// BLINT8-COUNT-2: kernel = #tern.kernel<int8_dot>
+// RUN: not tern-opt %S/Inputs/bitlinear-select.mlir -tern-select-ternary-kernel=kernel=int8 2>&1 | FileCheck %s --check-prefix=BLMIXED
+// BLMIXED: error: tern-select-ternary-kernel: the int8 kernel quantizes activations to 8 bits, and this layer's model does not; ask for it with activation-bits=8 (ternc --activation-bits=8)
+// RUN: tern-opt %S/Inputs/bitlinear-select.mlir -tern-select-ternary-kernel="gpu=true report=true" 2>&1 | FileCheck %s --check-prefix=GPU
+// GPU: int8_dot kernel, i2 packing {{.*}}: the model quantizes this layer's activations to int8 (BitLinear absmax)
+// GPU: add_sub kernel, i2 packing {{.*}}: GPU: the GPU schedules are written for i2
+
 // Row 0 holds the trits [+1, -1, 0, 0, +1, 0, 0, -1], row 1 is zero. As i2
 // codes (01 = +1, 10 = -1, 2 bits a trit from bit 0): byte 0 = 0b00001001
 // = 9, byte 1 = 0b10000001 = -127.

@@ -406,9 +406,10 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
     os << "    {0, 0, 0, 0, 0, 0, {0}},\n";
   os << "};\n\n";
 
+  os << "/* tern_num_threads_generation() last applied to this library's\n"
+     << "   Halide runtime (one per library, shared by its models). */\n"
+     << "static uint64_t " << n << "_applied_threads;\n\n";
   os << "struct " << n << "_model {\n  tern_arena *arena;\n"
-     << "  uint64_t applied_threads; /* tern_num_threads_generation() last "
-        "applied */\n"
      << "  halide_buffer_t buf[" << numBuffers << "];\n"
      << "  halide_dimension_t dim[" << numBuffers << "][" << maxRank
      << "];\n};\n\n"
@@ -600,9 +601,12 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
      << "_model *model, void *const *in, void *const *out) {\n"
      << "  uint64_t generation = tern_num_threads_generation();\n"
      << "  tern_clear_error();\n"
-     << "  if (generation != model->applied_threads) {\n"
-     << "    halide_set_num_threads(tern_get_num_threads());\n"
-     << "    model->applied_threads = generation;\n  }\n"
+     << "  /* A changed thread count: Halide's pool keeps the workers it\n"
+     << "     started, so it is shut down and restarts at the new size. */\n"
+     << "  if (__atomic_exchange_n(&" << n
+     << "_applied_threads, generation, __ATOMIC_ACQ_REL) != generation) {\n"
+     << "    halide_shutdown_thread_pool();\n"
+     << "    halide_set_num_threads(tern_get_num_threads());\n  }\n"
      << "  " << n << "_bind(model->buf, in, out);\n"
      << "  return " << n << "_steps(model->buf, 1);\n}\n\n";
 

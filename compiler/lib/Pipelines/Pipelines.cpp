@@ -66,11 +66,9 @@ void mlir::tern::buildLowerPipeline(OpPassManager &pm,
   }
   funcPm.addPass(createTernLowerSparsePass());
   TernSelectTernaryKernelPassOptions selectOptions;
+  selectOptions.kernel = options.ternaryKernel.getValue();
   // The cost model is measured on CPUs; GPU schedules are written for i2.
-  selectOptions.kernel =
-      options.gpu && options.ternaryKernel == "auto" && !options.activationBits
-          ? std::string("i2")
-          : options.ternaryKernel.getValue();
+  selectOptions.gpu = options.gpu;
   selectOptions.activationBits = options.activationBits;
   selectOptions.report = options.report;
   funcPm.addPass(createTernSelectTernaryKernelPass(selectOptions));

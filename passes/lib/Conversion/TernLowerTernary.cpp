@@ -251,18 +251,43 @@ FloatType accumulatorType(TernaryMatmulOp op) {
                                      : elementType;
 }
 
+/// How the int8 kernel quantizes activations: its own way
+/// (--activation-bits=8), or as the layer's BitLinear model does
+/// (`tern.activation_quant_eps`).
+struct QuantMode {
+  bool bitLinear = false;
+  double eps = 0;
+};
+
+QuantMode quantMode(TernaryMatmulOp op) {
+  QuantMode mode;
+  if (auto eps = op->getAttrOfType<FloatAttr>("tern.activation_quant_eps")) {
+    mode.bitLinear = true;
+    mode.eps = eps.getValueAsDouble();
+  }
+  return mode;
+}
+
 /// What the lowering cannot do, said once, before any rewrite: the lut
 /// and int8 kernels need a static M, and the lut tables must fit.
 LogicalResult checkLowerable(TernaryMatmulOp op, bool report = false) {
   TernaryKernel kernel = op.getKernelOrDefault();
-  if (kernel == TernaryKernel::AddSub)
-    return success();
-  auto inputType = op.getInput().getType();
   auto fail = [&](auto &&print) {
     if (report)
       print(op.emitOpError());
     return failure();
   };
+  if (quantMode(op).bitLinear && kernel != TernaryKernel::Int8Dot)
+    return fail([&](InFlightDiagnostic d) {
+      d << "quantizes its activations as its model does "
+           "(tern.activation_quant_eps), which only the int8_dot kernel "
+           "computes, but has kernel '"
+        << stringifyTernaryKernel(kernel)
+        << "'; run tern-select-ternary-kernel first";
+    });
+  if (kernel == TernaryKernel::AddSub)
+    return success();
+  auto inputType = op.getInput().getType();
   if (inputType.isDynamicDim(0) || op.getResult().getType().isDynamicDim(0))
     return fail([&](InFlightDiagnostic d) {
       d << "kernel '" << stringifyTernaryKernel(kernel)
@@ -330,10 +355,12 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
       acc = accumulateLut(rewriter, op, w, accType);
       break;
     case TernaryKernel::Int8Dot:
-      std::tie(acc, rowFactor) = accumulateInt8(rewriter, op, w, accType);
+      std::tie(acc, rowFactor) =
+          accumulateInt8(rewriter, op, w, accType, quantMode(op));
       break;
     }
-    Value result = scaleOutputs(rewriter, op, acc, rowFactor, accType, empty);
+    Value result = scaleOutputs(rewriter, op, acc, rowFactor, accType, empty,
+                                quantMode(op));
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -471,14 +498,15 @@ private:
   std::pair<Value, Value> accumulateInt8(PatternRewriter &rewriter,
                                          TernaryMatmulOp op,
                                          const PackedWeights &w,
-                                         FloatType accType) const {
+                                         FloatType accType,
+                                         const QuantMode &mode) const {
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     Value input = op.getInput();
     int64_t rows = op.getInput().getType().getDimSize(0), k = w.k;
     auto resultType = op.getResult().getType();
-    Value amax = rowAbsMax(rewriter, loc, input, accType);
-    if (Value acc = accumulateInt8Dot(rewriter, op, amax, accType))
+    Value amax = rowAbsMax(rewriter, loc, input, accType, mode);
+    if (Value acc = accumulateInt8Dot(rewriter, op, amax, accType, mode))
       return {acc, amax};
 
     AffineExpr d0, d1, d2;
@@ -495,7 +523,7 @@ private:
         {utils::IteratorType::parallel, utils::IteratorType::parallel},
         [&](OpBuilder &b, Location l, ValueRange args) {
           linalg::YieldOp::create(
-              b, l, quantizeToInt8(b, l, args[0], args[1], accType));
+              b, l, quantizeToInt8(b, l, args[0], args[1], accType, mode));
         });
 
     // acc[m, n], int32
@@ -545,7 +573,8 @@ private:
   /// float(acc[m, n / 64, n % 64] - sum_k q[m, k]). Null when the weights are not a
   /// constant or K passes 2^22.
   Value accumulateInt8Dot(PatternRewriter &rewriter, TernaryMatmulOp op,
-                          Value amax, FloatType accType) const {
+                          Value amax, FloatType accType,
+                          const QuantMode &mode) const {
     DenseIntElementsAttr data;
     int64_t k = op.getInput().getType().getDimSize(1);
     // The schedule sums in plain (non-wrapping) int32: |sum| <= 2 * 127 * K
@@ -604,7 +633,7 @@ private:
               b, l, input,
               ValueRange{row, arith::MinUIOp::create(b, l, col,
                                                      r.index(k - 1))});
-          Value q = quantizeToInt8(b, l, x, args[0], accType);
+          Value q = quantizeToInt8(b, l, x, args[0], accType, mode);
           linalg::YieldOp::create(
               b, l,
               arith::SelectOp::create(b, l, inside, q, r.integer(i8, 0))
@@ -684,14 +713,23 @@ private:
     return toFloat.getResult(0);
   }
 
-  /// amax[m] = max_k |x[m, k]| in `accType`.
+  /// amax[m] = max_k |x[m, k]| in `accType` (BitLinear: at least eps).
   static Value rowAbsMax(OpBuilder &rewriter, Location loc, Value input,
-                         FloatType accType) {
+                         FloatType accType, const QuantMode &mode) {
     MLIRContext *ctx = rewriter.getContext();
     int64_t rows = cast<RankedTensorType>(input.getType()).getDimSize(0);
     AffineExpr d0, d1;
     bindDims(ctx, d0, d1);
-    Value amaxInit = zeroFilled(rewriter, loc, {rows}, accType, {});
+    Value amaxInit = tensor::EmptyOp::create(rewriter, loc, {rows}, accType);
+    amaxInit =
+        linalg::FillOp::create(
+            rewriter, loc,
+            arith::ConstantOp::create(
+                rewriter, loc, accType,
+                rewriter.getFloatAttr(accType, mode.bitLinear ? mode.eps : 0))
+                .getResult(),
+            amaxInit)
+            .getResult(0);
     auto amax = linalg::GenericOp::create(
         rewriter, loc, amaxInit.getType(), ValueRange{input},
         ValueRange{amaxInit},
@@ -709,10 +747,12 @@ private:
     return amax.getResult(0);
   }
 
-  /// round(x * 127 / amax) as i8: half away from zero, clamped to
-  /// [-127, 127], 0 where amax is 0.
+  /// round(x * 127 / amax) as i8, 0 where amax is 0: half away from zero,
+  /// clamped to [-127, 127] (--activation-bits=8); or as a BitLinear model
+  /// computes it, x * (127 / amax) rounded half to even (ONNX Round),
+  /// clamped to [-128, 127] (amax is at least eps already).
   static Value quantizeToInt8(OpBuilder &b, Location l, Value x, Value amax,
-                              FloatType accType) {
+                              FloatType accType, const QuantMode &mode) {
     auto f = [&](double v) {
       return arith::ConstantOp::create(b, l, accType,
                                        b.getFloatAttr(accType, v))
@@ -725,6 +765,34 @@ private:
     Value safe = arith::SelectOp::create(b, l, positive, amax, f(1));
     Value v = arith::MulFOp::create(
         b, l, x, arith::DivFOp::create(b, l, f(127), safe));
+    if (mode.bitLinear) {
+      // Half to even: floor(v) + 1 when the fraction is above 0.5, or is
+      // 0.5 and floor(v) is odd.
+      Value lo = math::FloorOp::create(b, l, v);
+      Value frac = arith::SubFOp::create(b, l, v, lo);
+      Value half = arith::MulFOp::create(b, l, lo, f(0.5));
+      Value odd = arith::CmpFOp::create(
+          b, l, arith::CmpFPredicate::OEQ,
+          arith::SubFOp::create(
+              b, l, lo,
+              arith::MulFOp::create(b, l, math::FloorOp::create(b, l, half),
+                                    f(2))),
+          f(1));
+      Value up = arith::OrIOp::create(
+          b, l,
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, frac, f(0.5)),
+          arith::AndIOp::create(b, l,
+                                arith::CmpFOp::create(
+                                    b, l, arith::CmpFPredicate::OEQ, frac,
+                                    f(0.5)),
+                                odd));
+      Value rounded = arith::SelectOp::create(
+          b, l, up, arith::AddFOp::create(b, l, lo, f(1)), lo);
+      Value clamped = arith::MaxNumFOp::create(
+          b, l, arith::MinNumFOp::create(b, l, rounded, f(127)), f(-128));
+      Value q = arith::SelectOp::create(b, l, positive, clamped, f(0));
+      return arith::FPToSIOp::create(b, l, b.getI8Type(), q);
+    }
     // Half away from zero, exactly: floor(v) + (v - floor(v) >= 0.5) for
     // v >= 0 (adding 0.5 first would round 0.49999997 up), and the mirror
     // image with ceil below 0.
@@ -749,10 +817,12 @@ private:
     return arith::FPToSIOp::create(b, l, b.getI8Type(), q);
   }
 
-  /// result[m, n] = acc[m, n] * scale(n) [* rowFactor[m] / 127]: the only
+  /// result[m, n] = acc[m, n] * scale(n) [* rowFactor[m] / 127, or for a
+  /// BitLinear layer / (127 / rowFactor[m]) as its model divides]: the only
   /// multiplies, once per output.
   Value scaleOutputs(PatternRewriter &rewriter, TernaryMatmulOp op, Value acc,
-                     Value rowAmax, FloatType accType, Value empty) const {
+                     Value rowAmax, FloatType accType, Value empty,
+                     const QuantMode &mode) const {
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
@@ -779,11 +849,13 @@ private:
           if (scale.getType() != accType)
             scale = arith::ExtFOp::create(b, l, accType, scale);
           Value product = arith::MulFOp::create(b, l, args[0], scale);
-          if (rowAmax) {
-            Value factor = arith::DivFOp::create(
-                b, l, args[2],
-                arith::ConstantOp::create(b, l, accType,
-                                          b.getFloatAttr(accType, 127.0)));
+          Value c127 = arith::ConstantOp::create(
+              b, l, accType, b.getFloatAttr(accType, 127.0));
+          if (rowAmax && mode.bitLinear) {
+            product = arith::DivFOp::create(
+                b, l, product, arith::DivFOp::create(b, l, c127, args[2]));
+          } else if (rowAmax) {
+            Value factor = arith::DivFOp::create(b, l, args[2], c127);
             product = arith::MulFOp::create(b, l, product, factor);
           }
           if (accType != elementType)

@@ -63,6 +63,10 @@ struct TernClassifyWeightsPass
           [&](TernaryMatmulOp op) { ternaries.push_back(op); });
     IRRewriter ternaryRewriter(&getContext());
     for (TernaryMatmulOp op : ternaries) {
+      // A layer whose model quantizes its activations (BitLinear) runs the
+      // int8 kernel, which index lists do not have.
+      if (op->hasAttr("tern.activation_quant_eps"))
+        continue;
       std::string why;
       Location loc = op.getLoc();
       if (failed(classifyTernary(op, ternaryRewriter,

@@ -132,6 +132,11 @@ static LogicalResult classify(const WeightSource &source,
   return success();
 }
 
+/// The discardable attribute marking a layer whose model quantizes its
+/// activations BitLinear-style (the ONNX importer sets it on linalg.matmul).
+static constexpr llvm::StringLiteral kActivationQuantEps =
+    "tern.activation_quant_eps";
+
 /// Raises one matmul, or returns failure with the reason in `why`.
 static LogicalResult raise(linalg::MatmulOp op, RewriterBase &rewriter,
                            std::string &why, std::string &what) {
@@ -201,6 +206,10 @@ static LogicalResult raise(linalg::MatmulOp op, RewriterBase &rewriter,
                                          op.getDpsInputOperand(0)->get(),
                                          packedValue, scalesValue, encoding,
                                          /*kernel=*/TernaryKernelAttr());
+  // The model's own activation quantization (BitLinear, folded out of an
+  // ONNX graph) travels with the layer: its kernel must quantize.
+  if (Attribute eps = op->getAttr(kActivationQuantEps))
+    ternary->setAttr(kActivationQuantEps, eps);
   Value oldWeights = op.getDpsInputOperand(1)->get();
   rewriter.replaceOp(op, ternary.getResult());
   // The float weights are dead now; drop them (and a transpose feeding the
@@ -238,6 +247,15 @@ struct TernRaisePass : public tern::impl::TernRaisePassBase<TernRaisePass> {
       if (succeeded(raise(op, rewriter, why, what))) {
         if (report)
           emitRemark(loc) << "tern-raise: " << what;
+      } else if (op->hasAttr(kActivationQuantEps)) {
+        // The quantization nodes are gone from the graph; a dense layer
+        // would compute without them.
+        emitError(loc) << "tern-raise: this layer quantizes its activations "
+                          "(BitLinear), which Tern computes in the int8 "
+                          "ternary kernel, but its weights cannot be raised "
+                          "to ternary: "
+                       << why;
+        return signalPassFailure();
       } else if (report) {
         emitRemark(loc) << "tern-raise: left linalg.matmul as is: " << why;
       }

@@ -44,6 +44,9 @@ Layout layoutOf(cost::Choice c) {
   llvm_unreachable("unknown choice");
 }
 
+/// Set on layers whose model quantizes their activations (BitLinear).
+constexpr llvm::StringLiteral kActivationQuantEps = "tern.activation_quant_eps";
+
 /// The constant weights of `op` repacked from its packing to `to`, or null
 /// if they are not a constant.
 Value repack(OpBuilder &b, TernaryMatmulOp op, TernaryPacking to) {
@@ -91,7 +94,14 @@ struct TernSelectTernaryKernelPass
           << static_cast<int>(activationBits);
       return signalPassFailure();
     }
-    if (forced == cost::Choice::Int8Dot && activationBits != 8) {
+    // Layers whose model quantizes their activations itself (BitLinear,
+    // tern.activation_quant_eps) take 8-bit activations whatever the flag.
+    bool anyModelQuant = false;
+    getOperation().walk([&](TernaryMatmulOp op) {
+      anyModelQuant |= op->hasAttr(kActivationQuantEps);
+    });
+    if (forced == cost::Choice::Int8Dot && activationBits != 8 &&
+        !anyModelQuant) {
       getOperation().emitError()
           << "tern-select-ternary-kernel: the int8 kernel quantizes "
              "activations to 8 bits; ask for it with activation-bits=8 "
@@ -110,20 +120,45 @@ struct TernSelectTernaryKernelPass
       auto inputType = op.getInput().getType();
       bool dynamicM =
           inputType.isDynamicDim(0) || op.getResult().getType().isDynamicDim(0);
-      if (activationBits == 8 && dynamicM) {
-        op.emitError() << "tern-select-ternary-kernel: int8 activations "
-                          "(activation-bits=8) need a static number of rows "
-                          "M, found "
+      bool modelQuant = op->hasAttr(kActivationQuantEps);
+      int bits = modelQuant ? 8 : activationBits;
+      if (bits == 8 && dynamicM) {
+        op.emitError() << "tern-select-ternary-kernel: int8 activations ("
+                       << (modelQuant ? "the model quantizes them"
+                                      : "activation-bits=8")
+                       << ") need a static number of rows M, found "
                        << inputType;
+        return WalkResult::interrupt();
+      }
+      if (forced == cost::Choice::Int8Dot && bits != 8) {
+        // Only reached when another layer quantizes its activations itself
+        // (otherwise the option check above said so for all).
+        op.emitError() << "tern-select-ternary-kernel: the int8 kernel "
+                          "quantizes activations to 8 bits, and this "
+                          "layer's model does not; ask for it with "
+                          "activation-bits=8 (ternc --activation-bits=8)";
+        return WalkResult::interrupt();
+      }
+      if (modelQuant && forced && forced != cost::Choice::Int8Dot) {
+        op.emitError() << "tern-select-ternary-kernel: kernel '" << kernel
+                       << "' computes with float activations, but this "
+                          "layer's model quantizes its activations to int8 "
+                          "(BitLinear); use --ternary-kernel=int8 or auto";
         return WalkResult::interrupt();
       }
       cost::Layer layer;
       layer.m = dynamicM ? 0 : inputType.getDimSize(0);
       layer.k = inputType.getDimSize(1);
       layer.n = op.getWeights().getType().getDimSize(0);
-      layer.activationBits = activationBits;
+      layer.activationBits = bits;
       cost::Decision d =
           forced ? cost::Decision{*forced, "forced"} : cost::choose(layer);
+      if (gpu && !forced && bits == 0)
+        d = {cost::Choice::AddSubI2,
+             "GPU: the GPU schedules are written for i2"};
+      if (modelQuant && !forced)
+        d.reason = "the model quantizes this layer's activations to int8 "
+                   "(BitLinear absmax)";
       Layout want = layoutOf(d.choice);
       TernaryEncodingAttr encoding = op.getEncoding();
       OpBuilder b(op);

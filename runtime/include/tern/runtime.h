@@ -153,7 +153,9 @@ void tern_create_options_init(tern_create_options *options);
 /*===-- Threads -----------------------------------------------------------===*/
 
 /* Sets how many threads kernels may use, process-wide. 0 means one per
- * hardware thread. Negative values are an invalid argument. */
+ * hardware thread. Negative values are an invalid argument. Each compiled
+ * library applies a changed setting at its next run by restarting its
+ * thread pool, so change it while none of its models is running. */
 tern_status tern_set_num_threads(int32_t num_threads);
 
 /* The value last set with tern_set_num_threads (0 if never set). */

@@ -436,3 +436,31 @@ func.func @skip_not_an_integer(%x: tensor<2x8xf32>, %f: tensor<2x4xf32>) -> tens
   } -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
+
+// -----
+
+func.func @quant_eps_not_f32(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>, %f: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{tern.activation_quant_eps must be an f32 attribute}}
+  %y = linalg.matmul {tern.activation_quant_eps = 1.0e-5 : f64} ins(%x, %w : tensor<2x8xf32>, tensor<8x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @quant_eps_negative(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>, %f: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{tern.activation_quant_eps must be a finite, non-negative number, found -1}}
+  %y = linalg.matmul {tern.activation_quant_eps = -1.0 : f32} ins(%x, %w : tensor<2x8xf32>, tensor<8x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @quant_eps_on_generic(%x: tensor<2x8xf32>, %f: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{tern.activation_quant_eps applies to linalg.matmul and tern.ternary_matmul layers, not linalg.generic}}
+  %y = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x : tensor<2x8xf32>) outs(%f : tensor<2x4xf32>) attrs = {tern.activation_quant_eps = 1.0e-5 : f32} {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %acc, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}

@@ -150,3 +150,18 @@ func.func @activation_sparsity_attributes(%x: tensor<2x8xf32>, %w: tensor<8x4xf3
   } -> tensor<2x4xf32>
   return %y, %y2 : tensor<2x4xf32>, tensor<2x4xf32>
 }
+
+// A layer whose model quantizes its activations (BitLinear): the eps of
+// its absmax, on linalg.matmul (as the ONNX importer writes it) and on
+// tern.ternary_matmul (after tern-raise).
+// CHECK-LABEL: func.func @activation_quant_eps(
+// CHECK:         linalg.matmul {tern.activation_quant_eps = 9.99999974E-6 : f32}
+// CHECK:         tern.ternary_matmul {{.*}} {encoding = #tern.ternary<scale = per_row, packing = i2>, tern.activation_quant_eps = 9.99999974E-6 : f32}
+func.func @activation_quant_eps(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>, %f: tensor<2x4xf32>,
+                                %p: tensor<3x2xi8>, %s: tensor<3xf32>) -> (tensor<2x4xf32>, tensor<2x3xf32>) {
+  %y = linalg.matmul {tern.activation_quant_eps = 1.0e-5 : f32} ins(%x, %w : tensor<2x8xf32>, tensor<8x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %t = tern.ternary_matmul %x, %p, %s
+         {encoding = #tern.ternary<scale = per_row, packing = i2>, tern.activation_quant_eps = 1.0e-5 : f32}
+         : (tensor<2x8xf32>, tensor<3x2xi8>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y, %t : tensor<2x4xf32>, tensor<2x3xf32>
+}

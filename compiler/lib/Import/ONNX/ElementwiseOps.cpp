@@ -167,6 +167,43 @@ LogicalResult importNeg(NodeImporter &n) {
   });
 }
 
+LogicalResult importFloor(NodeImporter &n) {
+  return unary(n, {}, true, [](OpBuilder &b, Location l, Value x) {
+    return math::FloorOp::create(b, l, x);
+  });
+}
+
+LogicalResult importCeil(NodeImporter &n) {
+  return unary(n, {}, true, [](OpBuilder &b, Location l, Value x) {
+    return math::CeilOp::create(b, l, x);
+  });
+}
+
+/// Round: to the nearest integer, halves to even (numpy's round, which
+/// BitLinear activation quantization relies on): floor(x) + 1 where the
+/// fraction is above one half, or is one half and floor(x) is odd. NaN and
+/// infinities pass through (their fraction compares false).
+LogicalResult importRound(NodeImporter &n) {
+  return unary(n, {}, true, [](OpBuilder &b, Location l, Value x) -> Value {
+    Value lo = math::FloorOp::create(b, l, x);
+    Value frac = sub(b, l, x, lo);
+    Value half = c(b, l, x, 0.5);
+    Value evenPart = mul(b, l, math::FloorOp::create(b, l, mul(b, l, lo, half)),
+                         c(b, l, x, 2.0));
+    Value odd = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                      sub(b, l, lo, evenPart), c(b, l, x, 1.0));
+    Value up = arith::OrIOp::create(
+        b, l,
+        arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, frac, half),
+        arith::AndIOp::create(b, l,
+                              arith::CmpFOp::create(
+                                  b, l, arith::CmpFPredicate::OEQ, frac, half),
+                              odd));
+    return arith::SelectOp::create(b, l, up, add(b, l, lo, c(b, l, x, 1.0)),
+                                   lo);
+  });
+}
+
 LogicalResult importAbs(NodeImporter &n) {
   return unary(n, {}, false, [](OpBuilder &b, Location l, Value x) -> Value {
     if (isa<FloatType>(x.getType()))
@@ -511,6 +548,9 @@ void mlir::tern::onnx_import::registerElementwiseOps(OpTable &t) {
   t["Reciprocal"] = importReciprocal;
   t["Neg"] = importNeg;
   t["Abs"] = importAbs;
+  t["Floor"] = importFloor;
+  t["Ceil"] = importCeil;
+  t["Round"] = importRound;
   t["Gelu"] = importGelu;
   t["Add"] = importAdd;
   t["Sub"] = importSub;

@@ -245,3 +245,204 @@ tern::onnx_import::foldBatchNorms(onnx::GraphProto &graph) {
   }
   return folds;
 }
+
+//===----------------------------------------------------------------------===//
+// BitLinear activation quantization
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A scalar float constant: a one-element float initializer or a Constant
+/// node's `value` (or `value_float`).
+std::optional<float> scalarOf(const onnx::GraphProto &g, const GraphIndex &ix,
+                              const std::string &name) {
+  auto init = ix.initializers.find(name);
+  if (init != ix.initializers.end()) {
+    std::optional<std::vector<float>> v = floats(*init->second);
+    if (v && v->size() == 1)
+      return (*v)[0];
+    return std::nullopt;
+  }
+  auto p = ix.producer.find(name);
+  if (p == ix.producer.end() || g.node(p->second).op_type() != "Constant")
+    return std::nullopt;
+  const onnx::NodeProto &c = g.node(p->second);
+  if (const onnx::AttributeProto *a = findAttr(c, "value_float"))
+    return a->f();
+  if (const onnx::AttributeProto *a = findAttr(c, "value")) {
+    std::optional<std::vector<float>> v = floats(a->t());
+    if (v && v->size() == 1)
+      return (*v)[0];
+  }
+  return std::nullopt;
+}
+
+/// An int64 initializer's values, or nullopt if it is not one.
+std::optional<std::vector<int64_t>> int64s(const onnx::TensorProto &t) {
+  if (t.data_type() != onnx::TensorProto::INT64 ||
+      t.data_location() == onnx::TensorProto::EXTERNAL)
+    return std::nullopt;
+  if (!t.has_raw_data())
+    return std::vector<int64_t>(t.int64_data().begin(), t.int64_data().end());
+  if (t.raw_data().size() % 8 != 0)
+    return std::nullopt;
+  std::vector<int64_t> v(t.raw_data().size() / 8);
+  if (!v.empty())
+    std::memcpy(v.data(), t.raw_data().data(), t.raw_data().size());
+  return v;
+}
+
+/// A Clip's bounds: inputs 1 and 2 (opset 11 on; absent = unbounded) or the
+/// min/max attributes (before). Nullopt if a bound is not a constant.
+std::optional<std::pair<float, float>>
+clipBounds(const onnx::GraphProto &g, const GraphIndex &ix,
+           const onnx::NodeProto &clip) {
+  float lo = -INFINITY, hi = INFINITY;
+  if (const onnx::AttributeProto *a = findAttr(clip, "min"))
+    lo = a->f();
+  if (const onnx::AttributeProto *a = findAttr(clip, "max"))
+    hi = a->f();
+  for (int i : {1, 2}) {
+    if (clip.input_size() <= i || clip.input(i).empty())
+      continue;
+    std::optional<float> v = scalarOf(g, ix, clip.input(i));
+    if (!v)
+      return std::nullopt;
+    (i == 1 ? lo : hi) = *v;
+  }
+  return std::make_pair(lo, hi);
+}
+
+/// True if `w` (K x N, float) holds one nonzero magnitude per column (per
+/// output): what tern-raise accepts as ternary.
+bool isTernaryKxN(const onnx::TensorProto &w) {
+  if (w.dims_size() != 2)
+    return false;
+  std::optional<std::vector<float>> v = floats(w);
+  if (!v)
+    return false;
+  int64_t k = w.dims(0), n = w.dims(1);
+  for (int64_t c = 0; c < n; ++c) {
+    float magnitude = 0;
+    for (int64_t r = 0; r < k; ++r) {
+      float x = (*v)[r * n + c];
+      if (!std::isfinite(x))
+        return false;
+      float a = std::fabs(x);
+      if (a == 0)
+        continue;
+      if (magnitude == 0)
+        magnitude = a;
+      else if (a != magnitude)
+        return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+std::vector<BitLinearFold>
+tern::onnx_import::foldBitLinearQuant(onnx::GraphProto &g) {
+  std::vector<BitLinearFold> folds;
+  GraphIndex ix = index(g);
+  std::vector<bool> dead(g.node_size(), false);
+  // The node producing `value` if it has type `op`, at least `inputs`
+  // inputs, is used `uses` times and is not a graph output; else null.
+  // `matched` collects the indices of the nodes returned.
+  std::vector<int> matched;
+  auto producer = [&](const std::string &value, const char *op, int inputs,
+                      int uses) -> const onnx::NodeProto * {
+    auto p = ix.producer.find(value);
+    if (p == ix.producer.end() || dead[p->second])
+      return nullptr;
+    const onnx::NodeProto &n = g.node(p->second);
+    if (n.op_type() != op || n.input_size() < inputs ||
+        ix.useCount[value] != uses || ix.isOutput.count(value))
+      return nullptr;
+    matched.push_back(p->second);
+    return &n;
+  };
+  for (int i = 0; i < g.node_size(); ++i) {
+    onnx::NodeProto &mm = *g.mutable_node(i);
+    if (mm.op_type() != "MatMul" || mm.input_size() != 2)
+      continue;
+    auto w = ix.initializers.find(mm.input(1));
+    if (w == ix.initializers.end() || !isTernaryKxN(*w->second))
+      continue;
+    // a = Clip(Round(x * s), -128, 127) / s
+    matched.clear();
+    const onnx::NodeProto *div = producer(mm.input(0), "Div", 2, 1);
+    if (!div)
+      continue;
+    const std::string &s = div->input(1);
+    const onnx::NodeProto *clip = producer(div->input(0), "Clip", 1, 1);
+    if (!clip)
+      continue;
+    std::optional<std::pair<float, float>> range = clipBounds(g, ix, *clip);
+    if (!range || range->first != -128.0f || range->second != 127.0f)
+      continue;
+    const onnx::NodeProto *round = producer(clip->input(0), "Round", 1, 1);
+    if (!round)
+      continue;
+    const onnx::NodeProto *mul = producer(round->input(0), "Mul", 2, 1);
+    if (!mul || (mul->input(0) != s && mul->input(1) != s))
+      continue;
+    const std::string &x = mul->input(0) == s ? mul->input(1) : mul->input(0);
+    // s = 127 / max(ReduceMax(|x|, axes = -1, keepdims), eps)
+    const onnx::NodeProto *scale = producer(s, "Div", 2, 2);
+    if (!scale ||
+        scalarOf(g, ix, scale->input(0)) != std::optional<float>(127.0f))
+      continue;
+    const std::string &clamped = scale->input(1);
+    const onnx::NodeProto *floor = producer(clamped, "Clip", 1, 1);
+    std::optional<float> eps;
+    std::string amax;
+    if (floor) {
+      std::optional<std::pair<float, float>> b = clipBounds(g, ix, *floor);
+      if (b && std::isinf(b->second) && b->second > 0)
+        eps = b->first;
+      amax = floor->input(0);
+    } else if ((floor = producer(clamped, "Max", 2, 1)) &&
+               floor->input_size() == 2) {
+      for (int j : {0, 1})
+        if (std::optional<float> v = scalarOf(g, ix, floor->input(j))) {
+          eps = *v;
+          amax = floor->input(1 - j);
+        }
+    }
+    if (!eps || !std::isfinite(*eps) || *eps < 0)
+      continue;
+    const onnx::NodeProto *reduce = producer(amax, "ReduceMax", 1, 1);
+    if (!reduce)
+      continue;
+    const onnx::AttributeProto *keep = findAttr(*reduce, "keepdims");
+    const onnx::AttributeProto *axes = findAttr(*reduce, "axes");
+    bool lastAxis = axes && axes->ints_size() == 1 && axes->ints(0) == -1;
+    if (!axes && reduce->input_size() == 2) {
+      auto t = ix.initializers.find(reduce->input(1));
+      lastAxis = t != ix.initializers.end() &&
+                 int64s(*t->second) == std::optional<std::vector<int64_t>>(
+                                           std::vector<int64_t>{-1});
+    }
+    if ((keep && keep->i() != 1) || !lastAxis)
+      continue;
+    const onnx::NodeProto *abs = producer(reduce->input(0), "Abs", 1, 1);
+    if (!abs || abs->input(0) != x)
+      continue;
+
+    for (int j : matched)
+      dead[j] = true;
+    ++ix.useCount[x];
+    folds.push_back({mm.output(0), mm.name(), *eps});
+    mm.set_input(0, x);
+  }
+  if (folds.empty())
+    return folds;
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
+  for (int i = 0; i < g.node_size(); ++i)
+    if (!dead[i])
+      *kept.Add() = g.node(i);
+  g.mutable_node()->Swap(&kept);
+  return folds;
+}

@@ -81,6 +81,11 @@ public:
 
   OwningOpRef<ModuleOp> run(onnx::ModelProto &model);
   Location nodeLoc(const onnx::NodeProto &node, int index);
+  void noteBitLinearFolds(
+      const std::vector<::tern::onnx_import::BitLinearFold> &folds) {
+    for (const ::tern::onnx_import::BitLinearFold &f : folds)
+      state.activationQuantEps[f.output] = f.eps;
+  }
 
 private:
   LogicalResult readOpset(const onnx::ModelProto &model);
@@ -343,8 +348,9 @@ OwningOpRef<ModuleOp> mlir::tern::importONNX(StringRef bytes,
     load.supportedOps.insert(entry.getKey().str());
   onnx::ModelProto model;
   Importer importer(context, fileName, options);
+  std::vector<::tern::onnx_import::BitLinearFold> folds;
   ::tern::onnx_import::LoadError error =
-      ::tern::onnx_import::loadModel(bytes.str(), load, model);
+      ::tern::onnx_import::loadModel(bytes.str(), load, model, &folds);
   if (error) {
     Location loc =
         error.node >= 0 && error.node < model.graph().node_size()
@@ -354,5 +360,6 @@ OwningOpRef<ModuleOp> mlir::tern::importONNX(StringRef bytes,
     emitError(loc) << error.message;
     return {};
   }
+  importer.noteBitLinearFolds(folds);
   return importer.run(model);
 }

@@ -247,7 +247,8 @@ bool settleCeilModePools(onnx::GraphProto &g, const onnx::GraphProto &shapes) {
 
 LoadError tern::onnx_import::loadModel(const std::string &bytes,
                                        const LoadOptions &options,
-                                       onnx::ModelProto &model) {
+                                       onnx::ModelProto &model,
+                                       std::vector<BitLinearFold> *bitLinear) {
   if (bytes.empty())
     return {"the file is empty"};
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
@@ -279,6 +280,11 @@ LoadError tern::onnx_import::loadModel(const std::string &bytes,
   } catch (const std::exception &e) {
     return {std::string("the ONNX checker rejects the model: ") + e.what()};
   }
+  // Before the operator check: the quantization nodes of a BitLinear layer
+  // (Round among them) leave the graph here.
+  std::vector<BitLinearFold> folds = foldBitLinearQuant(*model.mutable_graph());
+  if (bitLinear)
+    *bitLinear = folds;
   // What ONNX's shape inference would crash on, or Tern rejects anyway.
   if (LoadError e = validateGraph(*model.mutable_graph(), options.supportedOps))
     return e;

@@ -11,6 +11,7 @@
 
 #include "Validate.h"
 
+#include "GraphRewrites.h"
 #include "onnx/onnx_pb.h"
 
 #include <cstdint>
@@ -35,10 +36,13 @@ struct LoadOptions {
 };
 
 /// Parses `bytes` into `model`, reads external initializer data into the
-/// model, applies `inputShapes`, runs onnx::checker and shape inference.
+/// model, applies `inputShapes`, runs onnx::checker, takes BitLinear
+/// activation quantization out of the graph (foldBitLinearQuant, whose
+/// folds go to `bitLinear` when given) and runs shape inference.
 /// Returns an empty LoadError on success, else what went wrong and where.
 LoadError loadModel(const std::string &bytes, const LoadOptions &options,
-                    onnx::ModelProto &model);
+                    onnx::ModelProto &model,
+                    std::vector<BitLinearFold> *bitLinear = nullptr);
 
 } // namespace tern::onnx_import
 

@@ -120,6 +120,15 @@ LogicalResult importMatMul(NodeImporter &n) {
     int64_t m = numElements(ArrayRef<int64_t>(as).drop_back());
     Value a2 = reshape(n.b, n.loc, *a, {m, k});
     result = matmul2d(n.b, n.loc, a2, w);
+    // BitLinear: the model quantized this input (foldBitLinearQuant took
+    // the nodes out); the ternary kernel will, exactly so.
+    if (std::optional<float> eps = n.foldedActivationQuant()) {
+      result.getDefiningOp()->setAttr("tern.activation_quant_eps",
+                                      n.b.getF32FloatAttr(*eps));
+      emitRemark(n.loc) << "BitLinear activation quantization (absmax int8, "
+                           "eps "
+                        << *eps << ") taken into this layer's ternary kernel";
+    }
     outShape.assign(as.begin(), as.end() - 1);
     outShape.push_back(bs[1]);
   } else {

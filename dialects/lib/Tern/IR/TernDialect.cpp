@@ -59,5 +59,23 @@ LogicalResult TernDialect::verifyOperationAttribute(Operation *op,
              << op->getName();
     return success();
   }
+  if (name == "tern.activation_quant_eps") {
+    auto value = dyn_cast<FloatAttr>(attr.getValue());
+    if (!value || !value.getType().isF32())
+      return op->emitError(
+          "tern.activation_quant_eps must be an f32 attribute");
+    double eps = value.getValueAsDouble();
+    if (!std::isfinite(eps) || eps < 0)
+      return op->emitError() << "tern.activation_quant_eps must be a "
+                                "finite, non-negative number, found "
+                             << eps;
+    if (!isa<TernaryMatmulOp>(op) &&
+        op->getName().getStringRef() != "linalg.matmul")
+      return op->emitError()
+             << "tern.activation_quant_eps applies to linalg.matmul and "
+                "tern.ternary_matmul layers, not "
+             << op->getName();
+    return success();
+  }
   return success();
 }

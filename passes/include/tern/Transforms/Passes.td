@@ -91,9 +91,13 @@ def TernSelectTernaryKernelPass
     With `kernel=auto` (the default) the cost model of
     `TernaryCostModel.h` picks one per layer (from `activation-bits` and,
     as measurements call for it, the layer's shape). The model never changes numerics
-    by itself: `int8` is used exactly when `activation-bits=8`. Weights
-    that are not constants keep their packing. With `report=true` each
-    layer gets a remark naming the choice and the reason.
+    by itself: `int8` is used exactly when `activation-bits=8`, or for a
+    layer whose model quantizes its activations itself (BitLinear, marked
+    `tern.activation_quant_eps` by the ONNX importer; forcing a float
+    kernel on such a layer is an error). With `gpu=true` float layers get
+    `i2`, the packing the GPU schedules are written for. Weights that are
+    not constants keep their packing. With `report=true` each layer gets a
+    remark naming the choice and the reason.
 
     Example: `tern-opt --tern-select-ternary-kernel=kernel=lut model.mlir`.
   }];
@@ -103,6 +107,9 @@ def TernSelectTernaryKernelPass
     Option<"activationBits", "activation-bits", "int", /*default=*/"0",
            "0 keeps float activations; 8 quantizes them to int8 per row "
            "(BitNet b1.58's absmax) for the int8 kernel">,
+    Option<"gpu", "gpu", "bool", /*default=*/"false",
+           "Layers run on a GPU: float layers get i2 (the cost model is "
+           "measured on CPUs)">,
     Option<"report", "report", "bool", /*default=*/"false",
            "Emit a remark per layer with the choice and its reason">
   ];

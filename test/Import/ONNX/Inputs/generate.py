@@ -117,6 +117,87 @@ def model_matmul():
                [vi("y", F32, [3])]), "matmul_vec.onnx")
 
 
+def bitlinear_reference(x, w, eps):
+    """What a BitLinear layer computes, in float32 as PyTorch would:
+    s = 127 / max(max|x| per row, eps); a = clip(round(x s), -128, 127) / s
+    (numpy's round is half to even, as ONNX Round); y = a w."""
+    x = x.astype(np.float32)
+    amax = np.maximum(np.abs(x).max(axis=-1, keepdims=True), np.float32(eps))
+    s = np.float32(127) / amax
+    a = np.clip(np.round(x * s), -128, 127).astype(np.float32) / s
+    return (a.astype(np.float64) @ w.astype(np.float64)).astype(np.float32)
+
+
+def bitlinear_nodes(w_name, use_max):
+    """The activation quantization of BitNet b1.58 as torch.onnx exports
+    it, then the MatMul: Abs, ReduceMax(axes=-1), a floor at eps (Clip with
+    only a min, or Max), 127 / that, Mul, Round, Clip(-128, 127), Div."""
+    floor = (helper.make_node("Max", ["amax", "eps"], ["amax_f"], name="floor")
+             if use_max else
+             helper.make_node("Clip", ["amax", "eps"], ["amax_f"], name="floor"))
+    return [
+        helper.make_node("Abs", ["x"], ["ax"], name="abs"),
+        helper.make_node("ReduceMax", ["ax"], ["amax"], name="amax",
+                         axes=[-1], keepdims=1),
+        floor,
+        helper.make_node("Div", ["c127", "amax_f"], ["s"], name="scale"),
+        helper.make_node("Mul", ["x", "s"], ["xs"], name="mul"),
+        helper.make_node("Round", ["xs"], ["r"], name="round"),
+        helper.make_node("Clip", ["r", "lo", "hi"], ["q"], name="clip"),
+        helper.make_node("Div", ["q", "s"], ["a"], name="dequant"),
+        helper.make_node("MatMul", ["a", w_name], ["y"], name="proj"),
+    ]
+
+
+def model_bitlinear():
+    """bitlinear-data/bitlinear/test_*: a BitLinear layer (int8 absmax
+    activation quantization in front of a MatMul with ternary weights, one
+    magnitude per output) as ONNX conformance-style tests (model.onnx and
+    test_data_set_0 with the outputs bitlinear_reference computes), run by
+    tern-onnx-conformance: ternc folds the quantization into the int8
+    ternary kernel, which must compute the same. K = 40 (not a multiple of
+    16), N = 70 (past one 64-output tile); rows: random, all zero, and one
+    with exact .5 ties (amax 127, so x * s = x) that round half to even.
+    test_init uses Clip for the floor and initializers; test_const uses
+    Max and Constant nodes; test_dense has weights that are not ternary, so
+    nothing is folded and the quantization runs as imported (Round included)."""
+    r = rng(21)
+    k, n, eps = 40, 70, 1e-5
+    w = r.randint(-1, 2, size=(k, n)).astype(np.float32)
+    w *= (0.01 + 0.1 * r.rand(n)).astype(np.float32)  # per-output scale
+    x = r.randn(3, k).astype(np.float32) * 2
+    x[1] = 0
+    x[2] = r.randint(-40, 40, size=k) + 0.5
+    x[2, 0] = 127
+    scalars = {"c127": 127.0, "eps": eps, "lo": -128.0, "hi": 127.0}
+    ins = [vi("x", F32, [3, k])]
+    outs = [vi("y", F32, [3, n])]
+    wd = r.randn(k, n).astype(np.float32)
+    for test, use_max, weights in (("test_init", False, w),
+                                   ("test_const", True, w),
+                                   ("test_dense", False, wd)):
+        nodes = bitlinear_nodes("w", use_max)
+        inits = [init("w", weights)]
+        y = bitlinear_reference(x, weights, eps)
+        if use_max:
+            nodes = [helper.make_node(
+                "Constant", [], [name], name="const_" + name,
+                value=numpy_helper.from_array(np.array(v, np.float32)))
+                for name, v in scalars.items()] + nodes
+        else:
+            inits += [init(name, np.array(v, np.float32))
+                      for name, v in scalars.items()]
+        d = os.path.join(HERE, "bitlinear-data", "bitlinear", test)
+        os.makedirs(os.path.join(d, "test_data_set_0"), exist_ok=True)
+        m = model("bitlinear", nodes, ins, outs, inits)
+        with open(os.path.join(d, "model.onnx"), "wb") as f:
+            f.write(m.SerializeToString())
+        for name, v in (("input_0.pb", numpy_helper.from_array(x, "x")),
+                        ("output_0.pb", numpy_helper.from_array(y, "y"))):
+            with open(os.path.join(d, "test_data_set_0", name), "wb") as f:
+                f.write(v.SerializeToString())
+
+
 def model_mlp3():
     """mlp3: three Gemm layers fc1 (16 -> 32), fc2 (32 -> 32), fc3 (32 -> 4)
     with dense weights and ReLUs, for --ternarize."""
