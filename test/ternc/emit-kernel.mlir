@@ -1,11 +1,16 @@
-// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel | FileCheck %s --implicit-check-not=tern.ternary --implicit-check-not='linalg.{{[^giy]}}'
-// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel --tern-report 2>&1 >/dev/null | FileCheck %s --check-prefix=REPORT
-// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel 2>&1 >/dev/null | count 0
-// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel --dump-after=tern-raise 2>&1 >/dev/null | FileCheck %s --check-prefix=DUMP
-// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel --dump-after=tern-raise,tern-lower-ternary 2>&1 >/dev/null | FileCheck %s --check-prefix=DUMP2
+// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel --target=x86-64-linux-avx-avx2-f16c-fma-sse41 | FileCheck %s --implicit-check-not=tern.ternary --implicit-check-not='linalg.{{[^giy]}}'
+// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel --target=x86-64-linux-avx-avx2-f16c-fma-sse41 --tern-report 2>&1 >/dev/null | FileCheck %s --check-prefix=REPORT
+// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel --target=x86-64-linux-avx-avx2-f16c-fma-sse41 2>&1 >/dev/null | count 0
+// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel --target=x86-64-linux-avx-avx2-f16c-fma-sse41 --dump-after=tern-raise 2>&1 >/dev/null | FileCheck %s --check-prefix=DUMP
+// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel --target=x86-64-linux-avx-avx2-f16c-fma-sse41 --dump-after=tern-raise,tern-lower-ternary 2>&1 >/dev/null | FileCheck %s --check-prefix=DUMP2
+
+// RUN: ternc %S/Inputs/mlp.mlir --emit=kernel --tern-report --target=x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41 2>&1 >/dev/null | FileCheck %s --check-prefix=AVX512
 
 // --emit=kernel prints the IR after the kernel pipeline: the same as
 // tern-opt --tern-kernel-pipeline (test/Pipelines), only linalg.generic.
+// The target is named (AVX2) because the cost model's batch-1 choice
+// depends on it: with AVX-512 float layers at batch 1 get bit planes.
+// AVX512: mlp.mlir:12:9: remark: tern-select-ternary-kernel: add_sub kernel, bitplane packing (M = 1, K = 4, N = 3, 6 weight bytes): float activations, batch 1, AVX-512: bit planes test into mask registers
 
 // CHECK-LABEL: func.func @mlp(
 // CHECK-DAG:     arith.constant dense<{{\[\[}}73, -108, 66]]> : tensor<1x3xi8>

@@ -313,10 +313,12 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
       !s)
     return fail("invalid --target '" + options.target + "': " + s.message);
   mlir::tern::PlanOptions planOptions;
+  bool avx512 = false;
   {
     SmallVector<StringRef> features;
     StringRef(target).split(features, '-');
     planOptions.gpu = llvm::is_contained(features, "cuda");
+    avx512 = llvm::is_contained(features, "avx512");
     planOptions.allowCpuFallback = planOptions.gpu && !strictGpu;
   }
   if (thresholds && planOptions.gpu)
@@ -378,6 +380,7 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   mlir::tern::KernelPipelineOptions pipelineOptions;
   pipelineOptions.report = options.report;
   pipelineOptions.gpu = planOptions.gpu;
+  pipelineOptions.avx512 = avx512;
   pipelineOptions.ternarize = options.ternarize;
   pipelineOptions.ternarizeLayers = options.ternarizeLayers;
   pipelineOptions.ternaryKernel = options.ternaryKernel;

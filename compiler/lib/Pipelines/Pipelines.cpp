@@ -69,6 +69,7 @@ void mlir::tern::buildLowerPipeline(OpPassManager &pm,
   selectOptions.kernel = options.ternaryKernel.getValue();
   // The cost model is measured on CPUs; GPU schedules are written for i2.
   selectOptions.gpu = options.gpu;
+  selectOptions.avx512 = options.avx512;
   selectOptions.activationBits = options.activationBits;
   selectOptions.report = options.report;
   funcPm.addPass(createTernSelectTernaryKernelPass(selectOptions));

@@ -151,6 +151,7 @@ struct TernSelectTernaryKernelPass
       layer.k = inputType.getDimSize(1);
       layer.n = op.getWeights().getType().getDimSize(0);
       layer.activationBits = bits;
+      layer.avx512 = avx512;
       cost::Decision d =
           forced ? cost::Decision{*forced, "forced"} : cost::choose(layer);
       if (gpu && !forced && bits == 0)

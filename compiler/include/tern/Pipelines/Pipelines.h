@@ -26,6 +26,10 @@ struct KernelPipelineOptions
                    llvm::cl::desc("Lay kernels out for GPU schedules (packed "
                                   "ternary weights read row by row)"),
                    llvm::cl::init(false)};
+  Option<bool> avx512{*this, "avx512",
+                      llvm::cl::desc("The CPU target has AVX-512 (the "
+                                     "ternary cost model uses it)"),
+                      llvm::cl::init(false)};
   Option<bool> ternarize{*this, "ternarize",
                          llvm::cl::desc("Ternarize layers after training "
                                         "(tern-ternarize) before raising"),

@@ -110,6 +110,9 @@ def TernSelectTernaryKernelPass
     Option<"gpu", "gpu", "bool", /*default=*/"false",
            "Layers run on a GPU: float layers get i2 (the cost model is "
            "measured on CPUs)">,
+    Option<"avx512", "avx512", "bool", /*default=*/"false",
+           "The CPU target has AVX-512 (the cost model's batch-1 choice "
+           "depends on mask registers)">,
     Option<"report", "report", "bool", /*default=*/"false",
            "Emit a remark per layer with the choice and its reason">
   ];

@@ -38,6 +38,9 @@ struct Layer {
   /// 8: the user asked for int8 activations (--activation-bits=8); 0 keeps
   /// the model's float activations.
   int activationBits = 0;
+  /// The target has AVX-512 (mask registers: a bit plane becomes a mask
+  /// with one test instruction).
+  bool avx512 = false;
 };
 
 struct Decision {
