@@ -150,6 +150,30 @@ void int8Rows(const int8_t *w, const int8_t *x, int32_t *y, int64_t k,
   }
 }
 
+/// Random int8 weights (n x k) and activations (k) for the int8 GEMVs.
+struct Int8Problem {
+  std::vector<int8_t> w, x;
+  Int8Problem(int64_t k, int64_t n) : w(size_t(n) * k), x(k) {
+    std::mt19937 rng(3);
+    std::uniform_int_distribution<int> dist(-127, 127);
+    for (int8_t &v : w)
+      v = static_cast<int8_t>(dist(rng));
+    for (int8_t &v : x)
+      v = static_cast<int8_t>(dist(rng));
+  }
+};
+
+/// Runs rows(t) on one thread per core, t = 0 on the calling one.
+template <typename Rows> void onEveryCore(Rows &&rows) {
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back(rows, t, threads);
+  rows(0u, threads);
+  for (std::thread &t : pool)
+    t.join();
+}
+
 #if defined(__AVX512VNNI__) && defined(__AVX512BW__)
 /// The same GEMV with AVX-512 VNNI: vpdpbusd needs unsigned activations, so
 /// x is offset by 128 (x ^ 0x80) and 128 * sum_k w (per row, computed once
@@ -185,31 +209,19 @@ void int8RowsVnni(const int8_t *w, const int8_t *x, const int32_t *wsum,
 }
 
 void runInt8GemvVnni(benchmark::State &state, int64_t k, int64_t n) {
-  std::mt19937 rng(3);
-  std::uniform_int_distribution<int> dist(-127, 127);
-  std::vector<int8_t> w(size_t(n) * k), x(k);
-  for (int8_t &v : w)
-    v = static_cast<int8_t>(dist(rng));
-  for (int8_t &v : x)
-    v = static_cast<int8_t>(dist(rng));
+  Int8Problem p(k, n);
   std::vector<int32_t> wsum(n, 0), y(n), ref(n);
   for (int64_t r = 0; r < n; ++r)
     for (int64_t c = 0; c < k - k % 64; ++c)
-      wsum[r] += w[r * k + c];
-  int8Rows(w.data(), x.data(), ref.data(), k, 0, n);
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  auto rows = [&](unsigned t) {
+      wsum[r] += p.w[r * k + c];
+  int8Rows(p.w.data(), p.x.data(), ref.data(), k, 0, n);
+  auto rows = [&](unsigned t, unsigned threads) {
     int64_t b = n * t / threads / 4 * 4,
             e = t + 1 == threads ? n : n * (t + 1) / threads / 4 * 4;
-    int8RowsVnni(w.data(), x.data(), wsum.data(), y.data(), k, b, e);
+    int8RowsVnni(p.w.data(), p.x.data(), wsum.data(), y.data(), k, b, e);
   };
   for (auto _ : state) {
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-      pool.emplace_back(rows, t);
-    rows(0);
-    for (std::thread &t : pool)
-      t.join();
+    onEveryCore(rows);
     benchmark::DoNotOptimize(y.data());
   }
   if (y != ref)
@@ -219,23 +231,14 @@ void runInt8GemvVnni(benchmark::State &state, int64_t k, int64_t n) {
 #endif
 
 void runInt8Gemv(benchmark::State &state, int64_t k, int64_t n) {
-  std::mt19937 rng(3);
-  std::uniform_int_distribution<int> dist(-127, 127);
-  std::vector<int8_t> w(size_t(n) * k), x(k);
-  for (int8_t &v : w)
-    v = static_cast<int8_t>(dist(rng));
-  for (int8_t &v : x)
-    v = static_cast<int8_t>(dist(rng));
+  Int8Problem p(k, n);
   std::vector<int32_t> y(n);
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  auto rows = [&](unsigned t, unsigned threads) {
+    int8Rows(p.w.data(), p.x.data(), y.data(), k, n * t / threads,
+             n * (t + 1) / threads);
+  };
   for (auto _ : state) {
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-      pool.emplace_back(int8Rows, w.data(), x.data(), y.data(), k,
-                        n * t / threads, n * (t + 1) / threads);
-    int8Rows(w.data(), x.data(), y.data(), k, 0, n / threads);
-    for (std::thread &t : pool)
-      t.join();
+    onEveryCore(rows);
     benchmark::DoNotOptimize(y.data());
   }
   weightBytesCounter(state, double(n) * k);

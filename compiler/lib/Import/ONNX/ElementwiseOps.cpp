@@ -141,15 +141,10 @@ LogicalResult importTanh(NodeImporter &n) {
 LogicalResult importExp(NodeImporter &n) { return unary(n, {}, true, expOf); }
 LogicalResult importLog(NodeImporter &n) { return unary(n, {}, true, logOf); }
 
-LogicalResult importSqrt(NodeImporter &n) {
-  return unary(n, {}, true, [](OpBuilder &b, Location l, Value x) {
-    return math::SqrtOp::create(b, l, x);
-  });
-}
-
-LogicalResult importErf(NodeImporter &n) {
-  return unary(n, {}, true, [](OpBuilder &b, Location l, Value x) {
-    return math::ErfOp::create(b, l, x);
+/// A float-only operator that is one math dialect op.
+template <typename MathOp> LogicalResult importMathUnary(NodeImporter &n) {
+  return unary(n, {}, true, [](OpBuilder &b, Location l, Value x) -> Value {
+    return MathOp::create(b, l, x);
   });
 }
 
@@ -164,18 +159,6 @@ LogicalResult importNeg(NodeImporter &n) {
     if (isa<FloatType>(x.getType()))
       return arith::NegFOp::create(b, l, x);
     return sub(b, l, scalarConstant(b, l, x.getType(), 0), x);
-  });
-}
-
-LogicalResult importFloor(NodeImporter &n) {
-  return unary(n, {}, true, [](OpBuilder &b, Location l, Value x) {
-    return math::FloorOp::create(b, l, x);
-  });
-}
-
-LogicalResult importCeil(NodeImporter &n) {
-  return unary(n, {}, true, [](OpBuilder &b, Location l, Value x) {
-    return math::CeilOp::create(b, l, x);
   });
 }
 
@@ -543,13 +526,13 @@ void mlir::tern::onnx_import::registerElementwiseOps(OpTable &t) {
   t["Tanh"] = importTanh;
   t["Exp"] = importExp;
   t["Log"] = importLog;
-  t["Sqrt"] = importSqrt;
-  t["Erf"] = importErf;
+  t["Sqrt"] = importMathUnary<math::SqrtOp>;
+  t["Erf"] = importMathUnary<math::ErfOp>;
   t["Reciprocal"] = importReciprocal;
   t["Neg"] = importNeg;
   t["Abs"] = importAbs;
-  t["Floor"] = importFloor;
-  t["Ceil"] = importCeil;
+  t["Floor"] = importMathUnary<math::FloorOp>;
+  t["Ceil"] = importMathUnary<math::CeilOp>;
   t["Round"] = importRound;
   t["Gelu"] = importGelu;
   t["Add"] = importAdd;

@@ -41,39 +41,25 @@ LogicalResult TernDialect::verifyOperationAttribute(Operation *op,
                              << dps.getNumDpsInputs() << ")";
     return success();
   }
-  if (name == "tern.activation_threshold") {
+  // Per-layer float attributes of linalg.matmul / tern.ternary_matmul.
+  if (name == "tern.activation_threshold" ||
+      name == "tern.activation_quant_eps") {
+    bool eps = name == "tern.activation_quant_eps";
     auto value = dyn_cast<FloatAttr>(attr.getValue());
-    if (!value)
-      return op->emitError(
-          "tern.activation_threshold must be a float attribute");
-    double t = value.getValueAsDouble();
-    if (!std::isfinite(t) || t < 0)
-      return op->emitError() << "tern.activation_threshold must be a "
-                                "finite, non-negative number, found "
-                             << t;
+    if (!value || (eps && !value.getType().isF32()))
+      return op->emitError() << name << " must be "
+                             << (eps ? "an f32" : "a float") << " attribute";
+    double v = value.getValueAsDouble();
+    if (!std::isfinite(v) || v < 0)
+      return op->emitError() << name
+                             << " must be a finite, non-negative number, "
+                                "found "
+                             << v;
     if (!isa<TernaryMatmulOp>(op) &&
         op->getName().getStringRef() != "linalg.matmul")
       return op->emitError()
-             << "tern.activation_threshold applies to linalg.matmul and "
-                "tern.ternary_matmul layers, not "
-             << op->getName();
-    return success();
-  }
-  if (name == "tern.activation_quant_eps") {
-    auto value = dyn_cast<FloatAttr>(attr.getValue());
-    if (!value || !value.getType().isF32())
-      return op->emitError(
-          "tern.activation_quant_eps must be an f32 attribute");
-    double eps = value.getValueAsDouble();
-    if (!std::isfinite(eps) || eps < 0)
-      return op->emitError() << "tern.activation_quant_eps must be a "
-                                "finite, non-negative number, found "
-                             << eps;
-    if (!isa<TernaryMatmulOp>(op) &&
-        op->getName().getStringRef() != "linalg.matmul")
-      return op->emitError()
-             << "tern.activation_quant_eps applies to linalg.matmul and "
-                "tern.ternary_matmul layers, not "
+             << name
+             << " applies to linalg.matmul and tern.ternary_matmul layers, not "
              << op->getName();
     return success();
   }
