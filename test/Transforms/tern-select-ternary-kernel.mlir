@@ -28,7 +28,7 @@
 // BITLINEAR: tern.ternary_matmul {{.*}} {encoding = #tern.ternary<scale = per_tensor, packing = i2>, kernel = #tern.kernel<int8_dot>, tern.activation_quant_eps = 9.99999974E-6 : f32}
 // BITLINEAR: tern.ternary_matmul {{.*}} {encoding = #tern.ternary<scale = per_tensor, packing = i2>, kernel = #tern.kernel<add_sub>}
 // RUN: not tern-opt %S/Inputs/bitlinear-select.mlir -tern-select-ternary-kernel=kernel=i2 2>&1 | FileCheck %s --check-prefix=BLFLOAT
-// BLFLOAT: error: tern-select-ternary-kernel: kernel 'i2' computes with float activations, but this layer's model quantizes its activations to int8 (BitLinear); use --ternary-kernel=int8 or auto
+// BLFLOAT: error: tern-select-ternary-kernel: kernel 'i2' computes with float activations, but this layer's model quantizes its activations to int8 (BitLinear or QDQ); use --ternary-kernel=int8 or auto
 // RUN: tern-opt %S/Inputs/bitlinear-select.mlir -tern-select-ternary-kernel="kernel=int8 activation-bits=8" | FileCheck %s --check-prefix=BLINT8
 // BLINT8-COUNT-2: kernel = #tern.kernel<int8_dot>
 // RUN: not tern-opt %S/Inputs/bitlinear-select.mlir -tern-select-ternary-kernel=kernel=int8 2>&1 | FileCheck %s --check-prefix=BLMIXED

@@ -252,18 +252,25 @@ FloatType accumulatorType(TernaryMatmulOp op) {
 }
 
 /// How the int8 kernel quantizes activations: its own way
-/// (--activation-bits=8), or as the layer's BitLinear model does
-/// (`tern.activation_quant_eps`).
+/// (--activation-bits=8), or as the layer's model does: BitLinear's
+/// per-row absmax (`tern.activation_quant_eps`), or a QuantizeLinear /
+/// DequantizeLinear pair's fixed scale (`tern.activation_quant_scale`).
+/// The model's ways round half to even and clamp to [-128, 127].
 struct QuantMode {
-  bool bitLinear = false;
-  double eps = 0;
+  bool bitLinear = false; ///< the model's rounding and range
+  double eps = 0;         ///< per-row absmax floor (BitLinear)
+  double scale = 0;       ///< fixed scale (QDQ); 0: per-row absmax
 };
 
 QuantMode quantMode(TernaryMatmulOp op) {
   QuantMode mode;
-  if (auto eps = op->getAttrOfType<FloatAttr>("tern.activation_quant_eps")) {
+  if (auto eps = op->getAttrOfType<FloatAttr>(kActivationQuantEps)) {
     mode.bitLinear = true;
     mode.eps = eps.getValueAsDouble();
+  }
+  if (auto s = op->getAttrOfType<FloatAttr>(kActivationQuantScale)) {
+    mode.bitLinear = true;
+    mode.scale = s.getValueAsDouble();
   }
   return mode;
 }
@@ -280,7 +287,8 @@ LogicalResult checkLowerable(TernaryMatmulOp op, bool report = false) {
   if (quantMode(op).bitLinear && kernel != TernaryKernel::Int8Dot)
     return fail([&](InFlightDiagnostic d) {
       d << "quantizes its activations as its model does "
-           "(tern.activation_quant_eps), which only the int8_dot kernel "
+           "(tern.activation_quant_eps or _scale), which only the int8_dot "
+           "kernel "
            "computes, but has kernel '"
         << stringifyTernaryKernel(kernel)
         << "'; run tern-select-ternary-kernel first";
@@ -765,6 +773,11 @@ private:
     Value safe = arith::SelectOp::create(b, l, positive, amax, f(1));
     Value v = arith::MulFOp::create(
         b, l, x, arith::DivFOp::create(b, l, f(127), safe));
+    if (mode.scale > 0) {
+      // QuantizeLinear: x / s (the row's amax plays no part).
+      v = arith::DivFOp::create(b, l, x, f(mode.scale));
+      positive = arith::ConstantIntOp::create(b, l, b.getI1Type(), 1);
+    }
     if (mode.bitLinear) {
       // Half to even: floor(v) + 1 when the fraction is above 0.5, or is
       // 0.5 and floor(v) is odd.
@@ -851,7 +864,12 @@ private:
           Value product = arith::MulFOp::create(b, l, args[0], scale);
           Value c127 = arith::ConstantOp::create(
               b, l, accType, b.getFloatAttr(accType, 127.0));
-          if (rowAmax && mode.bitLinear) {
+          if (mode.scale > 0) {
+            product = arith::MulFOp::create(
+                b, l, product,
+                arith::ConstantOp::create(
+                    b, l, accType, b.getFloatAttr(accType, mode.scale)));
+          } else if (rowAmax && mode.bitLinear) {
             product = arith::DivFOp::create(
                 b, l, product, arith::DivFOp::create(b, l, c127, args[2]));
           } else if (rowAmax) {

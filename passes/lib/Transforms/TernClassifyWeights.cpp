@@ -65,7 +65,7 @@ struct TernClassifyWeightsPass
     for (TernaryMatmulOp op : ternaries) {
       // A layer whose model quantizes its activations (BitLinear) runs the
       // int8 kernel, which index lists do not have.
-      if (op->hasAttr("tern.activation_quant_eps"))
+      if (modelQuantizesActivations(op))
         continue;
       std::string why;
       Location loc = op.getLoc();

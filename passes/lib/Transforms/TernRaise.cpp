@@ -132,11 +132,6 @@ static LogicalResult classify(const WeightSource &source,
   return success();
 }
 
-/// The discardable attribute marking a layer whose model quantizes its
-/// activations BitLinear-style (the ONNX importer sets it on linalg.matmul).
-static constexpr llvm::StringLiteral kActivationQuantEps =
-    "tern.activation_quant_eps";
-
 /// Raises one matmul, or returns failure with the reason in `why`.
 static LogicalResult raise(linalg::MatmulOp op, RewriterBase &rewriter,
                            std::string &why, std::string &what) {
@@ -208,8 +203,9 @@ static LogicalResult raise(linalg::MatmulOp op, RewriterBase &rewriter,
                                          /*kernel=*/TernaryKernelAttr());
   // The model's own activation quantization (BitLinear, folded out of an
   // ONNX graph) travels with the layer: its kernel must quantize.
-  if (Attribute eps = op->getAttr(kActivationQuantEps))
-    ternary->setAttr(kActivationQuantEps, eps);
+  for (StringRef name : {kActivationQuantEps, kActivationQuantScale})
+    if (Attribute a = op->getAttr(name))
+      ternary->setAttr(name, a);
   Value oldWeights = op.getDpsInputOperand(1)->get();
   rewriter.replaceOp(op, ternary.getResult());
   // The float weights are dead now; drop them (and a transpose feeding the
@@ -247,11 +243,11 @@ struct TernRaisePass : public tern::impl::TernRaisePassBase<TernRaisePass> {
       if (succeeded(raise(op, rewriter, why, what))) {
         if (report)
           emitRemark(loc) << "tern-raise: " << what;
-      } else if (op->hasAttr(kActivationQuantEps)) {
+      } else if (modelQuantizesActivations(op)) {
         // The quantization nodes are gone from the graph; a dense layer
         // would compute without them.
         emitError(loc) << "tern-raise: this layer quantizes its activations "
-                          "(BitLinear), which Tern computes in the int8 "
+                          "(BitLinear or QDQ), which Tern computes in the int8 "
                           "ternary kernel, but its weights cannot be raised "
                           "to ternary: "
                        << why;

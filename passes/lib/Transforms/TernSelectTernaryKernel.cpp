@@ -44,9 +44,6 @@ Layout layoutOf(cost::Choice c) {
   llvm_unreachable("unknown choice");
 }
 
-/// Set on layers whose model quantizes their activations (BitLinear).
-constexpr llvm::StringLiteral kActivationQuantEps = "tern.activation_quant_eps";
-
 /// The constant weights of `op` repacked from its packing to `to`, or null
 /// if they are not a constant.
 Value repack(OpBuilder &b, TernaryMatmulOp op, TernaryPacking to) {
@@ -94,11 +91,12 @@ struct TernSelectTernaryKernelPass
           << static_cast<int>(activationBits);
       return signalPassFailure();
     }
-    // Layers whose model quantizes their activations itself (BitLinear,
-    // tern.activation_quant_eps) take 8-bit activations whatever the flag.
+    // Layers whose model quantizes their activations itself (BitLinear or
+    // QDQ, modelQuantizesActivations) take 8-bit activations whatever the
+    // flag.
     bool anyModelQuant = false;
     getOperation().walk([&](TernaryMatmulOp op) {
-      anyModelQuant |= op->hasAttr(kActivationQuantEps);
+      anyModelQuant |= modelQuantizesActivations(op);
     });
     if (forced == cost::Choice::Int8Dot && activationBits != 8 &&
         !anyModelQuant) {
@@ -120,7 +118,7 @@ struct TernSelectTernaryKernelPass
       auto inputType = op.getInput().getType();
       bool dynamicM =
           inputType.isDynamicDim(0) || op.getResult().getType().isDynamicDim(0);
-      bool modelQuant = op->hasAttr(kActivationQuantEps);
+      bool modelQuant = modelQuantizesActivations(op);
       int bits = modelQuant ? 8 : activationBits;
       if (bits == 8 && dynamicM) {
         op.emitError() << "tern-select-ternary-kernel: int8 activations ("
@@ -143,7 +141,8 @@ struct TernSelectTernaryKernelPass
         op.emitError() << "tern-select-ternary-kernel: kernel '" << kernel
                        << "' computes with float activations, but this "
                           "layer's model quantizes its activations to int8 "
-                          "(BitLinear); use --ternary-kernel=int8 or auto";
+                          "(BitLinear or QDQ); use --ternary-kernel=int8 or "
+                          "auto";
         return WalkResult::interrupt();
       }
       cost::Layer layer;
@@ -158,8 +157,11 @@ struct TernSelectTernaryKernelPass
         d = {cost::Choice::AddSubI2,
              "GPU: the GPU schedules are written for i2"};
       if (modelQuant && !forced)
-        d.reason = "the model quantizes this layer's activations to int8 "
-                   "(BitLinear absmax)";
+        d.reason = op->hasAttr(kActivationQuantScale)
+                       ? "the model quantizes this layer's activations to "
+                         "int8 (QuantizeLinear/DequantizeLinear, fixed scale)"
+                       : "the model quantizes this layer's activations to "
+                         "int8 (BitLinear absmax)";
       Layout want = layoutOf(d.choice);
       TernaryEncodingAttr encoding = op.getEncoding();
       OpBuilder b(op);

@@ -26,7 +26,7 @@ func.func @int8_dynamic_m(%x: tensor<?x8xf32>, %w: tensor<3x2xi8>,
 
 func.func @bitlinear_float_kernel(%x: tensor<1x8xf32>, %w: tensor<3x2xi8>,
                                   %s: tensor<3xf32>) -> tensor<1x3xf32> {
-  // expected-error @+1 {{'tern.ternary_matmul' op quantizes its activations as its model does (tern.activation_quant_eps), which only the int8_dot kernel computes, but has kernel 'add_sub'; run tern-select-ternary-kernel first}}
+  // expected-error @+1 {{'tern.ternary_matmul' op quantizes its activations as its model does (tern.activation_quant_eps or _scale), which only the int8_dot kernel computes, but has kernel 'add_sub'; run tern-select-ternary-kernel first}}
   %y = tern.ternary_matmul %x, %w, %s
          {encoding = #tern.ternary<scale = per_row, packing = i2>,
           tern.activation_quant_eps = 1.0e-5 : f32}

@@ -464,3 +464,11 @@ func.func @quant_eps_on_generic(%x: tensor<2x8xf32>, %f: tensor<2x4xf32>) -> ten
   } -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
+
+// -----
+
+func.func @quant_scale_zero(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>, %f: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{tern.activation_quant_scale must be a finite, positive number, found 0}}
+  %y = linalg.matmul {tern.activation_quant_scale = 0.0 : f32} ins(%x, %w : tensor<2x8xf32>, tensor<8x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}

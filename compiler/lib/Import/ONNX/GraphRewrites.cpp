@@ -292,6 +292,19 @@ std::optional<std::vector<int64_t>> int64s(const onnx::TensorProto &t) {
   return v;
 }
 
+/// True if `name` is an int8 initializer holding the single value 0 (a
+/// QuantizeLinear zero point that makes the output int8 and symmetric).
+bool isInt8Zero(const GraphIndex &ix, const std::string &name) {
+  auto t = ix.initializers.find(name);
+  if (t == ix.initializers.end() ||
+      t->second->data_type() != onnx::TensorProto::INT8)
+    return false;
+  const onnx::TensorProto &z = *t->second;
+  if (z.has_raw_data())
+    return z.raw_data().size() == 1 && z.raw_data()[0] == 0;
+  return z.int32_data_size() == 1 && z.int32_data(0) == 0;
+}
+
 /// A Clip's bounds: inputs 1 and 2 (opset 11 on; absent = unbounded) or the
 /// min/max attributes (before). Nullopt if a bound is not a constant.
 std::optional<std::pair<float, float>>
@@ -370,6 +383,25 @@ tern::onnx_import::foldBitLinearQuant(onnx::GraphProto &g) {
     auto w = ix.initializers.find(mm.input(1));
     if (w == ix.initializers.end() || !isTernaryKxN(*w->second))
       continue;
+    // a = DequantizeLinear(QuantizeLinear(x, s, 0), s, 0), int8.
+    matched.clear();
+    if (const onnx::NodeProto *dq =
+            producer(mm.input(0), "DequantizeLinear", 3, 1)) {
+      const onnx::NodeProto *q =
+          producer(dq->input(0), "QuantizeLinear", 3, 1);
+      std::optional<float> s = scalarOf(g, ix, dq->input(1));
+      if (q && s && *s > 0 && std::isfinite(*s) &&
+          scalarOf(g, ix, q->input(1)) == s && isInt8Zero(ix, q->input(2)) &&
+          isInt8Zero(ix, dq->input(2))) {
+        for (int j : matched)
+          dead[j] = true;
+        const std::string &x = q->input(0);
+        ++ix.useCount[x];
+        folds.push_back({mm.output(0), mm.name(), 0.0f, *s});
+        mm.set_input(0, x);
+        continue;
+      }
+    }
     // a = Clip(Round(x * s), -128, 127) / s
     matched.clear();
     const onnx::NodeProto *div = producer(mm.input(0), "Div", 2, 1);
@@ -434,7 +466,7 @@ tern::onnx_import::foldBitLinearQuant(onnx::GraphProto &g) {
     for (int j : matched)
       dead[j] = true;
     ++ix.useCount[x];
-    folds.push_back({mm.output(0), mm.name(), *eps});
+    folds.push_back({mm.output(0), mm.name(), *eps, 0.0f});
     mm.set_input(0, x);
   }
   if (folds.empty())

@@ -26,7 +26,8 @@ std::vector<std::string> foldBatchNorms(onnx::GraphProto &graph);
 struct BitLinearFold {
   std::string output; ///< the MatMul's output value
   std::string node;   ///< its node name
-  float eps;          ///< the floor of the row's absmax
+  float eps = 0;      ///< BitLinear: the floor of the row's absmax
+  float scale = 0;    ///< QDQ: the fixed scale (0 for BitLinear)
 };
 
 /// BitLinear (BitNet b1.58) activation quantization in front of a MatMul
@@ -35,7 +36,9 @@ struct BitLinearFold {
 ///   s = 127 / max(ReduceMax(|x|, axes = [-1], keepdims = 1), eps)
 ///   a = Clip(Round(x * s), -128, 127) / s
 /// (the clamp as Clip(min = eps) or Max with a constant; constants as
-/// initializers or Constant nodes; every intermediate used only there).
+/// initializers or Constant nodes; every intermediate used only there);
+/// or a QuantizeLinear / DequantizeLinear pair with one scalar scale and an
+/// int8 zero point of 0: a = DequantizeLinear(QuantizeLinear(x, s, 0), s, 0).
 /// Each such MatMul then reads x directly and the quantization nodes are
 /// removed: the importer marks the layer (tern.activation_quant_eps) and
 /// its int8 ternary kernel quantizes exactly so. Returns the folds.

@@ -12,6 +12,7 @@
 #ifndef TERN_IMPORT_ONNX_IMPORTCONTEXT_H
 #define TERN_IMPORT_ONNX_IMPORTCONTEXT_H
 
+#include "GraphRewrites.h"
 #include "onnx/onnx_pb.h"
 
 #include "mlir/IR/Builders.h"
@@ -41,10 +42,10 @@ struct GraphState {
   llvm::StringMap<RankedTensorType> inferred;
   /// Opset version of the default domain.
   int64_t opset = 0;
-  /// MatMuls (by output value) whose BitLinear activation quantization was
-  /// taken out of the graph (foldBitLinearQuant), with its eps: the
-  /// importer marks their linalg.matmul `tern.activation_quant_eps`.
-  llvm::StringMap<float> activationQuantEps;
+  /// MatMuls (by output value) whose activation quantization was taken out
+  /// of the graph (foldBitLinearQuant): the importer marks their
+  /// linalg.matmul `tern.activation_quant_eps` or `_scale`.
+  llvm::StringMap<::tern::onnx_import::BitLinearFold> activationQuant;
 };
 
 /// Converts an ONNX element type to MLIR; null for types Tern does not
@@ -108,14 +109,12 @@ public:
   void setConstant(int i, DenseElementsAttr value);
   /// The type ONNX shape inference found for output `i`, when static.
   std::optional<RankedTensorType> inferredType(int i) const;
-  /// The eps of the BitLinear activation quantization taken out of the
-  /// graph in front of this node (GraphState::activationQuantEps), if any.
-  std::optional<float> foldedActivationQuant() const {
-    auto it = node.output_size() ? graph.activationQuantEps.find(node.output(0))
-                                 : graph.activationQuantEps.end();
-    if (it == graph.activationQuantEps.end())
-      return std::nullopt;
-    return it->second;
+  /// The activation quantization taken out of the graph in front of this
+  /// node (GraphState::activationQuant), if any.
+  const ::tern::onnx_import::BitLinearFold *foldedActivationQuant() const {
+    auto it = node.output_size() ? graph.activationQuant.find(node.output(0))
+                                 : graph.activationQuant.end();
+    return it == graph.activationQuant.end() ? nullptr : &it->second;
   }
 
   // Errors.

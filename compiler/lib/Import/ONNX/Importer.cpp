@@ -84,7 +84,7 @@ public:
   void noteBitLinearFolds(
       const std::vector<::tern::onnx_import::BitLinearFold> &folds) {
     for (const ::tern::onnx_import::BitLinearFold &f : folds)
-      state.activationQuantEps[f.output] = f.eps;
+      state.activationQuant[f.output] = f;
   }
 
 private:

@@ -122,12 +122,21 @@ LogicalResult importMatMul(NodeImporter &n) {
     result = matmul2d(n.b, n.loc, a2, w);
     // BitLinear: the model quantized this input (foldBitLinearQuant took
     // the nodes out); the ternary kernel will, exactly so.
-    if (std::optional<float> eps = n.foldedActivationQuant()) {
-      result.getDefiningOp()->setAttr("tern.activation_quant_eps",
-                                      n.b.getF32FloatAttr(*eps));
-      emitRemark(n.loc) << "BitLinear activation quantization (absmax int8, "
-                           "eps "
-                        << *eps << ") taken into this layer's ternary kernel";
+    if (const auto *fold = n.foldedActivationQuant()) {
+      Operation *mm = result.getDefiningOp();
+      if (fold->scale > 0) {
+        mm->setAttr("tern.activation_quant_scale", n.b.getF32FloatAttr(fold->scale));
+        emitRemark(n.loc) << "QuantizeLinear/DequantizeLinear activation "
+                             "quantization (int8, scale "
+                          << fold->scale
+                          << ") taken into this layer's ternary kernel";
+      } else {
+        mm->setAttr("tern.activation_quant_eps", n.b.getF32FloatAttr(fold->eps));
+        emitRemark(n.loc) << "BitLinear activation quantization (absmax "
+                             "int8, eps "
+                          << fold->eps
+                          << ") taken into this layer's ternary kernel";
+      }
     }
     outShape.assign(as.begin(), as.end() - 1);
     outShape.push_back(bs[1]);

@@ -42,19 +42,19 @@ LogicalResult TernDialect::verifyOperationAttribute(Operation *op,
     return success();
   }
   // Per-layer float attributes of linalg.matmul / tern.ternary_matmul.
-  if (name == "tern.activation_threshold" ||
-      name == "tern.activation_quant_eps") {
-    bool eps = name == "tern.activation_quant_eps";
+  if (name == "tern.activation_threshold" || name == kActivationQuantEps ||
+      name == kActivationQuantScale) {
+    bool eps = name != "tern.activation_threshold";
     auto value = dyn_cast<FloatAttr>(attr.getValue());
     if (!value || (eps && !value.getType().isF32()))
       return op->emitError() << name << " must be "
                              << (eps ? "an f32" : "a float") << " attribute";
     double v = value.getValueAsDouble();
-    if (!std::isfinite(v) || v < 0)
-      return op->emitError() << name
-                             << " must be a finite, non-negative number, "
-                                "found "
-                             << v;
+    if (!std::isfinite(v) || v < 0 || (name == kActivationQuantScale && v == 0))
+      return op->emitError() << name << " must be a finite, "
+                             << (name == kActivationQuantScale ? "positive"
+                                                               : "non-negative")
+                             << " number, found " << v;
     if (!isa<TernaryMatmulOp>(op) &&
         op->getName().getStringRef() != "linalg.matmul")
       return op->emitError()

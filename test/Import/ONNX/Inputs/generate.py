@@ -160,7 +160,9 @@ def model_bitlinear():
     with exact .5 ties (amax 127, so x * s = x) that round half to even.
     test_init uses Clip for the floor and initializers; test_const uses
     Max and Constant nodes; test_dense has weights that are not ternary, so
-    nothing is folded and the quantization runs as imported (Round included)."""
+    nothing is folded and the quantization runs as imported (Round included);
+    test_qdq quantizes with a QuantizeLinear / DequantizeLinear pair (fixed
+    scale, int8 zero point 0), also folded into the int8 kernel."""
     r = rng(21)
     k, n, eps = 40, 70, 1e-5
     w = r.randint(-1, 2, size=(k, n)).astype(np.float32)
@@ -196,6 +198,30 @@ def model_bitlinear():
                         ("output_0.pb", numpy_helper.from_array(y, "y"))):
             with open(os.path.join(d, "test_data_set_0", name), "wb") as f:
                 f.write(v.SerializeToString())
+    # QuantizeLinear / DequantizeLinear with one scale and an int8 zero
+    # point of 0 (the static form): q = saturate(round(x / s)), a = q * s;
+    # s = 0.05 makes the 2-sigma inputs saturate at -128 and 127.
+    scale = np.float32(0.05)
+    q = np.clip(np.round(x / scale), -128, 127).astype(np.float32)
+    yq = ((q * scale).astype(np.float64) @ w.astype(np.float64)).astype(
+        np.float32)
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "s", "zp"], ["q"], name="q"),
+        helper.make_node("DequantizeLinear", ["q", "s", "zp"], ["a"],
+                         name="dq"),
+        helper.make_node("MatMul", ["a", "w"], ["y"], name="proj"),
+    ]
+    inits = [init("w", w), init("s", np.array(scale, np.float32)),
+             numpy_helper.from_array(np.array(0, np.int8), "zp")]
+    d = os.path.join(HERE, "bitlinear-data", "bitlinear", "test_qdq")
+    os.makedirs(os.path.join(d, "test_data_set_0"), exist_ok=True)
+    m = model("qdq", nodes, ins, outs, inits)
+    with open(os.path.join(d, "model.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+    for name, v in (("input_0.pb", numpy_helper.from_array(x, "x")),
+                    ("output_0.pb", numpy_helper.from_array(yq, "y"))):
+        with open(os.path.join(d, "test_data_set_0", name), "wb") as f:
+            f.write(v.SerializeToString())
 
 
 def model_mlp3():

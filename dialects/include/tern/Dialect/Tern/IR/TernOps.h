@@ -19,4 +19,23 @@
 #define GET_OP_CLASSES
 #include "tern/Dialect/Tern/IR/TernOps.h.inc"
 
+namespace mlir::tern {
+
+/// Discardable attributes (verified by the dialect) marking a layer whose
+/// model quantizes its activations to int8 itself, so that its int8 kernel
+/// quantizes the same way: BitLinear's per-row absmax with this eps floor,
+/// or a QuantizeLinear/DequantizeLinear pair's fixed scale. The ONNX
+/// importer sets them on linalg.matmul; tern-raise carries them over.
+inline constexpr llvm::StringLiteral kActivationQuantEps =
+    "tern.activation_quant_eps";
+inline constexpr llvm::StringLiteral kActivationQuantScale =
+    "tern.activation_quant_scale";
+
+inline bool modelQuantizesActivations(Operation *op) {
+  return op->hasAttr(kActivationQuantEps) ||
+         op->hasAttr(kActivationQuantScale);
+}
+
+} // namespace mlir::tern
+
 #endif // TERN_DIALECT_TERN_IR_TERNOPS_H
