@@ -117,6 +117,20 @@ def model_matmul():
                [vi("y", F32, [3])]), "matmul_vec.onnx")
 
 
+def conformance_case(suite, test, m, x, y):
+    """An ONNX backend-test style case under bitlinear-data/SUITE/TEST:
+    model.onnx and test_data_set_0 with input x and expected output y, as
+    tern-onnx-conformance --data reads them."""
+    d = os.path.join(HERE, "bitlinear-data", suite, test)
+    os.makedirs(os.path.join(d, "test_data_set_0"), exist_ok=True)
+    with open(os.path.join(d, "model.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+    for name, v in (("input_0.pb", numpy_helper.from_array(x, "x")),
+                    ("output_0.pb", numpy_helper.from_array(y, "y"))):
+        with open(os.path.join(d, "test_data_set_0", name), "wb") as f:
+            f.write(v.SerializeToString())
+
+
 def bitlinear_reference(x, w, eps):
     """What a BitLinear layer computes, in float32 as PyTorch would:
     s = 127 / max(max|x| per row, eps); a = clip(round(x s), -128, 127) / s
@@ -189,15 +203,8 @@ def model_bitlinear():
         else:
             inits += [init(name, np.array(v, np.float32))
                       for name, v in scalars.items()]
-        d = os.path.join(HERE, "bitlinear-data", "bitlinear", test)
-        os.makedirs(os.path.join(d, "test_data_set_0"), exist_ok=True)
-        m = model("bitlinear", nodes, ins, outs, inits)
-        with open(os.path.join(d, "model.onnx"), "wb") as f:
-            f.write(m.SerializeToString())
-        for name, v in (("input_0.pb", numpy_helper.from_array(x, "x")),
-                        ("output_0.pb", numpy_helper.from_array(y, "y"))):
-            with open(os.path.join(d, "test_data_set_0", name), "wb") as f:
-                f.write(v.SerializeToString())
+        conformance_case("bitlinear", test,
+                         model("bitlinear", nodes, ins, outs, inits), x, y)
     # QuantizeLinear / DequantizeLinear with one scale and an int8 zero
     # point of 0 (the static form): q = saturate(round(x / s)), a = q * s;
     # s = 0.05 makes the 2-sigma inputs saturate at -128 and 127.
@@ -213,15 +220,8 @@ def model_bitlinear():
     ]
     inits = [init("w", w), init("s", np.array(scale, np.float32)),
              numpy_helper.from_array(np.array(0, np.int8), "zp")]
-    d = os.path.join(HERE, "bitlinear-data", "bitlinear", "test_qdq")
-    os.makedirs(os.path.join(d, "test_data_set_0"), exist_ok=True)
-    m = model("qdq", nodes, ins, outs, inits)
-    with open(os.path.join(d, "model.onnx"), "wb") as f:
-        f.write(m.SerializeToString())
-    for name, v in (("input_0.pb", numpy_helper.from_array(x, "x")),
-                    ("output_0.pb", numpy_helper.from_array(yq, "y"))):
-        with open(os.path.join(d, "test_data_set_0", name), "wb") as f:
-            f.write(v.SerializeToString())
+    conformance_case("bitlinear", "test_qdq",
+                     model("qdq", nodes, ins, outs, inits), x, yq)
 
 
 def model_mlp3():
