@@ -81,9 +81,9 @@ inline void streamRead(benchmark::State &state) {
       t.join();
     benchmark::DoNotOptimize(sums.data());
   }
-  state.counters["bytes_per_s"] = benchmark::Counter(
-      4.0 * n, benchmark::Counter::kIsIterationInvariantRate,
-      benchmark::Counter::kIs1024);
+  state.counters["bytes_per_s"] =
+      benchmark::Counter(4.0 * n, benchmark::Counter::kIsIterationInvariantRate,
+                         benchmark::Counter::kIs1024);
 }
 
 /// Weight bytes streamed per second, as every layer benchmark reports them

@@ -7,9 +7,9 @@
 // GEMV of our own (AVX2 maddubs, 1 byte a weight; and with AVX-512 VNNI
 // where the machine has it, Int8_own_vnni), a STREAM-like
 // triad and a read-only stream, whose bandwidth gives each shape's roofline
-// time (weight bytes / read bandwidth); the cost model's choices at batch > 1 also on
-// one thread (Tern1T/...). Libraries are loaded with dlopen, so adding a
-// shape or a kernel needs no rebuild.
+// time (weight bytes / read bandwidth); the cost model's choices at batch > 1
+// also on one thread (Tern1T/...). Libraries are loaded with dlopen, so adding
+// a shape or a kernel needs no rebuild.
 //
 //   tern_kernel_bench --models=DIR [benchmark flags]
 //
@@ -190,8 +190,8 @@ void int8RowsVnni(const int8_t *w, const int8_t *x, const int32_t *wsum,
     for (; c + 64 <= k; c += 64) {
       __m512i a = _mm512_xor_si512(_mm512_loadu_si512(x + c), flip);
       for (int j = 0; j < 4; ++j)
-        acc[j] = _mm512_dpbusd_epi32(
-            acc[j], a, _mm512_loadu_si512(w + (r + j) * k + c));
+        acc[j] = _mm512_dpbusd_epi32(acc[j], a,
+                                     _mm512_loadu_si512(w + (r + j) * k + c));
     }
     for (int j = 0; j < 4; ++j) {
       alignas(64) int32_t lanes[16];
@@ -284,8 +284,8 @@ int main(int argc, char **argv) {
   std::set<std::tuple<int64_t, int64_t, int64_t>> shapes;
   for (const Layer &l : layers())
     shapes.insert({l.m, l.k, l.n});
-  int threads = static_cast<int>(
-      std::max(1u, std::thread::hardware_concurrency()));
+  int threads =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (const Layer &l : layers()) {
     std::string layer = l.kernel + "/" + std::to_string(l.k) + "x" +
                         std::to_string(l.n) + "/m" + std::to_string(l.m);
@@ -296,8 +296,7 @@ int main(int argc, char **argv) {
     // Thread scaling of the cost model's choices where the weights are
     // reused (batch > 1): the same layer on one thread.
     if (l.kernel.rfind("auto", 0) == 0 && l.m > 1 && threads > 1)
-      benchmark::RegisterBenchmark(("Tern1T/" + layer).c_str(), runLayer, &l,
-                                   1)
+      benchmark::RegisterBenchmark(("Tern1T/" + layer).c_str(), runLayer, &l, 1)
           ->Unit(benchmark::kMicrosecond)
           ->UseRealTime();
   }

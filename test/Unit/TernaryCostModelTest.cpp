@@ -54,8 +54,8 @@ TEST(TernaryCostModel, FloatLayersGetTheMeasuredFastest) {
       l.m = m;
       l.avx512 = avx512;
       Decision d = choose(l);
-      EXPECT_EQ(d.choice, avx512 && m == 1 ? Choice::AddSubBitplane
-                                           : Choice::AddSubI2)
+      EXPECT_EQ(d.choice,
+                avx512 && m == 1 ? Choice::AddSubBitplane : Choice::AddSubI2)
           << "m = " << m << ", avx512 = " << avx512;
       EXPECT_FALSE(d.reason.empty());
     }

@@ -234,11 +234,11 @@ TEST(AllPackings, CheckRowFindsEachProblem) {
 TEST(DotPacking, LayoutByteByByte) {
   int64_t n = 65, k = 17;
   std::vector<int8_t> trits(n * k, 0);
-  trits[1 * k + 0] = 1;   // code 2 in bits 0-1 of byte (0, 1, 0)
-  trits[1 * k + 3] = -1;  // code 0 in bits 0-1 of byte (0, 1, 3)
-  trits[1 * k + 4] = -1;  // code 0 in bits 2-3 of byte (0, 1, 0)
-  trits[0 * k + 16] = 1;  // code 2 in bits 0-1 of byte (1, 0, 0)
-  trits[64 * k + 5] = 1;  // code 2 in bits 2-3 of byte (0, 64, 1)
+  trits[1 * k + 0] = 1;  // code 2 in bits 0-1 of byte (0, 1, 0)
+  trits[1 * k + 3] = -1; // code 0 in bits 0-1 of byte (0, 1, 3)
+  trits[1 * k + 4] = -1; // code 0 in bits 2-3 of byte (0, 1, 0)
+  trits[0 * k + 16] = 1; // code 2 in bits 0-1 of byte (1, 0, 0)
+  trits[64 * k + 5] = 1; // code 2 in bits 2-3 of byte (0, 64, 1)
   std::vector<int8_t> packed = packDot(trits, n, k);
   ASSERT_EQ(static_cast<int64_t>(packed.size()), 2 * 2 * 64 * 4);
   auto byte = [&](int64_t kb, int64_t r, int64_t b) {

@@ -578,8 +578,8 @@ private:
   /// with the innermost 4 steps (b) marked `tern.dot_product` for the
   /// schedule, which sums them in vector lanes: an unsigned-by-signed byte
   /// dot product (x86 vpdpbusd with AVX-512 VNNI). The result is
-  /// float(acc[m, n / 64, n % 64] - sum_k q[m, k]). Null when the weights are not a
-  /// constant or K passes 2^22.
+  /// float(acc[m, n / 64, n % 64] - sum_k q[m, k]). Null when the weights are
+  /// not a constant or K passes 2^22.
   Value accumulateInt8Dot(PatternRewriter &rewriter, TernaryMatmulOp op,
                           Value amax, FloatType accType,
                           const QuantMode &mode) const {
@@ -603,8 +603,8 @@ private:
     bytes.reserve(data.getNumElements());
     for (const APInt &v : data.getValues<APInt>())
       bytes.push_back(static_cast<int8_t>(v.getZExtValue()));
-    std::vector<int8_t> trits = packing::unpack(
-        op.getEncoding().getFormat(), bytes, n, k);
+    std::vector<int8_t> trits =
+        packing::unpack(op.getEncoding().getFormat(), bytes, n, k);
     auto codesType = RankedTensorType::get({tiles, blocks, tile, g}, i8);
     Value codes = arith::ConstantOp::create(
         rewriter, loc, codesType,
@@ -618,9 +618,9 @@ private:
         tensor::EmptyOp::create(rewriter, loc, {rows, blocks, g, g}, i8);
     auto quantized = linalg::GenericOp::create(
         rewriter, loc, qInit.getType(), ValueRange{amax}, ValueRange{qInit},
-        ArrayRef<AffineMap>{AffineMap::get(4, 0, {d[0]}, ctx),
-                            AffineMap::get(4, 0, {d[0], d[1], d[2], d[3]},
-                                           ctx)},
+        ArrayRef<AffineMap>{
+            AffineMap::get(4, 0, {d[0]}, ctx),
+            AffineMap::get(4, 0, {d[0], d[1], d[2], d[3]}, ctx)},
         SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange args) {
           Region r{b, l};
@@ -639,8 +639,8 @@ private:
                                                col, r.index(k));
           Value x = tensor::ExtractOp::create(
               b, l, input,
-              ValueRange{row, arith::MinUIOp::create(b, l, col,
-                                                     r.index(k - 1))});
+              ValueRange{row,
+                         arith::MinUIOp::create(b, l, col, r.index(k - 1))});
           Value q = quantizeToInt8(b, l, x, args[0], accType, mode);
           linalg::YieldOp::create(
               b, l,
@@ -653,8 +653,7 @@ private:
     Value qsumInit = zeroFilled(rewriter, loc, {rows}, i32, {});
     auto qsum = linalg::GenericOp::create(
         rewriter, loc, qsumInit.getType(), ValueRange{q}, ValueRange{qsumInit},
-        ArrayRef<AffineMap>{AffineMap::get(4, 0, {d[0], d[1], d[2], d[3]},
-                                           ctx),
+        ArrayRef<AffineMap>{AffineMap::get(4, 0, {d[0], d[1], d[2], d[3]}, ctx),
                             AffineMap::get(4, 0, {d[0]}, ctx)},
         {utils::IteratorType::parallel, utils::IteratorType::reduction,
          utils::IteratorType::reduction, utils::IteratorType::reduction},
@@ -668,10 +667,9 @@ private:
     Value init = zeroFilled(rewriter, loc, {rows, tiles, tile}, i32, {});
     auto acc = linalg::GenericOp::create(
         rewriter, loc, init.getType(), ValueRange{q, codes}, ValueRange{init},
-        ArrayRef<AffineMap>{
-            AffineMap::get(6, 0, {d[0], d[3], d[4], d[5]}, ctx),
-            AffineMap::get(6, 0, {d[1], d[3], d[2], d[5]}, ctx),
-            AffineMap::get(6, 0, {d[0], d[1], d[2]}, ctx)},
+        ArrayRef<AffineMap>{AffineMap::get(6, 0, {d[0], d[3], d[4], d[5]}, ctx),
+                            AffineMap::get(6, 0, {d[1], d[3], d[2], d[5]}, ctx),
+                            AffineMap::get(6, 0, {d[0], d[1], d[2]}, ctx)},
         {utils::IteratorType::parallel, utils::IteratorType::parallel,
          utils::IteratorType::parallel, utils::IteratorType::reduction,
          utils::IteratorType::reduction, utils::IteratorType::reduction},
@@ -771,8 +769,8 @@ private:
     Value positive =
         arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, amax, f(0));
     Value safe = arith::SelectOp::create(b, l, positive, amax, f(1));
-    Value v = arith::MulFOp::create(
-        b, l, x, arith::DivFOp::create(b, l, f(127), safe));
+    Value v = arith::MulFOp::create(b, l, x,
+                                    arith::DivFOp::create(b, l, f(127), safe));
     if (mode.scale > 0) {
       // QuantizeLinear: x / s (the row's amax plays no part).
       v = arith::DivFOp::create(b, l, x, f(mode.scale));
@@ -795,9 +793,9 @@ private:
           b, l,
           arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, frac, f(0.5)),
           arith::AndIOp::create(b, l,
-                                arith::CmpFOp::create(
-                                    b, l, arith::CmpFPredicate::OEQ, frac,
-                                    f(0.5)),
+                                arith::CmpFOp::create(b, l,
+                                                      arith::CmpFPredicate::OEQ,
+                                                      frac, f(0.5)),
                                 odd));
       Value rounded = arith::SelectOp::create(
           b, l, up, arith::AddFOp::create(b, l, lo, f(1)), lo);
@@ -867,8 +865,8 @@ private:
           if (mode.scale > 0) {
             product = arith::MulFOp::create(
                 b, l, product,
-                arith::ConstantOp::create(
-                    b, l, accType, b.getFloatAttr(accType, mode.scale)));
+                arith::ConstantOp::create(b, l, accType,
+                                          b.getFloatAttr(accType, mode.scale)));
           } else if (rowAmax && mode.bitLinear) {
             product = arith::DivFOp::create(
                 b, l, product, arith::DivFOp::create(b, l, c127, args[2]));

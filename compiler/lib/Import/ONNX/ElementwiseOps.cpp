@@ -178,10 +178,10 @@ LogicalResult importRound(NodeImporter &n) {
     Value up = arith::OrIOp::create(
         b, l,
         arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, frac, half),
-        arith::AndIOp::create(b, l,
-                              arith::CmpFOp::create(
-                                  b, l, arith::CmpFPredicate::OEQ, frac, half),
-                              odd));
+        arith::AndIOp::create(
+            b, l,
+            arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, frac, half),
+            odd));
     return arith::SelectOp::create(b, l, up, add(b, l, lo, c(b, l, x, 1.0)),
                                    lo);
   });

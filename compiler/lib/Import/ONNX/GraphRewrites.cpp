@@ -307,9 +307,9 @@ bool isInt8Zero(const GraphIndex &ix, const std::string &name) {
 
 /// A Clip's bounds: inputs 1 and 2 (opset 11 on; absent = unbounded) or the
 /// min/max attributes (before). Nullopt if a bound is not a constant.
-std::optional<std::pair<float, float>>
-clipBounds(const onnx::GraphProto &g, const GraphIndex &ix,
-           const onnx::NodeProto &clip) {
+std::optional<std::pair<float, float>> clipBounds(const onnx::GraphProto &g,
+                                                  const GraphIndex &ix,
+                                                  const onnx::NodeProto &clip) {
   float lo = -INFINITY, hi = INFINITY;
   if (const onnx::AttributeProto *a = findAttr(clip, "min"))
     lo = a->f();
@@ -387,8 +387,7 @@ tern::onnx_import::foldBitLinearQuant(onnx::GraphProto &g) {
     matched.clear();
     if (const onnx::NodeProto *dq =
             producer(mm.input(0), "DequantizeLinear", 3, 1)) {
-      const onnx::NodeProto *q =
-          producer(dq->input(0), "QuantizeLinear", 3, 1);
+      const onnx::NodeProto *q = producer(dq->input(0), "QuantizeLinear", 3, 1);
       std::optional<float> s = scalarOf(g, ix, dq->input(1));
       if (q && s && *s > 0 && std::isfinite(*s) &&
           scalarOf(g, ix, q->input(1)) == s && isInt8Zero(ix, q->input(2)) &&

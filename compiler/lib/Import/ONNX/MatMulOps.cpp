@@ -125,13 +125,15 @@ LogicalResult importMatMul(NodeImporter &n) {
     if (const auto *fold = n.foldedActivationQuant()) {
       Operation *mm = result.getDefiningOp();
       if (fold->scale > 0) {
-        mm->setAttr("tern.activation_quant_scale", n.b.getF32FloatAttr(fold->scale));
+        mm->setAttr("tern.activation_quant_scale",
+                    n.b.getF32FloatAttr(fold->scale));
         emitRemark(n.loc) << "QuantizeLinear/DequantizeLinear activation "
                              "quantization (int8, scale "
                           << fold->scale
                           << ") taken into this layer's ternary kernel";
       } else {
-        mm->setAttr("tern.activation_quant_eps", n.b.getF32FloatAttr(fold->eps));
+        mm->setAttr("tern.activation_quant_eps",
+                    n.b.getF32FloatAttr(fold->eps));
         emitRemark(n.loc) << "BitLinear activation quantization (absmax "
                              "int8, eps "
                           << fold->eps

@@ -51,10 +51,10 @@ LogicalResult TernDialect::verifyOperationAttribute(Operation *op,
                              << (eps ? "an f32" : "a float") << " attribute";
     double v = value.getValueAsDouble();
     if (!std::isfinite(v) || v < 0 || (name == kActivationQuantScale && v == 0))
-      return op->emitError() << name << " must be a finite, "
-                             << (name == kActivationQuantScale ? "positive"
-                                                               : "non-negative")
-                             << " number, found " << v;
+      return op->emitError()
+             << name << " must be a finite, "
+             << (name == kActivationQuantScale ? "positive" : "non-negative")
+             << " number, found " << v;
     if (!isa<TernaryMatmulOp>(op) &&
         op->getName().getStringRef() != "linalg.matmul")
       return op->emitError()

@@ -32,8 +32,7 @@ inline constexpr llvm::StringLiteral kActivationQuantScale =
     "tern.activation_quant_scale";
 
 inline bool modelQuantizesActivations(Operation *op) {
-  return op->hasAttr(kActivationQuantEps) ||
-         op->hasAttr(kActivationQuantScale);
+  return op->hasAttr(kActivationQuantEps) || op->hasAttr(kActivationQuantScale);
 }
 
 } // namespace mlir::tern

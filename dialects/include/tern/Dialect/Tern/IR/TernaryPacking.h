@@ -282,8 +282,7 @@ inline int64_t dotPaddedOutputs(int64_t n) {
 }
 /// Index of byte b of block kb of output `r` in the dot layout of a matrix
 /// with `blocks` blocks of K.
-inline int64_t dotByteIndex(int64_t blocks, int64_t r, int64_t kb,
-                            int64_t b) {
+inline int64_t dotByteIndex(int64_t blocks, int64_t r, int64_t kb, int64_t b) {
   return ((r / kDotOutputTile * blocks + kb) * kDotOutputTile +
           r % kDotOutputTile) *
              kDotGroup +
@@ -291,8 +290,8 @@ inline int64_t dotByteIndex(int64_t blocks, int64_t r, int64_t kb,
 }
 
 /// Packs row-major `n x k` trits (one row per output) into the dot layout.
-inline std::vector<int8_t> packDot(const std::vector<int8_t> &trits,
-                                   int64_t n, int64_t k) {
+inline std::vector<int8_t> packDot(const std::vector<int8_t> &trits, int64_t n,
+                                   int64_t k) {
   int64_t blocks = dotBlocks(k);
   // Every code 1 (a zero trit): 0b01010101.
   std::vector<int8_t> packed(blocks * dotPaddedOutputs(n) * kDotGroup, 0x55);
@@ -303,17 +302,16 @@ inline std::vector<int8_t> packDot(const std::vector<int8_t> &trits,
       auto &byte = packed[dotByteIndex(blocks, r, kb, b)];
       uint8_t code = static_cast<uint8_t>(trits[r * k + c] + 1);
       uint8_t shift = static_cast<uint8_t>(kI2BitsPerTrit * s);
-      byte = static_cast<int8_t>((static_cast<uint8_t>(byte) &
-                                  ~(0b11u << shift)) |
-                                 (code << shift));
+      byte = static_cast<int8_t>(
+          (static_cast<uint8_t>(byte) & ~(0b11u << shift)) | (code << shift));
     }
   return packed;
 }
 
 /// The trit of output `r`, column `c` in the dot layout of a matrix with K
 /// = `k`.
-inline int8_t dotTritAt(const std::vector<int8_t> &packed, int64_t k,
-                        int64_t r, int64_t c) {
+inline int8_t dotTritAt(const std::vector<int8_t> &packed, int64_t k, int64_t r,
+                        int64_t c) {
   int64_t kb = c / kDotBlock, s = (c % kDotBlock) / kDotGroup,
           b = c % kDotGroup;
   uint8_t byte =
