@@ -346,12 +346,15 @@ FailureOr<QTensor> Quantizer::narrow(Operation *consumer, Value original,
 }
 
 /// Per-layer settings on a float layer (e.g. `tern.hls_reuse`) move to the
-/// integer op that replaces it; its calibrated range stays behind.
+/// integer op that replaces it; its calibrated range stays behind, and so
+/// does the model's own activation quantization (BitLinear, QDQ): integer
+/// mode quantizes every layer's activations with its calibrated scales.
 static void copyLayerAttrs(Operation *from, Operation *to) {
   if (!to)
     return;
   for (NamedAttribute a : from->getDiscardableAttrs())
-    if (a.getName() != "tern.absmax")
+    if (a.getName() != "tern.absmax" && a.getName() != kActivationQuantEps &&
+        a.getName() != kActivationQuantScale)
       to->setAttr(a.getName(), a.getValue());
 }
 
