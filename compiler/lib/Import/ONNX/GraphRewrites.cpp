@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -16,18 +17,24 @@ std::optional<std::vector<float>> floats(const onnx::TensorProto &t) {
   if (t.data_type() != onnx::TensorProto::FLOAT ||
       t.data_location() == onnx::TensorProto::EXTERNAL)
     return std::nullopt;
+  // The element count, checked against the data before anything is
+  // allocated: the dims of a malformed tensor may be anything.
   int64_t n = 1;
-  for (int64_t d : t.dims())
+  for (int64_t d : t.dims()) {
+    if (d < 0 || (d > 0 && n > std::numeric_limits<int64_t>::max() / d))
+      return std::nullopt;
     n *= d;
+  }
+  int64_t have = t.has_raw_data()
+                     ? static_cast<int64_t>(t.raw_data().size() / 4)
+                     : static_cast<int64_t>(t.float_data_size());
+  if (have != n || (t.has_raw_data() && t.raw_data().size() % 4 != 0))
+    return std::nullopt;
   std::vector<float> v(static_cast<size_t>(n));
   if (t.has_raw_data()) {
-    if (t.raw_data().size() != v.size() * 4)
-      return std::nullopt;
     if (!v.empty())
       std::memcpy(v.data(), t.raw_data().data(), t.raw_data().size());
   } else {
-    if (t.float_data_size() != n)
-      return std::nullopt;
     std::copy(t.float_data().begin(), t.float_data().end(), v.begin());
   }
   return v;
