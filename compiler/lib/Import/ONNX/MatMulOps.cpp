@@ -120,25 +120,20 @@ LogicalResult importMatMul(NodeImporter &n) {
     int64_t m = numElements(ArrayRef<int64_t>(as).drop_back());
     Value a2 = reshape(n.b, n.loc, *a, {m, k});
     result = matmul2d(n.b, n.loc, a2, w);
-    // BitLinear: the model quantized this input (foldBitLinearQuant took
-    // the nodes out); the ternary kernel will, exactly so.
+    // The model quantized this input (foldBitLinearQuant took the nodes
+    // out: BitLinear's absmax or a QDQ pair); the ternary kernel will,
+    // exactly so.
     if (const auto *fold = n.foldedActivationQuant()) {
-      Operation *mm = result.getDefiningOp();
-      if (fold->scale > 0) {
-        mm->setAttr("tern.activation_quant_scale",
-                    n.b.getF32FloatAttr(fold->scale));
-        emitRemark(n.loc) << "QuantizeLinear/DequantizeLinear activation "
-                             "quantization (int8, scale "
-                          << fold->scale
-                          << ") taken into this layer's ternary kernel";
-      } else {
-        mm->setAttr("tern.activation_quant_eps",
-                    n.b.getF32FloatAttr(fold->eps));
-        emitRemark(n.loc) << "BitLinear activation quantization (absmax "
-                             "int8, eps "
-                          << fold->eps
-                          << ") taken into this layer's ternary kernel";
-      }
+      bool qdq = fold->scale > 0;
+      result.getDefiningOp()->setAttr(
+          qdq ? "tern.activation_quant_scale" : "tern.activation_quant_eps",
+          n.b.getF32FloatAttr(qdq ? fold->scale : fold->eps));
+      emitRemark(n.loc) << (qdq ? "QuantizeLinear/DequantizeLinear activation "
+                                  "quantization (int8, scale "
+                                : "BitLinear activation quantization (absmax "
+                                  "int8, eps ")
+                        << (qdq ? fold->scale : fold->eps)
+                        << ") taken into this layer's ternary kernel";
     }
     outShape.assign(as.begin(), as.end() - 1);
     outShape.push_back(bs[1]);
