@@ -108,6 +108,16 @@ def main():
         # The int8 GEMV of our own: the VNNI one where the machine has it.
         own8 = rows.get("Int8_own_vnni", rows.get("Int8_own_avx2", (None, 0)))[0]
         print(f"## K x N = {k} x {n}, batch {mm}\n")
+        # Roofline time: the cost model's choice's weight bytes (2 bits a
+        # weight plus scales) over each bandwidth.
+        auto = [v for kk, v in tern.items() if kk.startswith("auto")]
+        if auto:
+            weight_bytes = auto[0][1] * auto[0][0]
+            line = (f"Weights {weight_bytes / 1e6:.2f} MB; roofline time "
+                    f"{weight_bytes / triad * 1e6:.0f} us at the triad's bandwidth")
+            if "Read" in med:
+                line += f", {weight_bytes / roofline * 1e6:.0f} us at the read stream's"
+            print(line + ".\n")
         print("| kernel | time (us) | weight GB/s | % of triad | % of read stream | vs OpenBLAS f32 | vs own int8 GEMV | vs fastest Tern |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for kind, (t, bps) in sorted(rows.items(), key=lambda kv: kv[1][0]):
