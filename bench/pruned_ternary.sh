@@ -12,6 +12,7 @@
 # "dense ell auto").
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 BUILD=${BUILD_DIR:-build}
 OUT=$BUILD/bench/pruned-ternary
 JSON=${1:-$BUILD/bench/pruned-ternary.json}
@@ -35,7 +36,7 @@ for spec in ${LAYERS:-1:4096x4096 32:4096x4096}; do
       echo "ternc: $name"
       "$BUILD/bin/ternc" "$src" -o "$OUT" --name "$name" --quiet \
         --tern-report --sparse="$format" >"$OUT/$name.log" 2>&1
-      bytes=$(sed -n 's/.*weights: \([0-9]*\) bytes.*/\1/p' "$OUT/$name.log")
+      bytes=$(weight_bytes "$OUT/$name.log")
       label=$format
       [ "$format" = dense ] && label=i2
       [ "$format" = ell ] && label=index-lists
@@ -47,8 +48,4 @@ for spec in ${LAYERS:-1:4096x4096 32:4096x4096}; do
     done
   done
 done
-"$BUILD/bench/tern_sparse_bench" --models="$OUT" \
-  --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
-  --benchmark_min_time=0.2 --benchmark_out="$JSON" \
-  --benchmark_out_format=json ${BENCH_ARGS:-}
-echo "results: $JSON"
+run_benchmark "$BUILD/bench/tern_sparse_bench" "$OUT" "$JSON"

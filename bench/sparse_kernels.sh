@@ -21,6 +21,7 @@
 #                                 GEMV at every LLM shape of DESIGN.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 BUILD=${BUILD_DIR:-build}
 OUT=${OUT_DIR:-$BUILD/bench/sparse}
 JSON=${1:-$BUILD/bench/sparse-kernels.json}
@@ -60,7 +61,7 @@ for spec in $LAYERS; do
         echo "  skipped: $(grep -m1 error "$OUT/$name.log")"
         continue
       fi
-      bytes=$(sed -n 's/.*weights: \([0-9]*\) bytes.*/\1/p' "$OUT/$name.log")
+      bytes=$(weight_bytes "$OUT/$name.log")
       chosen=$format
       if [ "$format" = auto ]; then
         chosen=auto-$(sed -n "s/.*tern-classify-weights:.*, format \([^,]*\), [0-9]* -> .*/\1/p" "$OUT/$name.log" | head -1 | tr -d " ")
@@ -85,15 +86,11 @@ if [ "${ACT:-1}" = 1 ]; then
       echo "ternc: $name"
       "$BUILD/bin/ternc" "$src" -o "$OUT" --name "$name" --quiet \
         --tern-report --activation-sparsity="$mode" >"$OUT/$name.log" 2>&1
-      bytes=$(sed -n 's/.*weights: \([0-9]*\) bytes.*/\1/p' "$OUT/$name.log")
+      bytes=$(weight_bytes "$OUT/$name.log")
       format=$label-skip
       [ "$mode" = off ] && format=$label-noskip
       echo "$name relu $format 1 4096 4096 $bytes -" >"$OUT/$name.txt"
     done
   done
 fi
-"$BUILD/bench/tern_sparse_bench" --models="$OUT" \
-  --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
-  --benchmark_min_time=0.2 --benchmark_out="$JSON" \
-  --benchmark_out_format=json ${BENCH_ARGS:-}
-echo "results: $JSON"
+run_benchmark "$BUILD/bench/tern_sparse_bench" "$OUT" "$JSON"

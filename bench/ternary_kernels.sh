@@ -11,6 +11,7 @@
 # with --activation-bits=8), BENCH_ARGS (extra benchmark flags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 BUILD=${BUILD_DIR:-build}
 OUT=$BUILD/bench/kernels
 JSON=${1:-$BUILD/bench/ternary-kernels.json}
@@ -54,7 +55,7 @@ for spec in "${layers[@]}"; do
       echo "  skipped: $(grep -m1 error "$OUT/$name.log")"
       continue
     fi
-    bytes=$(sed -n 's/.*weights: \([0-9]*\) bytes.*/\1/p' "$OUT/$name.log")
+    bytes=$(weight_bytes "$OUT/$name.log")
     chosen=$kernel
     if [ "$base" = auto ]; then
       chosen=$kernel-$(sed -n 's/.*tern-select-ternary-kernel: \([a-z0-9_]*\) kernel, \([a-z0-9]*\) packing.*/\1-\2/p' "$OUT/$name.log" | head -1)
@@ -62,8 +63,4 @@ for spec in "${layers[@]}"; do
     echo "$name $chosen $m $k $n $bytes" >"$OUT/$name.txt"
   done
 done
-"$BUILD/bench/tern_kernel_bench" --models="$OUT" \
-  --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
-  --benchmark_min_time=0.2 --benchmark_out="$JSON" \
-  --benchmark_out_format=json ${BENCH_ARGS:-}
-echo "results: $JSON"
+run_benchmark "$BUILD/bench/tern_kernel_bench" "$OUT" "$JSON"

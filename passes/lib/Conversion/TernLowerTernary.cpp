@@ -380,8 +380,14 @@ private:
                           Value empty = {}) {
     if (!empty)
       empty = tensor::EmptyOp::create(b, loc, shape, type, dynamicSizes);
-    Value zero = arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
-    return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+    return filledWith(b, loc, empty, cast<TypedAttr>(b.getZeroAttr(type)));
+  }
+
+  /// `empty` filled with the constant `value`.
+  static Value filledWith(OpBuilder &b, Location loc, Value empty,
+                          TypedAttr value) {
+    Value c = arith::ConstantOp::create(b, loc, value.getType(), value);
+    return linalg::FillOp::create(b, loc, c, empty).getResult(0);
   }
 
   static void markUnroll(linalg::GenericOp g, int64_t factor) {
@@ -583,11 +589,13 @@ private:
   Value accumulateInt8Dot(PatternRewriter &rewriter, TernaryMatmulOp op,
                           Value amax, FloatType accType,
                           const QuantMode &mode) const {
-    DenseIntElementsAttr data;
     int64_t k = op.getInput().getType().getDimSize(1);
     // The schedule sums in plain (non-wrapping) int32: |sum| <= 2 * 127 * K
     // must stay below 2^31.
-    if (!matchPattern(op.getWeights(), m_Constant(&data)) || k > (1 << 22))
+    if (k > (1 << 22))
+      return {};
+    std::optional<std::vector<int8_t>> trits = getConstantTrits(op);
+    if (!trits)
       return {};
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
@@ -599,17 +607,11 @@ private:
     constexpr int64_t tile = packing::kDotOutputTile;
     Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
 
-    std::vector<int8_t> bytes;
-    bytes.reserve(data.getNumElements());
-    for (const APInt &v : data.getValues<APInt>())
-      bytes.push_back(static_cast<int8_t>(v.getZExtValue()));
-    std::vector<int8_t> trits =
-        packing::unpack(op.getEncoding().getFormat(), bytes, n, k);
     auto codesType = RankedTensorType::get({tiles, blocks, tile, g}, i8);
     Value codes = arith::ConstantOp::create(
         rewriter, loc, codesType,
         DenseElementsAttr::get(
-            codesType, ArrayRef<int8_t>(packing::packDot(trits, n, k))));
+            codesType, ArrayRef<int8_t>(packing::packDot(*trits, n, k))));
 
     // q[m, kb, s, b]
     SmallVector<AffineExpr> d(6);
@@ -726,16 +728,9 @@ private:
     int64_t rows = cast<RankedTensorType>(input.getType()).getDimSize(0);
     AffineExpr d0, d1;
     bindDims(ctx, d0, d1);
-    Value amaxInit = tensor::EmptyOp::create(rewriter, loc, {rows}, accType);
-    amaxInit =
-        linalg::FillOp::create(
-            rewriter, loc,
-            arith::ConstantOp::create(
-                rewriter, loc, accType,
-                rewriter.getFloatAttr(accType, mode.bitLinear ? mode.eps : 0))
-                .getResult(),
-            amaxInit)
-            .getResult(0);
+    Value amaxInit = filledWith(
+        rewriter, loc, tensor::EmptyOp::create(rewriter, loc, {rows}, accType),
+        rewriter.getFloatAttr(accType, mode.bitLinear ? mode.eps : 0));
     auto amax = linalg::GenericOp::create(
         rewriter, loc, amaxInit.getType(), ValueRange{input},
         ValueRange{amaxInit},
@@ -766,15 +761,17 @@ private:
     };
     if (x.getType() != accType)
       x = arith::ExtFOp::create(b, l, accType, x);
-    Value positive =
-        arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, amax, f(0));
-    Value safe = arith::SelectOp::create(b, l, positive, amax, f(1));
-    Value v = arith::MulFOp::create(b, l, x,
-                                    arith::DivFOp::create(b, l, f(127), safe));
+    Value positive, v;
     if (mode.scale > 0) {
       // QuantizeLinear: x / s (the row's amax plays no part).
-      v = arith::DivFOp::create(b, l, x, f(mode.scale));
       positive = arith::ConstantIntOp::create(b, l, b.getI1Type(), 1);
+      v = arith::DivFOp::create(b, l, x, f(mode.scale));
+    } else {
+      positive =
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, amax, f(0));
+      Value safe = arith::SelectOp::create(b, l, positive, amax, f(1));
+      v = arith::MulFOp::create(b, l, x,
+                                arith::DivFOp::create(b, l, f(127), safe));
     }
     if (mode.bitLinear) {
       // Half to even: floor(v) + 1 when the fraction is above 0.5, or is

@@ -102,21 +102,17 @@ struct TernClassifyWeightsPass
       why = "index lists take f32 activations";
       return failure();
     }
-    ElementsAttr bytesAttr = getConstantElements(op.getWeights());
+    std::optional<std::vector<int8_t>> constantTrits = getConstantTrits(op);
     ElementsAttr scalesAttr = getConstantElements(op.getScales());
-    std::optional<std::vector<char>> bytes =
-        bytesAttr ? getConstantBytes(bytesAttr) : std::nullopt;
     std::optional<SmallVector<double>> scales =
         scalesAttr ? getConstantFloats(scalesAttr) : std::nullopt;
-    if (!bytes || !scales) {
+    if (!constantTrits || !scales) {
       why = "its weights or scales are not constants";
       return failure();
     }
+    const std::vector<int8_t> &trits = *constantTrits;
     int64_t k = inputType.getDimSize(1);
     int64_t n = op.getWeights().getType().getDimSize(0);
-    std::vector<int8_t> trits = packing::unpack(
-        op.getEncoding().getFormat(),
-        std::vector<int8_t>(bytes->begin(), bytes->end()), n, k);
     WeightMatrix w;
     w.n = n;
     w.k = k;

@@ -47,19 +47,13 @@ Layout layoutOf(cost::Choice c) {
 /// The constant weights of `op` repacked from its packing to `to`, or null
 /// if they are not a constant.
 Value repack(OpBuilder &b, TernaryMatmulOp op, TernaryPacking to) {
-  DenseIntElementsAttr data;
-  if (!matchPattern(op.getWeights(), m_Constant(&data)))
+  std::optional<std::vector<int8_t>> trits = getConstantTrits(op);
+  if (!trits)
     return {};
-  TernaryEncodingAttr from = op.getEncoding();
   int64_t k = op.getInput().getType().getDimSize(1);
   int64_t n = op.getWeights().getType().getDimSize(0);
-  std::vector<int8_t> bytes;
-  bytes.reserve(data.getNumElements());
-  for (const APInt &v : data.getValues<APInt>())
-    bytes.push_back(static_cast<int8_t>(v.getZExtValue()));
-  std::vector<int8_t> trits = packing::unpack(from.getFormat(), bytes, n, k);
   auto format = static_cast<packing::Format>(to);
-  std::vector<int8_t> packed = packing::pack(format, trits, n, k);
+  std::vector<int8_t> packed = packing::pack(format, *trits, n, k);
   auto type = RankedTensorType::get({n, packing::bytesPerRow(format, k)},
                                     b.getI8Type());
   return arith::ConstantOp::create(

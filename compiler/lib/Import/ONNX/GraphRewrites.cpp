@@ -383,55 +383,48 @@ tern::onnx_import::foldBitLinearQuant(onnx::GraphProto &g) {
     matched.push_back(p->second);
     return &n;
   };
-  for (int i = 0; i < g.node_size(); ++i) {
-    onnx::NodeProto &mm = *g.mutable_node(i);
-    if (mm.op_type() != "MatMul" || mm.input_size() != 2)
-      continue;
-    auto w = ix.initializers.find(mm.input(1));
-    if (w == ix.initializers.end() || !isTernaryKxN(*w->second))
-      continue;
-    // a = DequantizeLinear(QuantizeLinear(x, s, 0), s, 0), int8.
-    matched.clear();
-    if (const onnx::NodeProto *dq =
-            producer(mm.input(0), "DequantizeLinear", 3, 1)) {
-      const onnx::NodeProto *q = producer(dq->input(0), "QuantizeLinear", 3, 1);
-      std::optional<float> s = scalarOf(g, ix, dq->input(1));
-      if (q && s && *s > 0 && std::isfinite(*s) &&
-          scalarOf(g, ix, q->input(1)) == s && isInt8Zero(ix, q->input(2)) &&
-          isInt8Zero(ix, dq->input(2))) {
-        for (int j : matched)
-          dead[j] = true;
-        const std::string &x = q->input(0);
-        ++ix.useCount[x];
-        folds.push_back({mm.output(0), mm.name(), 0.0f, *s});
-        mm.set_input(0, x);
-        continue;
-      }
-    }
-    // a = Clip(Round(x * s), -128, 127) / s
-    matched.clear();
-    const onnx::NodeProto *div = producer(mm.input(0), "Div", 2, 1);
+  // What a matcher found: the unquantized input x and how it was quantized.
+  struct Match {
+    std::string x;
+    float eps = 0, scale = 0;
+  };
+  // a = DequantizeLinear(QuantizeLinear(x, s, 0), s, 0), int8.
+  auto matchQdq = [&](const std::string &a) -> std::optional<Match> {
+    const onnx::NodeProto *dq = producer(a, "DequantizeLinear", 3, 1);
+    if (!dq)
+      return std::nullopt;
+    const onnx::NodeProto *q = producer(dq->input(0), "QuantizeLinear", 3, 1);
+    std::optional<float> s = scalarOf(g, ix, dq->input(1));
+    if (!q || !s || !(*s > 0) || !std::isfinite(*s) ||
+        scalarOf(g, ix, q->input(1)) != s || !isInt8Zero(ix, q->input(2)) ||
+        !isInt8Zero(ix, dq->input(2)))
+      return std::nullopt;
+    return Match{q->input(0), 0.0f, *s};
+  };
+  // a = Clip(Round(x * s), -128, 127) / s,
+  // s = 127 / max(ReduceMax(|x|, axes = -1, keepdims), eps).
+  auto matchBitLinear = [&](const std::string &a) -> std::optional<Match> {
+    const onnx::NodeProto *div = producer(a, "Div", 2, 1);
     if (!div)
-      continue;
+      return std::nullopt;
     const std::string &s = div->input(1);
     const onnx::NodeProto *clip = producer(div->input(0), "Clip", 1, 1);
     if (!clip)
-      continue;
+      return std::nullopt;
     std::optional<std::pair<float, float>> range = clipBounds(g, ix, *clip);
     if (!range || range->first != -128.0f || range->second != 127.0f)
-      continue;
+      return std::nullopt;
     const onnx::NodeProto *round = producer(clip->input(0), "Round", 1, 1);
     if (!round)
-      continue;
+      return std::nullopt;
     const onnx::NodeProto *mul = producer(round->input(0), "Mul", 2, 1);
     if (!mul || (mul->input(0) != s && mul->input(1) != s))
-      continue;
+      return std::nullopt;
     const std::string &x = mul->input(0) == s ? mul->input(1) : mul->input(0);
-    // s = 127 / max(ReduceMax(|x|, axes = -1, keepdims), eps)
     const onnx::NodeProto *scale = producer(s, "Div", 2, 2);
     if (!scale ||
         scalarOf(g, ix, scale->input(0)) != std::optional<float>(127.0f))
-      continue;
+      return std::nullopt;
     const std::string &clamped = scale->input(1);
     const onnx::NodeProto *floor = producer(clamped, "Clip", 1, 1);
     std::optional<float> eps;
@@ -450,10 +443,10 @@ tern::onnx_import::foldBitLinearQuant(onnx::GraphProto &g) {
         }
     }
     if (!eps || !std::isfinite(*eps) || *eps < 0)
-      continue;
+      return std::nullopt;
     const onnx::NodeProto *reduce = producer(amax, "ReduceMax", 1, 1);
     if (!reduce)
-      continue;
+      return std::nullopt;
     const onnx::AttributeProto *keep = findAttr(*reduce, "keepdims");
     const onnx::AttributeProto *axes = findAttr(*reduce, "axes");
     bool lastAxis = axes && axes->ints_size() == 1 && axes->ints(0) == -1;
@@ -464,16 +457,33 @@ tern::onnx_import::foldBitLinearQuant(onnx::GraphProto &g) {
                                            std::vector<int64_t>{-1});
     }
     if ((keep && keep->i() != 1) || !lastAxis)
-      continue;
+      return std::nullopt;
     const onnx::NodeProto *abs = producer(reduce->input(0), "Abs", 1, 1);
     if (!abs || abs->input(0) != x)
-      continue;
+      return std::nullopt;
+    return Match{x, *eps, 0.0f};
+  };
 
+  for (int i = 0; i < g.node_size(); ++i) {
+    onnx::NodeProto &mm = *g.mutable_node(i);
+    if (mm.op_type() != "MatMul" || mm.input_size() != 2)
+      continue;
+    auto w = ix.initializers.find(mm.input(1));
+    if (w == ix.initializers.end() || !isTernaryKxN(*w->second))
+      continue;
+    matched.clear();
+    std::optional<Match> m = matchQdq(mm.input(0));
+    if (!m) {
+      matched.clear();
+      m = matchBitLinear(mm.input(0));
+    }
+    if (!m)
+      continue;
     for (int j : matched)
       dead[j] = true;
-    ++ix.useCount[x];
-    folds.push_back({mm.output(0), mm.name(), *eps, 0.0f});
-    mm.set_input(0, x);
+    ++ix.useCount[m->x];
+    folds.push_back({mm.output(0), mm.name(), m->eps, m->scale});
+    mm.set_input(0, m->x);
   }
   if (folds.empty())
     return folds;

@@ -825,6 +825,16 @@ private:
   }
   void applySchedule(Halide::Func f, const Output &o, Halide::Type widest);
   bool applyDotSchedule(Halide::Func acc, Halide::Func f, const Output &o);
+  /// The schedule allows threads and the iteration space has at least
+  /// minParallelWork points (counted with saturation).
+  bool worthThreads() const {
+    int64_t work = 1;
+    for (int64_t e : k.loopExtents)
+      work = work > std::numeric_limits<int64_t>::max() / e
+                 ? std::numeric_limits<int64_t>::max()
+                 : work * e;
+    return k.schedule.parallel && work >= k.schedule.minParallelWork;
+  }
   void applyGpuSchedule(Halide::Func f, const std::vector<Halide::Var> &v,
                         const std::vector<int64_t> &ext);
 };
@@ -1097,6 +1107,15 @@ Halide::Expr Translator::translateNode(const Expr &x) {
   return Expr();
 }
 
+/// X when `x` is U(X) for an X of type `t` (U the unsigned type of `t`'s
+/// width): an operand of LinalgToKernel's wrapping i32/i64 arithmetic.
+static ExprRef unwrapUnsigned(const ExprRef &x, ScalarType t) {
+  return x->op == Op::Cast && x->type == ScalarType::u(t.bits) &&
+                 x->args[0]->type == t
+             ? x->args[0]
+             : nullptr;
+}
+
 /// If `e` equals Self(output) + X for an X that does not read Self, returns
 /// X; otherwise null. Handles Self, Self + X, X + Self, Self - X and selects
 /// (on Self-free conditions) of those.
@@ -1143,12 +1162,8 @@ static ExprRef selfAddend(const ExprRef &e, int output) {
         (inner->op != Op::Add && inner->op != Op::Sub))
       return nullptr;
     ScalarType u = ScalarType::u(e->type.bits);
-    auto unwrap = [&](const ExprRef &x) -> ExprRef {
-      return x->op == Op::Cast && x->type == u && x->args[0]->type == e->type
-                 ? x->args[0]
-                 : nullptr;
-    };
-    ExprRef a = unwrap(inner->args[0]), b = unwrap(inner->args[1]);
+    ExprRef a = unwrapUnsigned(inner->args[0], e->type),
+            b = unwrapUnsigned(inner->args[1], e->type);
     if (!a || !b)
       return nullptr;
     if (inner->op == Op::Add && isSelf(b) && selfFree(a))
@@ -1205,15 +1220,10 @@ static ExprRef plainDotUpdate(const ExprRef &update, int output) {
   ExprRef addend = selfAddend(update, output);
   if (!addend)
     return update;
-  ScalarType u = ScalarType::u(32);
-  auto unwrap = [&](const ExprRef &x) -> ExprRef {
-    return x->op == Op::Cast && x->type == u && x->args[0]->type == update->type
-               ? x->args[0]
-               : nullptr;
-  };
   if (addend->op == Op::Cast && addend->args[0]->op == Op::Mul) {
     const ExprRef &mul = addend->args[0];
-    ExprRef a = unwrap(mul->args[0]), b = unwrap(mul->args[1]);
+    ExprRef a = unwrapUnsigned(mul->args[0], update->type),
+            b = unwrapUnsigned(mul->args[1], update->type);
     if (a && b)
       addend = binary(Op::Mul, a, b);
   }
@@ -1487,9 +1497,8 @@ bool Translator::applyDotSchedule(Halide::Func acc, Halide::Func f,
   const auto *inner = rdom->x.extent().as<Halide::Internal::IntImm>();
   int width = k.schedule.vectorWidth > 1 ? k.schedule.vectorWidth : 16;
   std::vector<Halide::Var> v = pureArgs(o); // innermost first
-  std::vector<int64_t> ext(rank);
-  for (int j = 0; j < rank; ++j)
-    ext[j] = o.buffer.shape[rank - 1 - j];
+  // Extents innermost first, as Halide lists dimensions.
+  std::vector<int64_t> ext(o.buffer.shape.rbegin(), o.buffer.shape.rend());
   if (!inner || inner->value != k.schedule.dotProduct || ext[0] % width != 0 ||
       ext[0] / width > 8)
     return false;
@@ -1502,12 +1511,7 @@ bool Translator::applyDotSchedule(Halide::Func acc, Halide::Func f,
       .vectorize(v[0], width);
   if (rank == 3)
     f.reorder(v[0], ti, v[2], to);
-  int64_t work = 1;
-  for (int64_t e : k.loopExtents)
-    work = work > std::numeric_limits<int64_t>::max() / e
-               ? std::numeric_limits<int64_t>::max()
-               : work * e;
-  if (k.schedule.parallel && work >= k.schedule.minParallelWork)
+  if (worthThreads())
     f.parallel(to);
   acc.compute_at(f, to).vectorize(v[0], width);
 
@@ -1561,9 +1565,8 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
   if (rank == 0)
     return;
   std::vector<Halide::Var> v = pureArgs(o); // innermost first
-  std::vector<int64_t> ext(rank);
-  for (int j = 0; j < rank; ++j)
-    ext[j] = o.buffer.shape[rank - 1 - j];
+  // Extents innermost first, as Halide lists dimensions.
+  std::vector<int64_t> ext(o.buffer.shape.rbegin(), o.buffer.shape.rend());
 
   if (k.schedule.device == Schedule::GPU) {
     applyGpuSchedule(f, v, ext);
@@ -1588,12 +1591,6 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     return;
   }
 
-  int64_t work = 1;
-  for (int64_t e : k.loopExtents)
-    work = work > std::numeric_limits<int64_t>::max() / e
-               ? std::numeric_limits<int64_t>::max()
-               : work * e;
-
   int width = k.schedule.vectorWidth;
   if (width == 0)
     width = target.natural_vector_size(widest);
@@ -1605,8 +1602,7 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
       parDim = j;
       break;
     }
-  bool parallel =
-      k.schedule.parallel && work >= k.schedule.minParallelWork && parDim >= 0;
+  bool parallel = worthThreads() && parDim >= 0;
 
   int64_t chunk = (ext[0] + 15) / 16;
   if (vectorize)
@@ -1674,7 +1670,7 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
       order.push_back(r);
     order.insert(order.end(), {vo, mo, no});
     u.reorder(order).vectorize(vi).unroll(mi);
-    if (k.schedule.parallel && work >= k.schedule.minParallelWork)
+    if (worthThreads())
       u.parallel(no);
     return;
   }

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Dialect/Tern/IR/ConstantData.h"
 #include "tern/Dialect/Tern/IR/SparseEncoding.h"
 #include "tern/Dialect/Tern/IR/TernaryPacking.h"
 
@@ -184,4 +185,18 @@ LogicalResult SparseMatmulOp::verify() {
     return emitOpError() << "#tern.ell row_length " << format->rowLength
                          << " exceeds K = " << k;
   return success();
+}
+
+std::optional<std::vector<int8_t>>
+mlir::tern::getConstantTrits(TernaryMatmulOp op) {
+  ElementsAttr attr = getConstantElements(op.getWeights());
+  std::optional<std::vector<char>> bytes =
+      attr ? getConstantBytes(attr) : std::nullopt;
+  if (!bytes)
+    return std::nullopt;
+  int64_t k = op.getInput().getType().getDimSize(1);
+  int64_t n = op.getWeights().getType().getDimSize(0);
+  return packing::unpack(op.getEncoding().getFormat(),
+                         std::vector<int8_t>(bytes->begin(), bytes->end()), n,
+                         k);
 }

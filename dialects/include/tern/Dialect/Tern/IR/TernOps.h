@@ -19,6 +19,10 @@
 #define GET_OP_CLASSES
 #include "tern/Dialect/Tern/IR/TernOps.h.inc"
 
+#include <cstdint>
+#include <optional>
+#include <vector>
+
 namespace mlir::tern {
 
 /// Discardable attributes (verified by the dialect) marking a layer whose
@@ -30,6 +34,11 @@ inline constexpr llvm::StringLiteral kActivationQuantEps =
     "tern.activation_quant_eps";
 inline constexpr llvm::StringLiteral kActivationQuantScale =
     "tern.activation_quant_scale";
+
+/// The trits of `op`'s weights, row-major N x K in {-1, 0, 1}, when the
+/// packed weights are a constant (dense or resource); std::nullopt when
+/// they are computed at run time.
+std::optional<std::vector<int8_t>> getConstantTrits(TernaryMatmulOp op);
 
 inline bool modelQuantizesActivations(Operation *op) {
   return op->hasAttr(kActivationQuantEps) || op->hasAttr(kActivationQuantScale);
