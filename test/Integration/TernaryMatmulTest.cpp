@@ -1159,6 +1159,10 @@ std::vector<SparseCase> sparseCases() {
       {"m1_k256_n64_d70", 1, 256, 64, 0.7, {}, {0}},
       {"m9_k40_n17_d100", 9, 40, 17, 1.0, {}, {}},
       {"m1_k3_n1_d50", 1, 3, 1, 0.5, {}, {}},
+      // 16 rows and more: the CPU kernel reads the activations through a
+      // transposed copy, 16 rows a vector (a ragged last vector here).
+      {"m37_k70_n33_d20_empty", 37, 70, 33, 0.2, {4}, {0, 69}},
+      {"m16_k48_n16_d50", 16, 48, 16, 0.5, {}, {}},
   };
   for (const char *format : {"ell", "bsr"})
     for (const Shape &s : shapes) {
@@ -1285,6 +1289,14 @@ std::vector<SparseCase> sparseCases() {
                    37,
                    19,
                    ternary(19, 37, 0.3, true, {0, 5, 18}),
+                   {"--sparse=ell"},
+                   "format index lists",
+                   nullptr});
+  cases.push_back({"ternary_index_forced_m21",
+                   21,
+                   45,
+                   35,
+                   ternary(35, 45, 0.2, false, {7}),
                    {"--sparse=ell"},
                    "format index lists",
                    nullptr});

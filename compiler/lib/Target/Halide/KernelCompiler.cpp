@@ -803,6 +803,16 @@ private:
   /// footprint over a tile is unknown or loose, so they are never staged in
   /// GPU shared memory.
   std::set<int> gatherInputs;
+  /// Inputs read at an index loaded from memory (a sparse kernel's stored
+  /// columns): x86 has no gather Halide 14 emits, so a vector of such reads
+  /// becomes one scalar load and insert per lane.
+  std::set<int> dataGatherInputs;
+  /// Sparse GEMM (see gatherRowsDim): the loop dimension of the output rows,
+  /// or -1. Row-major activations gathered at stored columns are then read
+  /// from a transposed copy, rows innermost, so that one stored column
+  /// serves 16 rows with one dense vector load.
+  int gatherRowsDim = -1;
+  std::map<int, Halide::Func> transposedInputs;
   /// Maps Self(j) to an Expr; set while translating updates.
   std::function<Halide::Expr(int)> selfExpr;
   std::unordered_map<const Expr *, Halide::Expr> memo;
@@ -915,6 +925,21 @@ Halide::Expr Translator::translateNode(const Expr &x) {
   case Op::Load: {
     const Buffer &b = k.inputs[x.index];
     int rank = static_cast<int>(b.shape.size());
+    if (gatherRowsDim >= 0 && rank == 2 && x.args[0]->op == Op::LoopVar &&
+        x.args[0]->index == gatherRowsDim && isDataDependent(x.args[1])) {
+      auto [it, inserted] = transposedInputs.try_emplace(x.index);
+      if (inserted) {
+        it->second = Halide::Func(built.inputs[x.index].name() + "_t");
+        Halide::Var row("row"), col("col");
+        it->second(row, col) = built.inputs[x.index](col, row);
+      }
+      gatherInputs.insert(x.index);
+      dataGatherInputs.insert(x.index);
+      return it->second(translate(x.args[0]),
+                        Halide::unsafe_promise_clamped(
+                            translate(x.args[1]), 0,
+                            static_cast<int>(b.shape[1] - 1)));
+    }
     std::vector<Expr> idx;
     for (int j = rank - 1; j >= 0; --j) {
       Expr e = translate(x.args[j]);
@@ -927,6 +952,7 @@ Halide::Expr Translator::translateNode(const Expr &x) {
         e = Halide::unsafe_promise_clamped(e, 0,
                                            static_cast<int>(b.shape[j] - 1));
         gatherInputs.insert(x.index);
+        dataGatherInputs.insert(x.index);
       } else if (!isAffineIndex(x.args[j])) {
         gatherInputs.insert(x.index);
       }
@@ -1254,6 +1280,14 @@ std::string Translator::run() {
     for (int j = 0; j < m; ++j)
       loopExprs[reductionDims[j]] = r[m - 1 - j];
   }
+
+  // A sparse GEMM: one output of (rows, outputs), a reduction, 16-lane
+  // output tiles, at least 16 rows, on the CPU.
+  if (k.schedule.device == Schedule::CPU && k.schedule.vectorWidth > 1 &&
+      rdom && k.outputs.size() == 1 && k.outputs[0].update &&
+      k.outputs[0].loopDims.size() == 2 &&
+      k.outputs[0].buffer.shape[0] >= 16)
+    gatherRowsDim = k.outputs[0].loopDims[0];
 
   Namer namer(k.name);
   for (size_t i = 0; i < k.inputs.size(); ++i) {
@@ -1645,6 +1679,56 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
         .unroll(ri);
     return {ri, ro};
   };
+  // Reads at stored indices (the sparse lowerings, which ask for 16-lane
+  // tiles): Halide 14 builds a vector of gathered values from one scalar
+  // load, extract and insert per lane, which costs more than the scalar
+  // multiply-add it feeds. So each tile's lanes become unrolled scalar
+  // accumulators (independent chains, kept in registers), the reduction
+  // runs outside them, and threads take chunks of tiles. Measured on the
+  // 4096x4096 90%-sparse ELL GEMV: bench/results/sparse-kernels.md.
+  if (rdom && !dataGatherInputs.empty() && vectorize) {
+    scheduleStage(f, Halide::TailStrategy::ShiftInwards);
+    Halide::Stage u = f.update(0);
+    Halide::Var no(v[0].name() + "_no"), ni(v[0].name() + "_ni");
+    u.split(v[0], no, ni, width, Halide::TailStrategy::GuardWithIf);
+    std::vector<Halide::VarOrRVar> order = {ni};
+    // Rows read through a transposed copy: vectors of 16 rows innermost,
+    // stored rows-innermost so the accumulators stay whole vectors.
+    bool rowVectors = !transposedInputs.empty() && rank == 2;
+    Halide::Var mo(v[1].name() + "_mo"), mi(v[1].name() + "_mi");
+    if (rowVectors) {
+      for (auto &[index, t] : transposedInputs)
+        t.compute_root().vectorize(t.args()[0], 16,
+                                   Halide::TailStrategy::GuardWithIf);
+      f.reorder_storage(v[1], v[0]);
+      u.split(v[1], mo, mi, 16, Halide::TailStrategy::GuardWithIf);
+      order.insert(order.begin(), mi);
+    }
+    for (const Halide::VarOrRVar &r : unrollReduction(u))
+      order.push_back(r);
+    order.push_back(no);
+    if (rowVectors)
+      order.push_back(mo);
+    else
+      for (int j = 1; j < rank; ++j)
+        order.push_back(v[j]);
+    u.reorder(order).unroll(ni);
+    if (rowVectors)
+      u.vectorize(mi);
+    if (worthThreads()) {
+      int64_t tiles = (ext[0] + width - 1) / width;
+      if (tiles >= 2) {
+        Halide::Var co(v[0].name() + "_co"), ci(v[0].name() + "_ci");
+        u.split(no, co, ci,
+                static_cast<int>(std::max<int64_t>(1, (tiles + 15) / 16)),
+                Halide::TailStrategy::GuardWithIf)
+            .parallel(co);
+      } else if (rank >= 2 && ext[rank - 1] > 1) {
+        u.parallel(v[rank - 1]);
+      }
+    }
+    return;
+  }
   // A ternary accumulation (the lowering asked for an unroll factor) over
   // several rows: the trit decode depends on (n, k), not on the row m, so
   // blocks of up to 8 rows go innermost, unrolled, inside the reduction,

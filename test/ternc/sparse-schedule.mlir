@@ -1,0 +1,28 @@
+// The CPU schedules of sparse kernels (ELL here), for a fixed AVX-512 target.
+// Halide 14 has no x86 gather: a vector of reads at stored columns would be
+// one scalar load, extract and insert per lane.
+//
+// For GEMV, each 16-output tile's lanes are unrolled scalar accumulators, with
+// the reduction over stored slots outside them; the activation is read one
+// scalar at a time, at the stored column.
+// RUN: ternc %S/Inputs/sparse-gemv.mlir --sparse=ell --emit=halide-stmt --name=v --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=GEMV
+// GEMV-LABEL: produce out0_acc {
+// GEMV:       for (out0_acc.s1.r$x.ro, 0, 2) {
+// GEMV-NEXT:    out0_acc[0] = out0_acc[0] + (in0[{{.*}}]*in2[int32(in1[{{.*}}])])
+// GEMV-NEXT:    out0_acc[1] = out0_acc[1] + (in0[{{.*}}]*in2[int32(in1[{{.*}}])])
+// GEMV-NOT:   in2[int32x16
+// GEMV-LABEL: consume out0_acc {
+
+// For a GEMM (32 rows), the activations are first transposed (rows innermost), and
+// each stored weight, broadcast, multiplies a dense vector of 16 rows of
+// the activation at its column.
+// RUN: ternc %S/Inputs/sparse-gemm.mlir --sparse=ell --emit=halide-stmt --name=g --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=GEMM
+// GEMM:       produce in2_t {
+// GEMM:         in2_t[ramp({{.*}}, 1, 16) aligned(16, 0)] = in2[ramp({{.*}}, 32, 16)]
+// GEMM:       consume in2_t {
+// GEMM:         for (out0_acc.s1.d0.d0_mo, 0, 2) {
+// GEMM:           out0_acc[ramp({{.*}}, 1, 16) aligned(16, 0)] = out0_acc[ramp({{.*}}, 1, 16) aligned(16, 0)] + (in2_t[ramp(((int32(in1[{{.*}}])*2) + out0_acc.s1.d0.d0_mo)*16, 1, 16) aligned(16, 0)]*x16(in0[{{.*}}]))
+// GEMM-NOT:   in2[int32x16
+
+// The numeric tests of these kernels (densities 0-100%, odd shapes, 1 to 37
+// rows) are SparseMatmul in test/Integration/TernaryMatmulTest.cpp.
