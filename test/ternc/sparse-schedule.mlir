@@ -26,3 +26,15 @@
 
 // The numeric tests of these kernels (densities 0-100%, odd shapes, 1 to 37
 // rows) are SparseMatmul in test/Integration/TernaryMatmulTest.cpp.
+
+// The same weights kept dense: tern-weight-layout stores them K x N, so the
+// GEMV's 16-output vectors are whole loads of a weight row (before, lanes
+// were K = 32 floats apart: ramp(..., 32, 16)), two vectors of adjacent
+// outputs per reduction step.
+// RUN: ternc %S/Inputs/sparse-gemv.mlir --sparse=dense --emit=halide-stmt --name=d --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=DENSE
+// DENSE-LABEL: produce out0_acc {
+// DENSE:       for (out0_acc.s1.r$x.ro, 0, 8) {
+// DENSE-NEXT:    out0_acc[ramp(0, 1, 16)] = out0_acc[ramp(0, 1, 16)] + (in1[ramp(out0_acc.s1.r$x.ro*96, 1, 16) aligned(96, 0)]*x16(in0[out0_acc.s1.r$x.ro*4]))
+// DENSE:         out0_acc[ramp(16, 1, 16)] = {{.*}}in1[ramp((out0_acc.s1.r$x.ro*96) + 16, 1, 16)
+// DENSE-NOT:   , 32, 16)
+// DENSE-LABEL: consume out0_acc {

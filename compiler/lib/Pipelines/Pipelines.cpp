@@ -78,6 +78,7 @@ void mlir::tern::buildLowerPipeline(OpPassManager &pm,
   funcPm.addPass(createTernLowerTernaryPass(lowerOptions));
   funcPm.addPass(createLinalgGeneralizeNamedOpsPass());
   funcPm.addPass(createTernFuseElementwisePass());
+  funcPm.addPass(createTernWeightLayoutPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // On kernel form, after fusion has put each ReLU into its producer.

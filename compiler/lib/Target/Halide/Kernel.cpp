@@ -398,6 +398,9 @@ std::string toString(const Kernel &k, bool includeName) {
        << (k.schedule.dotProduct
                ? " dot=" + std::to_string(k.schedule.dotProduct)
                : std::string())
+       << (k.schedule.vectorBlocks
+               ? " blocks=" + std::to_string(k.schedule.vectorBlocks)
+               : std::string())
        << "\n";
   return os.str();
 }

@@ -1679,6 +1679,37 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
         .unroll(ri);
     return {ri, ro};
   };
+  // A GEMV over row-contiguous weights (tern-weight-layout): blocks of
+  // `vectorBlocks` adjacent output vectors, unrolled, inside the reduction,
+  // so each step reads one contiguous run of a weight row into that many
+  // accumulators (a plain vectorized loop would walk down a column of the
+  // weights, one cache line and page per step); threads take blocks.
+  bool oneRow = rank == 1 || (rank == 2 && ext[1] == 1);
+  if (rdom && k.schedule.vectorBlocks > 1 && vectorize && oneRow) {
+    scheduleStage(f, Halide::TailStrategy::ShiftInwards);
+    Halide::Stage u = f.update(0);
+    int64_t vectors = (ext[0] + width - 1) / width;
+    // Accumulators in registers: 32 vector registers with AVX-512, 16
+    // below.
+    int64_t registers =
+        target.has_feature(Halide::Target::AVX512) ? 16 : 8;
+    int blocks = static_cast<int>(std::min<int64_t>(
+        {static_cast<int64_t>(k.schedule.vectorBlocks), vectors, registers}));
+    Halide::Var no(v[0].name() + "_no"), ni(v[0].name() + "_ni");
+    Halide::Var vo(v[0].name() + "_vo"), vi(v[0].name() + "_vi");
+    u.split(v[0], no, ni, width * blocks, Halide::TailStrategy::GuardWithIf)
+        .split(ni, vo, vi, width, Halide::TailStrategy::GuardWithIf);
+    std::vector<Halide::VarOrRVar> order = {vi, vo};
+    for (const Halide::VarOrRVar &r : unrollReduction(u))
+      order.push_back(r);
+    order.push_back(no);
+    if (rank == 2)
+      order.push_back(v[1]);
+    u.reorder(order).vectorize(vi).unroll(vo);
+    if (worthThreads())
+      u.parallel(no);
+    return;
+  }
   // Reads at stored indices (the sparse lowerings, which ask for 16-lane
   // tiles): Halide 14 builds a vector of gathered values from one scalar
   // load, extract and insert per lane, which costs more than the scalar

@@ -666,6 +666,9 @@ LogicalResult GenericTranslator::run(StringRef name) {
   if (auto width = op->getAttrOfType<IntegerAttr>("tern.vector_width"))
     k.schedule.vectorWidth =
         static_cast<int>(std::clamp<int64_t>(width.getInt(), 0, 64));
+  if (auto blocks = op->getAttrOfType<IntegerAttr>("tern.vector_blocks"))
+    k.schedule.vectorBlocks =
+        static_cast<int>(std::clamp<int64_t>(blocks.getInt(), 0, 16));
   // Per layer reuse factor for HLS (`tern.hls_reuse`); 0: the driver's.
   if (auto reuse = op->getAttrOfType<IntegerAttr>("tern.hls_reuse"))
     k.schedule.hlsReuse =

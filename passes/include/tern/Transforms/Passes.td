@@ -140,6 +140,34 @@ def TernFuseElementwisePass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TernWeightLayoutPass
+    : Pass<"tern-weight-layout", "::mlir::func::FuncOp"> {
+  let summary = "Store constant matrix operands of reductions with the "
+                "vectorized output dimension innermost";
+  let description = [{
+    The CPU and GPU kernels vectorize (or spread over threads) the innermost
+    dimension of a `linalg.generic`'s output: for a matmul, the outputs n.
+    Weights stored `N x K` (PyTorch's and ONNX Gemm's transB layout, and what
+    `linalg.matmul` with a transposed-B map reads) then put consecutive
+    lanes K elements apart, which x86 can only load one lane at a time.
+    This pass transposes, at compile time, each 2-D constant input of a
+    reduction `linalg.generic` indexed `(n, k)` with `n` the output's
+    innermost dimension and `k` a reduction dimension, and swaps its
+    indexing map to `(k, n)`: the same values, read as whole vectors.
+
+    Constants with other users and kernels that chose their own layout
+    (`tern.vector_width`, `tern.dot_product`) are left alone. Marks the
+    kernels it changes `tern.unroll = 4`, which lets the Halide CPU schedule
+    keep blocks of up to 8 rows in registers over each loaded weight vector,
+    and `tern.vector_blocks = 16`: with one row (a GEMV), 16 vectors of
+    adjacent outputs per reduction step, one contiguous run of a weight row.
+
+    Example: `tern-opt --tern-weight-layout model.mlir`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
 def TernPrunePass : Pass<"tern-prune", "::mlir::func::FuncOp"> {
   let summary = "Magnitude pruning of matmul weights to N:M, block or "
                 "unstructured sparsity";

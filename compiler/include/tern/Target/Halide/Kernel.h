@@ -176,6 +176,11 @@ struct Schedule {
   /// (`tern.unroll` on the linalg.generic), so that byte indices and bit
   /// positions become constants.
   int reductionUnroll = 0;
+  /// CPU: when > 1, a kernel with one row of outputs (a GEMV) computes this
+  /// many vectors of adjacent outputs together, each reduction step loading
+  /// one contiguous run of a weight row (`tern.vector_blocks`, set by
+  /// tern-weight-layout on the weights it made row-contiguous).
+  int vectorBlocks = 0;
   /// CPU: when > 1, the innermost reduction dimension has this extent and
   /// is summed in vector lanes together with the innermost output
   /// dimension (16 lanes): a byte dot product (x86 vpdpbusd with AVX-512
