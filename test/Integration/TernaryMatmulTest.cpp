@@ -1429,6 +1429,7 @@ struct ActivationCase {
   bool ternary;    ///< the layer after the ReLU
   int64_t m, k, n; ///< its shape (K = outputs of the first layer)
   bool off;        ///< --activation-sparsity=off
+  Layout layout = Layout::KN; ///< of the layer after the ReLU
 };
 
 void PrintTo(const ActivationCase &c, std::ostream *os) { *os << c.name; }
@@ -1442,7 +1443,7 @@ TEST_P(ActivationSparsity, SkipsZerosAndMatches) {
   model.name = std::string("act_") + c.name;
   model.m = c.m;
   model.layers = reluThenLayer(rng, 19, c.k, c.n, 0.5f, c.ternary);
-  model.layers[1].layout = Layout::KN;
+  model.layers[1].layout = c.layout;
   if (c.off)
     model.flags.push_back("--activation-sparsity=off");
   const Library *lib = ModelCache::get().load(model);
@@ -1476,6 +1477,10 @@ const ActivationCase kActivationCases[] = {
     {"ternary_gemv", true, 1, 64, 40, false},
     {"ternary_rows", true, 9, 41, 17, false},
     {"dense_off", false, 1, 64, 48, true},
+    // N x K weights (stored K x N by tern-weight-layout), K and N not
+    // multiples of the unroll or the vector blocks.
+    {"dense_gemv_nk_k37", false, 1, 37, 83, false, Layout::NK},
+    {"ternary_gemv_nk_k37", true, 1, 37, 29, false, Layout::NK},
 };
 
 INSTANTIATE_TEST_SUITE_P(

@@ -17,8 +17,15 @@
 // The scale, bias and ReLU: one elementwise kernel.
 // CHECK-LABEL: // kernel mlp_k1
 // CHECK:         is_nan_f32({{.*}}max({{.*}}, 0.000000f)
+// The second ternary layer reads the ReLU: its reduction runs over the
+// list of nonzero inputs (trip count: their number), decoding the trit of
+// each listed input.
 // CHECK-LABEL: // kernel mlp_k2
-// CHECK:         for ({{.*}}.s1.r$x, 0, 3) {
+// CHECK:         produce nonzero_list {
+// CHECK:         let [[C:.*]] = nonzero_count[0]
+// CHECK:         for ({{.*}}.s1.r$x, 0, {{t[0-9]+}}) {
+// CHECK-NEXT:      let [[K:t[0-9]+]] = nonzero_list[
+// CHECK-NEXT:      shift_right({{.*}}in0[(([[K]]/4)*2)
 // CHECK-LABEL: // kernel mlp_k3
 // CHECK:         *0.750000f
 // CHECK-NOT:   // kernel

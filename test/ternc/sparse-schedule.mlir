@@ -38,3 +38,24 @@
 // DENSE:         out0_acc[ramp(16, 1, 16)] = {{.*}}in1[ramp((out0_acc.s1.r$x.ro*96) + 16, 1, 16)
 // DENSE-NOT:   , 32, 16)
 // DENSE-LABEL: consume out0_acc {
+
+// Activation sparsity in a GEMV (fc2 reads the ReLU of fc1): the kernel
+// first lists the positions of its nonzero inputs (a scan and a scatter),
+// then runs the reduction over that list only, its trip count the number
+// of nonzeros (no branch per input).
+// RUN: ternc %S/Inputs/relu-mlp.mlir --emit=halide-stmt --name=r --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=COMPACT
+// COMPACT-LABEL: // kernel r_k2
+// COMPACT:       produce nonzero_position {
+// COMPACT:         nonzero_position[{{.*}} + 1] = nonzero_position[{{.*}}] + select(in0[{{.*}}] == 0.000000f, 0, 1)
+// COMPACT:       produce nonzero_count {
+// COMPACT:       produce nonzero_list {
+// COMPACT:         if (in0[nonzero_list.s1.each$x] != 0.000000f) {
+// COMPACT-NEXT:      nonzero_list[max(min(nonzero_position[nonzero_list.s1.each$x], 7), 0)] = nonzero_list.s1.each$x
+// COMPACT:       let [[N:[^ ]+]] = nonzero_count[0]
+// COMPACT-NEXT:  let [[T:t[0-9]+]] = {{.*}}([[N]] + 3)/4
+// COMPACT-NEXT:  for ({{.*}}.ro, 0, [[T]]) {
+// COMPACT:         let [[K:t[0-9]+]] = nonzero_list[
+// COMPACT-NEXT:    {{.*}} + (in0[[[K]]]*in1[
+// With --activation-sparsity=off there is no list.
+// RUN: ternc %S/Inputs/relu-mlp.mlir --emit=halide-stmt --name=r --activation-sparsity=off --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=NOCOMPACT
+// NOCOMPACT-NOT: nonzero_list

@@ -812,6 +812,9 @@ private:
   /// from a transposed copy, rows innermost, so that one stored column
   /// serves 16 rows with one dense vector load.
   int gatherRowsDim = -1;
+  /// Activation sparsity by compaction (GEMV): the scan, count and list of
+  /// nonzero input positions, computed before the reduction.
+  std::vector<Halide::Func> compaction;
   std::map<int, Halide::Func> transposedInputs;
   /// Maps Self(j) to an Expr; set while translating updates.
   std::function<Halide::Expr(int)> selfExpr;
@@ -848,6 +851,14 @@ private:
   void applyGpuSchedule(Halide::Func f, const std::vector<Halide::Var> &v,
                         const std::vector<int64_t> &ext);
 };
+
+/// Adds the loop dimensions `e` reads to `dims`.
+static void loopVarsOf(const ExprRef &e, std::set<int> &dims) {
+  if (e->op == Op::LoopVar)
+    dims.insert(e->index);
+  for (const ExprRef &a : e->args)
+    loopVarsOf(a, dims);
+}
 
 /// Loop variables and constants combined with +, -, * and floor division:
 /// index expressions whose footprint over a tile Halide bounds tightly.
@@ -1305,19 +1316,70 @@ std::string Translator::run() {
   // reduction with a ragged end, blocks of rows) evaluate the predicate
   // before their tail guard, one block past the end.
   if (k.skipWhenZero && rdom) {
-    Halide::Expr v;
-    const Expr &x = *k.skipWhenZero;
-    if (x.op == Op::Load) {
+    auto skipValue = [&]() -> Halide::Expr {
+      const Expr &x = *k.skipWhenZero;
+      if (x.op != Op::Load)
+        return translate(k.skipWhenZero);
       const Buffer &b = k.inputs[x.index];
       std::vector<Halide::Expr> idx;
       for (int j = static_cast<int>(b.shape.size()) - 1; j >= 0; --j)
         idx.push_back(Halide::clamp(translate(x.args[j]), 0,
                                     static_cast<int>(b.shape[j] - 1)));
-      v = built.inputs[x.index](idx);
+      return built.inputs[x.index](idx);
+    };
+    // One row of activations (a GEMV) over one reduction dimension: compact
+    // the nonzero positions into a list first, then run the reduction over
+    // the list only, every step a nonzero input (no data-dependent branch
+    // per step, which mispredicts on random zeros). More rows skip per row
+    // with a branch: a list shared by the rows would skip only the inputs
+    // zero in all of them.
+    std::set<int> used;
+    loopVarsOf(k.skipWhenZero, used);
+    bool oneRow = reductionDims.size() == 1;
+    for (int d : used)
+      oneRow &= k.isReduction[d] || k.loopExtents[d] == 1;
+    int kdim = reductionDims[0];
+    int64_t extent = k.loopExtents[kdim];
+    if (oneRow && extent >= 2 && extent <= (int64_t(1) << 30) &&
+        k.schedule.device == Schedule::CPU) {
+      int kMax = static_cast<int>(extent - 1);
+      Halide::Var kk("kk");
+      // The value at input kk: other loop dimensions it reads have extent
+      // 1, so index 0.
+      std::vector<Halide::Expr> saved = loopExprs;
+      for (int d : used)
+        loopExprs[d] = Halide::Expr(0);
+      loopExprs[kdim] = kk;
+      memo.clear();
+      Halide::Expr v = skipValue();
+      loopExprs = saved;
+      Halide::Func nonzero(namer.get("nonzero", "nonzero"));
+      nonzero(kk) = Halide::select(v != Halide::Internal::make_zero(v.type()),
+                                   1, 0);
+      // position(k): the nonzero inputs before k (a serial scan).
+      Halide::Func position(namer.get("nonzero_position", "position"));
+      position(kk) = 0;
+      Halide::RDom scan(1, kMax, "scan");
+      position(scan) = position(scan - 1) + nonzero(scan - 1);
+      Halide::Func count(namer.get("nonzero_count", "count"));
+      count() = position(kMax) + nonzero(kMax);
+      Halide::Func list(namer.get("nonzero_list", "list"));
+      list(kk) = 0;
+      Halide::RDom each(0, kMax + 1, "each");
+      each.where(nonzero(each) != 0);
+      list(Halide::clamp(position(each), 0, kMax)) = each;
+      position.compute_root();
+      count.compute_root();
+      list.compute_root();
+      compaction = {position, count, list};
+      loopExprs[kdim] =
+          Halide::unsafe_promise_clamped(list(rdom->x), 0, kMax);
+      memo.clear();
+      rdom->where(rdom->x < count());
     } else {
-      v = translate(k.skipWhenZero);
+      Halide::Expr v = skipValue();
+      rdom->where(v != Halide::Internal::make_zero(v.type()));
     }
-    rdom->where(v != Halide::Internal::make_zero(v.type()));
   }
 
   bool anyUpdate = false;
