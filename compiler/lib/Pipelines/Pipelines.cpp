@@ -20,6 +20,7 @@ using namespace mlir;
 void mlir::tern::buildRaisePipeline(OpPassManager &pm,
                                     const KernelPipelineOptions &options) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createTernLowerActivationSparsePass());
   if (!options.prune.empty()) {
     TernPrunePassOptions pruneOptions;
     pruneOptions.pattern = options.prune;

@@ -27,10 +27,8 @@ namespace mlir::tern {
 using namespace mlir;
 using namespace mlir::tern;
 
-namespace {
-
-/// `x -> (x > t or x < -t or x is NaN) ? x : 0`, elementwise over `x`.
-Value buildThreshold(OpBuilder &b, Location loc, Value x, float t) {
+Value mlir::tern::buildActivationThreshold(OpBuilder &b, Location loc,
+                                           Value x, float t) {
   auto type = cast<RankedTensorType>(x.getType());
   Type f32 = b.getF32Type();
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
@@ -59,6 +57,8 @@ Value buildThreshold(OpBuilder &b, Location loc, Value x, float t) {
   return generic.getResult(0);
 }
 
+namespace {
+
 struct TernActivationThresholdPass
     : public tern::impl::TernActivationThresholdPassBase<
           TernActivationThresholdPass> {
@@ -86,7 +86,8 @@ struct TernActivationThresholdPass
       }
       b.setInsertionPoint(op);
       Value thresholded =
-          buildThreshold(b, op->getLoc(), x, static_cast<float>(t));
+          buildActivationThreshold(b, op->getLoc(), x,
+                                 static_cast<float>(t));
       op->setOperand(0, thresholded);
       op->removeAttr("tern.activation_threshold");
       if (report) {

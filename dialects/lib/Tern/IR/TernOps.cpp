@@ -16,6 +16,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::tern;
 
@@ -137,10 +139,12 @@ LogicalResult TernaryMatmulOp::verify() {
                                encoding.getFormat(), k, bytesPerRow);
 }
 
-LogicalResult SparseMatmulOp::verify() {
-  auto inputType = getInput().getType();
-  auto weightsType = getWeights().getType();
-  auto resultType = getResult().getType();
+/// The shapes and element types of a `input x weights^T` product (input
+/// M x K, weights N x K static, result M x N, one element type).
+static LogicalResult verifyMatmulShapes(Operation *op, RankedTensorType inputType,
+                                       RankedTensorType weightsType,
+                                       RankedTensorType resultType) {
+  auto emitOpError = [&]() { return op->emitOpError(); };
   if (inputType.getRank() != 2)
     return emitOpError() << "expected a rank-2 input (M x K), found rank "
                          << inputType.getRank();
@@ -176,11 +180,21 @@ LogicalResult SparseMatmulOp::verify() {
                          << elementType << ", found "
                          << weightsType.getElementType() << " and "
                          << resultType.getElementType();
+  return success();
+}
+
+LogicalResult SparseMatmulOp::verify() {
+  auto inputType = getInput().getType();
+  auto weightsType = getWeights().getType();
+  if (failed(verifyMatmulShapes(*this, inputType, weightsType,
+                                getResult().getType())))
+    return failure();
   std::string why;
   FailureOr<SparseWeightFormat> format =
       getSparseWeightFormat(weightsType.getEncoding(), why);
   if (failed(format))
     return emitOpError() << why;
+  int64_t k = weightsType.getDimSize(1);
   if (format->kind == SparseWeightFormat::Ell && format->rowLength > k)
     return emitOpError() << "#tern.ell row_length " << format->rowLength
                          << " exceeds K = " << k;
@@ -199,4 +213,19 @@ mlir::tern::getConstantTrits(TernaryMatmulOp op) {
   return packing::unpack(op.getEncoding().getFormat(),
                          std::vector<int8_t>(bytes->begin(), bytes->end()), n,
                          k);
+}
+
+LogicalResult ActivationSparseMatmulOp::verify() {
+  auto weightsType = getWeights().getType();
+  if (weightsType.getEncoding())
+    return emitOpError() << "expected dense weights (no encoding), found "
+                         << weightsType
+                         << "; sparse weights are tern.sparse_matmul";
+  if (failed(verifyMatmulShapes(*this, getInput().getType(), weightsType,
+                                getResult().getType())))
+    return failure();
+  float t = getThreshold().convertToFloat();
+  if (!std::isfinite(t) || t < 0.0f)
+    return emitOpError() << "expected a finite threshold >= 0, found " << t;
+  return success();
 }

@@ -117,6 +117,29 @@ def TernQuantizePass : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
   ];
 }
 
+def TernLowerActivationSparsePass
+    : Pass<"tern-lower-activation-sparse", "::mlir::func::FuncOp"> {
+  let summary = "Lower tern.activation_sparse_matmul to a threshold and a "
+                "linalg.matmul";
+  let description = [{
+    Replaces each `tern.activation_sparse_matmul %x, %w {threshold = T}` by
+    an elementwise `linalg.generic` that zeros the activations it does not
+    keep (`x != 0 ? x : 0` for T = 0, an identity except -0.0; `|x| > T ?
+    x : 0` otherwise) and a `linalg.matmul` of the result with `%w` (read
+    `N x K` through transposed-B indexing maps). The later passes treat
+    the matmul like any layer: tern-raise gives ternary weights a ternary
+    kernel, and tern-skip-zero-activations, recognizing the threshold,
+    marks the accumulation to skip zero inputs at run time (a compacted
+    list of nonzero inputs for a GEMV).
+
+    Example: `tern-opt --tern-lower-activation-sparse model.mlir`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def TernLowerSparsePass : Pass<"tern-lower-sparse", "::mlir::func::FuncOp"> {
   let summary = "Lower tern.sparse_matmul to loops over stored nonzeros";
   let description = [{

@@ -63,6 +63,11 @@ void replaceWeights(RewriterBase &rewriter, linalg::MatmulOp op,
 /// Returns true if `init` is a linalg.fill of +0.0 or -0.0.
 bool isZeroFill(Value init);
 
+/// `x -> (x > t or x < -t or x is NaN) ? x : 0`, elementwise over the f32
+/// tensor `x`: the activation threshold of tern-activation-threshold and
+/// tern.activation_sparse_matmul (t = 0 keeps every nonzero and NaN).
+Value buildActivationThreshold(OpBuilder &b, Location loc, Value x, float t);
+
 } // namespace mlir::tern
 
 #endif // TERN_TRANSFORMS_LAYERS_H

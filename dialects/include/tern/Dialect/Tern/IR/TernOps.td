@@ -105,4 +105,44 @@ def Tern_SparseMatmulOp : Tern_Op<"sparse_matmul"> {
   let hasVerifier = 1;
 }
 
+def Tern_ActivationSparseMatmulOp : Tern_Op<"activation_sparse_matmul"> {
+  let summary = "Matrix product over the nonzero activations only";
+  let description = [{
+    Computes `result[m][n] = sum_k s(input[m][k]) * weights[n][k]` with
+    `s(v) = v` where `|v| > threshold` and 0 elsewhere: a fully connected
+    layer `input x W^T` whose activations are mostly zero at run time (after
+    a ReLU), or made so by a TEAL-style threshold. With `threshold = 0` (the
+    default) it is exactly the matrix product. The compiled kernel visits
+    only the nonzero activations: for one row (a GEMV) it first lists their
+    positions at run time and then reduces over that list, reading only the
+    weight rows it needs; with more rows it branches around each zero.
+
+    The weights are dense `N x K` (float or ternary values; no sparse
+    encoding: that is `tern.sparse_matmul`). `tern-lower-activation-sparse`,
+    the first pass of ternc's pipeline, lowers it into the threshold
+    (`x != 0 ? x : 0` for threshold 0, `|x| > T ? x : 0` otherwise) and a
+    `linalg.matmul`, which the pipeline treats like any layer (ternary
+    weights get a ternary kernel) and `tern-skip-zero-activations` marks to
+    skip the zeros.
+
+    Shapes: `input` `M x K`, `weights` `N x K` (static), result `M x N`,
+    one floating-point element type; `threshold` finite and >= 0.
+
+    ```mlir
+    %y = tern.activation_sparse_matmul %h, %w {threshold = 0.05 : f32}
+           : (tensor<1x4096xf32>, tensor<11008x4096xf32>) -> tensor<1x11008xf32>
+    ```
+  }];
+  let arguments = (ins
+    RankedTensorOf<[AnyFloat]>:$input,
+    RankedTensorOf<[AnyFloat]>:$weights,
+    DefaultValuedAttr<F32Attr, "0.0f">:$threshold);
+  let results = (outs RankedTensorOf<[AnyFloat]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weights attr-dict `:`
+    `(` type($input) `,` type($weights) `)` `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // TERN_OPS_TD
