@@ -210,23 +210,29 @@ namespace {
 
 /// Time per stored entry of each kernel, `perEntry + perRow * m` ns at m
 /// rows of activations, fitted to Tern's own kernels on this project's
-/// 2-core machine (4096 x 4096 layers at batch 1 and 32, every pattern;
-/// bench/results/sparse-kernels.md, 2026-12-04), measured with
+/// 2-core AVX-512 machine (4096 x 4096 at batch 1, 32 and 128 and
+/// 4096 x 11008 at batch 1, every pattern; bench/results/sparse-kernels.md,
+/// 2026-12-07), measured and fitted with
 ///   bench/sparse_kernels.sh bench/results/sparse-kernels.json
-/// Dense is Tern's dense f32 kernel (about 0.33 ns a weight at batch 1, a
-/// third of the triad bandwidth, and no reuse across rows). The sparse
-/// kernels stream tile-major arrays: ELL and BSR gather activations (about
-/// 0.2 ns an entry and row); N:M selects among broadcast activations and
-/// reuses each loaded entry for blocks of 8 rows. So against Tern's dense
-/// kernel ELL wins at any density below about 60% (its padded row holds
-/// 1.5x the bytes of a dense weight), N:M whenever the pattern holds.
+///   python3 bench/fit_sparse_costs.py bench/results/sparse-kernels.json
+/// With these constants the choice is within 10% of the fastest of the four
+/// kernels in all 24 pattern x shape x batch cases of that run. Dense is
+/// Tern's dense f32 kernel (weights K x N, 16 output vectors per step at
+/// batch 1). ELL and BSR read activations at stored columns: one scalar
+/// load per entry at batch 1, a transposed copy and 16-row vectors from 16
+/// rows on; N:M selects among a group's broadcast activations.
+/// Crossover: ELL stores 6 bytes an entry against dense's 4, and costs
+/// about 1.25x a dense weight per entry at batch 1 and 0.63x at batch 32,
+/// so a sparse format needs fewer bytes than dense to be chosen (below
+/// about 65% density, padding included) and then wins; measured at 50%
+/// density, ELL 1.36x faster than dense at 4096 x 4096, batch 1.
 struct EntryCost {
   double perEntry, perRow;
 };
-constexpr EntryCost kDenseCost{0.05, 0.28};
-constexpr EntryCost kEllCost{0.02, 0.18};
-constexpr EntryCost kNMCost{0.06, 0.045};
-constexpr EntryCost kBsrCost{0.02, 0.19};
+constexpr EntryCost kDenseCost{0.0945, 0.0472};
+constexpr EntryCost kEllCost{0.1501, 0.0271};
+constexpr EntryCost kNMCost{0.0823, 0.0298};
+constexpr EntryCost kBsrCost{0.1353, 0.0180};
 
 /// Ternary layers, in ns on this project's 2-core machine (fitted to
 /// bench/results/pruned-ternary.md, 4096 x 4096 at batch 1 and 32,
