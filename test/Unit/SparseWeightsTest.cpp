@@ -291,11 +291,15 @@ TEST(CostModel, TernaryChoices) {
   EXPECT_TRUE(d.indexList) << d.reason;
   EXPECT_LT(d.bytes, d.i2Bytes);
   EXPECT_TRUE(chooseTernary(sparse, 32, false).indexList);
-  // 90%: index lists at batch 1; the 2-bit kernel at batch 32 (it decodes
-  // each trit once for 8 rows; lists gather for every row).
+  // 90%: index lists at batch 1 and at batch 32 (16-row vectors per
+  // stored position; measured 1.94x and 3.35x the 2-bit kernel).
   Stats tenth = analyze(prunedTernary(256, 1024, 17, 0.1), 256, 1024);
   EXPECT_TRUE(chooseTernary(tenth, 1, false).indexList);
-  EXPECT_FALSE(chooseTernary(tenth, 32, false).indexList);
+  EXPECT_TRUE(chooseTernary(tenth, 32, false).indexList);
+  // 70%: the 2-bit kernel at both (lists would store more bytes).
+  Stats thirty = analyze(prunedTernary(256, 1024, 19, 0.3), 256, 1024);
+  EXPECT_FALSE(chooseTernary(thirty, 1, false).indexList);
+  EXPECT_FALSE(chooseTernary(thirty, 32, false).indexList);
   // 50%: the 2-bit kernel, unless forced.
   Stats half = analyze(prunedTernary(256, 1024, 18, 0.5), 256, 1024);
   EXPECT_FALSE(chooseTernary(half, 1, false).indexList);

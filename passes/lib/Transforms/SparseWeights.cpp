@@ -236,15 +236,18 @@ constexpr EntryCost kBsrCost{0.1353, 0.0180};
 
 /// Ternary layers, in ns on this project's 2-core machine (fitted to
 /// bench/results/pruned-ternary.md, 4096 x 4096 at batch 1 and 32,
-/// 2026-12-06; only their ratio matters): the i2 kernel per weight,
-/// decoding each trit once for a block of up to 8 rows (0.09 ns at batch
-/// 1, then 0.03 a row); index lists per stored position, a gather and a
-/// signed add for every row (0.36 ns, no reuse across rows). So index
-/// lists win below about 25% density (padding included) at batch 1 and
-/// below about 10% at batch 32. Measured with
+/// 2026-12-07; only their ratio matters): the i2 kernel per weight,
+/// decoding each trit once for a block of up to 8 rows (0.064 ns at batch
+/// 1, 1.06 at batch 32); index lists per stored position (0.27 ns at batch
+/// 1: a scalar activation read and a signed add; 2.5 at batch 32: 16-row
+/// vectors from the transposed activations). Index lists must also be
+/// smaller (2 bytes a position against 2 bits a weight: below 12.5%
+/// density), which binds first at both batches: with these constants the
+/// choice is the faster form in 7 of the 8 measured cases, all but 70% zero
+/// trits at batch 32 (lists 1.48x faster but 2.6x the bytes). Measured with
 ///   bench/pruned_ternary.sh bench/results/pruned-ternary.json
-constexpr EntryCost kI2Cost{0.06, 0.031};
-constexpr EntryCost kIndexListCost{0.03, 0.333};
+constexpr EntryCost kI2Cost{0.032, 0.032};
+constexpr EntryCost kIndexListCost{0.198, 0.072};
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
