@@ -23,3 +23,9 @@
 // the skip.
 // RUN: ternc %S/Inputs/activation-sparse-mlp.mlir --emit=kernel --tern-report --activation-sparsity=off -o /dev/null 2>&1 | FileCheck %s --check-prefix=OFF
 // OFF-NOT: tern-skip-zero-activations
+
+// Integer mode (--integer, --target=hls) has no form for the threshold: a
+// clear error naming the layer and what to do.
+// RUN: not ternc %S/Inputs/activation-sparse-mlp.mlir --integer -o %t/i --name sp 2>&1 | FileCheck %s --check-prefix=INT
+// INT: loc("fc2"): 'linalg.generic' op tern-quantize: 'arith.cmpf' reads a float value as a non-float; integer mode (--target=hls, --integer) has no form for it: compile this model for the CPU in float (--target=host)
+// INT: ternc: error: lowering
