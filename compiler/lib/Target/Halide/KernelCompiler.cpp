@@ -1788,8 +1788,10 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     // Rows read through a transposed copy: vectors of 16 rows innermost,
     // stored rows-innermost so the accumulators stay whole vectors.
     bool rowVectors = !transposedInputs.empty() && rank == 2;
-    Halide::Var mo(v[1].name() + "_mo"), mi(v[1].name() + "_mi");
+    Halide::Var mo, mi;
     if (rowVectors) {
+      mo = Halide::Var(v[1].name() + "_mo");
+      mi = Halide::Var(v[1].name() + "_mi");
       for (auto &[index, t] : transposedInputs)
         t.compute_root().vectorize(t.args()[0], 16,
                                    Halide::TailStrategy::GuardWithIf);
