@@ -1426,9 +1426,9 @@ std::vector<Layer> reluThenLayer(std::mt19937 &rng, int64_t inputs,
 
 struct ActivationCase {
   const char *name;
-  bool ternary;    ///< the layer after the ReLU
-  int64_t m, k, n; ///< its shape (K = outputs of the first layer)
-  bool off;        ///< --activation-sparsity=off
+  bool ternary;               ///< the layer after the ReLU
+  int64_t m, k, n;            ///< its shape (K = outputs of the first layer)
+  bool off;                   ///< --activation-sparsity=off
   Layout layout = Layout::KN; ///< of the layer after the ReLU
 };
 

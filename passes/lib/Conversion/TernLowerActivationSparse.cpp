@@ -16,7 +16,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace mlir::tern {
 #define GEN_PASS_DEF_TERNLOWERACTIVATIONSPARSEPASS
@@ -50,18 +49,11 @@ struct TernLowerActivationSparsePass
       }
       Location loc = op.getLoc();
       b.setInsertionPoint(op);
-      Value x = buildActivationThreshold(
-          b, loc, op.getInput(), op.getThreshold().convertToFloat());
+      Value x = buildActivationThreshold(b, loc, op.getInput(),
+                                         op.getThreshold().convertToFloat());
 
-      auto resultType = op.getResult().getType();
-      SmallVector<OpFoldResult> sizes = {
-          tensor::getMixedSize(b, loc, op.getInput(), 0),
-          b.getIndexAttr(resultType.getDimSize(1))};
-      Value empty = tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
-      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-      Value init = linalg::FillOp::create(b, loc, ValueRange{zero},
-                                          ValueRange{empty})
-                       .getResult(0);
+      Value init =
+          zeroFilledResult(b, loc, op.getResult().getType(), op.getInput());
       // input[m, k] * weights[n, k]: the transposed-B maps.
       MLIRContext *ctx = &getContext();
       AffineExpr m, n, k;

@@ -14,6 +14,7 @@
 #include "tern/Dialect/Tern/IR/ConstantData.h"
 #include "tern/Dialect/Tern/IR/SparseEncoding.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
+#include "tern/Transforms/Layers.h"
 #include "tern/Transforms/SparseWeights.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -291,18 +292,9 @@ struct TernLowerSparsePass
 
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(op);
-    auto resultType = op.getResult().getType();
-    SmallVector<Value> dynamicSizes;
-    if (resultType.isDynamicDim(0))
-      dynamicSizes.push_back(
-          tensor::DimOp::create(rewriter, loc, op.getInput(), 0));
     Type f32 = rewriter.getF32Type();
-    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                          f32, dynamicSizes);
-    Value zero = arith::ConstantOp::create(rewriter, loc, f32,
-                                           rewriter.getZeroAttr(f32));
-    Value init =
-        linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    Value init = zeroFilledResult(rewriter, loc, op.getResult().getType(),
+                                  op.getInput());
     Value input = op.getInput();
     Value result;
 

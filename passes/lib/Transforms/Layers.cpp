@@ -4,6 +4,7 @@
 #include "tern/Dialect/Tern/IR/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -180,4 +181,17 @@ bool mlir::tern::isZeroFill(Value init) {
   FloatAttr value;
   return matchPattern(fill.value(), m_Constant(&value)) &&
          value.getValue().isZero();
+}
+
+Value mlir::tern::zeroFilledResult(OpBuilder &b, Location loc,
+                                   RankedTensorType type, Value rows) {
+  SmallVector<Value> dynamicSizes;
+  if (type.isDynamicDim(0))
+    dynamicSizes.push_back(tensor::DimOp::create(b, loc, rows, 0));
+  Type element = type.getElementType();
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), element, dynamicSizes);
+  Value zero =
+      arith::ConstantOp::create(b, loc, element, b.getZeroAttr(element));
+  return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
 }

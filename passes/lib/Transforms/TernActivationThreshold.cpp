@@ -27,8 +27,8 @@ namespace mlir::tern {
 using namespace mlir;
 using namespace mlir::tern;
 
-Value mlir::tern::buildActivationThreshold(OpBuilder &b, Location loc,
-                                           Value x, float t) {
+Value mlir::tern::buildActivationThreshold(OpBuilder &b, Location loc, Value x,
+                                           float t) {
   auto type = cast<RankedTensorType>(x.getType());
   Type f32 = b.getF32Type();
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
@@ -86,8 +86,7 @@ struct TernActivationThresholdPass
       }
       b.setInsertionPoint(op);
       Value thresholded =
-          buildActivationThreshold(b, op->getLoc(), x,
-                                 static_cast<float>(t));
+          buildActivationThreshold(b, op->getLoc(), x, static_cast<float>(t));
       op->setOperand(0, thresholded);
       op->removeAttr("tern.activation_threshold");
       if (report) {

@@ -81,15 +81,16 @@ bool relayout(linalg::GenericOp op, OpOperand &operand, int64_t innerDim,
   auto transposed =
       RankedTensorType::get({type.getDimSize(1), type.getDimSize(0)}, element);
   DenseElementsAttr value;
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && dense.isSplat()) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr);
+      dense && dense.isSplat()) {
     value = dense.reshape(transposed);
   } else {
     std::optional<std::vector<char>> bytes = getConstantBytes(attr);
     if (!bytes)
       return false;
     size_t size = element.getIntOrFloatBitWidth() / 8;
-    std::vector<char> out = transposeBytes(*bytes, type.getDimSize(0),
-                                           type.getDimSize(1), size);
+    std::vector<char> out =
+        transposeBytes(*bytes, type.getDimSize(0), type.getDimSize(1), size);
     value = DenseElementsAttr::getFromRawBuffer(transposed, out);
   }
   b.setInsertionPoint(def);

@@ -807,14 +807,12 @@ private:
   /// columns): x86 has no gather Halide 14 emits, so a vector of such reads
   /// becomes one scalar load and insert per lane.
   std::set<int> dataGatherInputs;
-  /// Sparse GEMM (see gatherRowsDim): the loop dimension of the output rows,
-  /// or -1. Row-major activations gathered at stored columns are then read
-  /// from a transposed copy, rows innermost, so that one stored column
-  /// serves 16 rows with one dense vector load.
+  /// A sparse GEMM's loop dimension of the output rows, or -1. Row-major
+  /// activations read at stored columns are then read from a transposed
+  /// copy, rows innermost, so that one stored column serves 16 rows with one
+  /// dense vector load.
   int gatherRowsDim = -1;
-  /// Activation sparsity by compaction (GEMV): the scan, count and list of
-  /// nonzero input positions, computed before the reduction.
-  std::vector<Halide::Func> compaction;
+  /// Those transposed copies, by input index (computed at root).
   std::map<int, Halide::Func> transposedInputs;
   /// Maps Self(j) to an Expr; set while translating updates.
   std::function<Halide::Expr(int)> selfExpr;
@@ -836,6 +834,9 @@ private:
       args.push_back(v);
     return args;
   }
+  Halide::Expr skipValue();
+  bool compactNonzeroInputs(Namer &namer,
+                            const std::vector<int> &reductionDims);
   void applySchedule(Halide::Func f, const Output &o, Halide::Type widest);
   bool applyDotSchedule(Halide::Func acc, Halide::Func f, const Output &o);
   /// The schedule allows threads and the iteration space has at least
@@ -946,10 +947,10 @@ Halide::Expr Translator::translateNode(const Expr &x) {
       }
       gatherInputs.insert(x.index);
       dataGatherInputs.insert(x.index);
-      return it->second(translate(x.args[0]),
-                        Halide::unsafe_promise_clamped(
-                            translate(x.args[1]), 0,
-                            static_cast<int>(b.shape[1] - 1)));
+      return it->second(
+          translate(x.args[0]),
+          Halide::unsafe_promise_clamped(translate(x.args[1]), 0,
+                                         static_cast<int>(b.shape[1] - 1)));
     }
     std::vector<Expr> idx;
     for (int j = rank - 1; j >= 0; --j) {
@@ -1296,8 +1297,7 @@ std::string Translator::run() {
   // output tiles, at least 16 rows, on the CPU.
   if (k.schedule.device == Schedule::CPU && k.schedule.vectorWidth > 1 &&
       rdom && k.outputs.size() == 1 && k.outputs[0].update &&
-      k.outputs[0].loopDims.size() == 2 &&
-      k.outputs[0].buffer.shape[0] >= 16)
+      k.outputs[0].loopDims.size() == 2 && k.outputs[0].buffer.shape[0] >= 16)
     gatherRowsDim = k.outputs[0].loopDims[0];
 
   Namer namer(k.name);
@@ -1309,77 +1309,16 @@ std::string Translator::run() {
     built.inputs.push_back(p);
   }
 
-  // Activation sparsity: the reduction visits only points where the value
-  // is nonzero (Halide turns the predicate into a branch around the update
-  // body, so a skipped point loads no weights).
+  // Activation sparsity: a GEMV reduces over a list of its nonzero inputs
+  // (compactNonzeroInputs); otherwise the reduction visits only points where
+  // the value is nonzero (Halide turns the predicate into a branch around
+  // the update body, so a skipped point loads no weights).
   // Its indices are clamped into the buffer: split schedules (an unrolled
   // reduction with a ragged end, blocks of rows) evaluate the predicate
   // before their tail guard, one block past the end.
-  if (k.skipWhenZero && rdom) {
-    auto skipValue = [&]() -> Halide::Expr {
-      const Expr &x = *k.skipWhenZero;
-      if (x.op != Op::Load)
-        return translate(k.skipWhenZero);
-      const Buffer &b = k.inputs[x.index];
-      std::vector<Halide::Expr> idx;
-      for (int j = static_cast<int>(b.shape.size()) - 1; j >= 0; --j)
-        idx.push_back(Halide::clamp(translate(x.args[j]), 0,
-                                    static_cast<int>(b.shape[j] - 1)));
-      return built.inputs[x.index](idx);
-    };
-    // One row of activations (a GEMV) over one reduction dimension: compact
-    // the nonzero positions into a list first, then run the reduction over
-    // the list only, every step a nonzero input (no data-dependent branch
-    // per step, which mispredicts on random zeros). More rows skip per row
-    // with a branch: a list shared by the rows would skip only the inputs
-    // zero in all of them.
-    std::set<int> used;
-    loopVarsOf(k.skipWhenZero, used);
-    bool oneRow = reductionDims.size() == 1;
-    for (int d : used)
-      oneRow &= k.isReduction[d] || k.loopExtents[d] == 1;
-    int kdim = reductionDims[0];
-    int64_t extent = k.loopExtents[kdim];
-    if (oneRow && extent >= 2 && extent <= (int64_t(1) << 30) &&
-        k.schedule.device == Schedule::CPU) {
-      int kMax = static_cast<int>(extent - 1);
-      Halide::Var kk("kk");
-      // The value at input kk: other loop dimensions it reads have extent
-      // 1, so index 0.
-      std::vector<Halide::Expr> saved = loopExprs;
-      for (int d : used)
-        loopExprs[d] = Halide::Expr(0);
-      loopExprs[kdim] = kk;
-      memo.clear();
-      Halide::Expr v = skipValue();
-      loopExprs = saved;
-      Halide::Func nonzero(namer.get("nonzero", "nonzero"));
-      nonzero(kk) = Halide::select(v != Halide::Internal::make_zero(v.type()),
-                                   1, 0);
-      // position(k): the nonzero inputs before k (a serial scan).
-      Halide::Func position(namer.get("nonzero_position", "position"));
-      position(kk) = 0;
-      Halide::RDom scan(1, kMax, "scan");
-      position(scan) = position(scan - 1) + nonzero(scan - 1);
-      Halide::Func count(namer.get("nonzero_count", "count"));
-      count() = position(kMax) + nonzero(kMax);
-      Halide::Func list(namer.get("nonzero_list", "list"));
-      list(kk) = 0;
-      Halide::RDom each(0, kMax + 1, "each");
-      each.where(nonzero(each) != 0);
-      list(Halide::clamp(position(each), 0, kMax)) = each;
-      position.compute_root();
-      count.compute_root();
-      list.compute_root();
-      compaction = {position, count, list};
-      loopExprs[kdim] =
-          Halide::unsafe_promise_clamped(list(rdom->x), 0, kMax);
-      memo.clear();
-      rdom->where(rdom->x < count());
-    } else {
-      Halide::Expr v = skipValue();
-      rdom->where(v != Halide::Internal::make_zero(v.type()));
-    }
+  if (k.skipWhenZero && rdom && !compactNonzeroInputs(namer, reductionDims)) {
+    Halide::Expr v = skipValue();
+    rdom->where(v != Halide::Internal::make_zero(v.type()));
   }
 
   bool anyUpdate = false;
@@ -1584,6 +1523,77 @@ void Translator::applyGpuSchedule(Halide::Func f,
 /// vectorized reduction itself has no parallel loop (with one, Halide 14
 /// falls back to atomic stores and no dot product). Returns false,
 /// scheduling nothing, for any other shape.
+/// Kernel::skipWhenZero at the current loop Exprs; a plain load has its
+/// indices clamped into the buffer.
+Halide::Expr Translator::skipValue() {
+  const Expr &x = *k.skipWhenZero;
+  if (x.op != Op::Load)
+    return translate(k.skipWhenZero);
+  const Buffer &b = k.inputs[x.index];
+  std::vector<Halide::Expr> idx;
+  for (int j = static_cast<int>(b.shape.size()) - 1; j >= 0; --j)
+    idx.push_back(Halide::clamp(translate(x.args[j]), 0,
+                                static_cast<int>(b.shape[j] - 1)));
+  return built.inputs[x.index](idx);
+}
+
+/// Activation sparsity for one row of activations (a GEMV) over one
+/// reduction dimension, on the CPU: compacts the nonzero positions into a
+/// list first, then runs the reduction over the list only, every step a
+/// nonzero input (no data-dependent branch per step, which mispredicts on
+/// random zeros). Returns false where it does not apply; more rows then
+/// skip per row with a branch, since a list shared by the rows would skip
+/// only the inputs zero in all of them.
+bool Translator::compactNonzeroInputs(Namer &namer,
+                                      const std::vector<int> &reductionDims) {
+  std::set<int> used;
+  loopVarsOf(k.skipWhenZero, used);
+  if (reductionDims.size() != 1 || k.schedule.device != Schedule::CPU)
+    return false;
+  for (int d : used)
+    if (!k.isReduction[d] && k.loopExtents[d] != 1)
+      return false;
+  int kdim = reductionDims[0];
+  int64_t extent = k.loopExtents[kdim];
+  if (extent < 2 || extent > (int64_t(1) << 30))
+    return false;
+  int kMax = static_cast<int>(extent - 1);
+  Halide::Var kk("kk");
+  // The value at input kk: other loop dimensions it reads have extent 1, so
+  // index 0.
+  std::vector<Halide::Expr> saved = loopExprs;
+  for (int d : used)
+    loopExprs[d] = Halide::Expr(0);
+  loopExprs[kdim] = kk;
+  memo.clear();
+  Halide::Expr v = skipValue();
+  loopExprs = saved;
+  Halide::Func nonzero(namer.get("nonzero", "nonzero"));
+  nonzero(kk) =
+      Halide::select(v != Halide::Internal::make_zero(v.type()), 1, 0);
+  // position(k): the nonzero inputs before k (a serial scan).
+  Halide::Func position(namer.get("nonzero_position", "position"));
+  position(kk) = 0;
+  Halide::RDom scan(1, kMax, "scan");
+  position(scan) = position(scan - 1) + nonzero(scan - 1);
+  Halide::Func count(namer.get("nonzero_count", "count"));
+  count() = position(kMax) + nonzero(kMax);
+  Halide::Func list(namer.get("nonzero_list", "list"));
+  list(kk) = 0;
+  Halide::RDom each(0, kMax + 1, "each");
+  each.where(nonzero(each) != 0);
+  list(Halide::clamp(position(each), 0, kMax)) = each;
+  position.compute_root();
+  count.compute_root();
+  list.compute_root();
+  // Every read indexed by the reduction goes through the list; Halide
+  // trims the reduction loop to the count.
+  loopExprs[kdim] = Halide::unsafe_promise_clamped(list(rdom->x), 0, kMax);
+  memo.clear();
+  rdom->where(rdom->x < count());
+  return true;
+}
+
 bool Translator::applyDotSchedule(Halide::Func acc, Halide::Func f,
                                   const Output &o) {
   int rank = static_cast<int>(o.loopDims.size());
@@ -1753,8 +1763,7 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     int64_t vectors = (ext[0] + width - 1) / width;
     // Accumulators in registers: 32 vector registers with AVX-512, 16
     // below.
-    int64_t registers =
-        target.has_feature(Halide::Target::AVX512) ? 16 : 8;
+    int64_t registers = target.has_feature(Halide::Target::AVX512) ? 16 : 8;
     int blocks = static_cast<int>(std::min<int64_t>(
         {static_cast<int64_t>(k.schedule.vectorBlocks), vectors, registers}));
     Halide::Var no(v[0].name() + "_no"), ni(v[0].name() + "_ni");

@@ -141,45 +141,45 @@ LogicalResult TernaryMatmulOp::verify() {
 
 /// The shapes and element types of a `input x weights^T` product (input
 /// M x K, weights N x K static, result M x N, one element type).
-static LogicalResult verifyMatmulShapes(Operation *op, RankedTensorType inputType,
-                                       RankedTensorType weightsType,
-                                       RankedTensorType resultType) {
-  auto emitOpError = [&]() { return op->emitOpError(); };
+static LogicalResult verifyMatmulShapes(Operation *op,
+                                        RankedTensorType inputType,
+                                        RankedTensorType weightsType,
+                                        RankedTensorType resultType) {
   if (inputType.getRank() != 2)
-    return emitOpError() << "expected a rank-2 input (M x K), found rank "
-                         << inputType.getRank();
+    return op->emitOpError() << "expected a rank-2 input (M x K), found rank "
+                             << inputType.getRank();
   if (weightsType.getRank() != 2)
-    return emitOpError() << "expected rank-2 weights (N x K), found rank "
-                         << weightsType.getRank();
+    return op->emitOpError() << "expected rank-2 weights (N x K), found rank "
+                             << weightsType.getRank();
   if (resultType.getRank() != 2)
-    return emitOpError() << "expected a rank-2 result (M x N), found rank "
-                         << resultType.getRank();
+    return op->emitOpError() << "expected a rank-2 result (M x N), found rank "
+                             << resultType.getRank();
   if (!weightsType.hasStaticShape())
-    return emitOpError() << "expected static weights, found shape "
-                         << shapeStr(weightsType.getShape());
+    return op->emitOpError() << "expected static weights, found shape "
+                             << shapeStr(weightsType.getShape());
   int64_t n = weightsType.getDimSize(0), k = weightsType.getDimSize(1);
   if (inputType.getDimSize(1) != k)
-    return emitOpError() << "expected an input of " << k
-                         << " columns (the weights are N x K = " << n << " x "
-                         << k << "), found shape "
-                         << shapeStr(inputType.getShape());
+    return op->emitOpError()
+           << "expected an input of " << k
+           << " columns (the weights are N x K = " << n << " x " << k
+           << "), found shape " << shapeStr(inputType.getShape());
   int64_t m = inputType.getDimSize(0), resultM = resultType.getDimSize(0);
   if ((!ShapedType::isDynamic(m) && !ShapedType::isDynamic(resultM) &&
        m != resultM) ||
       resultType.getDimSize(1) != n)
-    return emitOpError() << "expected a result of shape ["
-                         << (ShapedType::isDynamic(m) ? std::string("?")
-                                                      : std::to_string(m))
-                         << ", " << n << "] (M x N), found "
-                         << shapeStr(resultType.getShape());
+    return op->emitOpError()
+           << "expected a result of shape ["
+           << (ShapedType::isDynamic(m) ? std::string("?") : std::to_string(m))
+           << ", " << n << "] (M x N), found "
+           << shapeStr(resultType.getShape());
   Type elementType = inputType.getElementType();
   if (weightsType.getElementType() != elementType ||
       resultType.getElementType() != elementType)
-    return emitOpError() << "expected weights and result of the input's "
-                            "element type "
-                         << elementType << ", found "
-                         << weightsType.getElementType() << " and "
-                         << resultType.getElementType();
+    return op->emitOpError()
+           << "expected weights and result of the input's "
+              "element type "
+           << elementType << ", found " << weightsType.getElementType()
+           << " and " << resultType.getElementType();
   return success();
 }
 

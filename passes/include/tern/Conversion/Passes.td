@@ -136,7 +136,6 @@ def TernLowerActivationSparsePass
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
-                           "::mlir::math::MathDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 

@@ -63,6 +63,12 @@ void replaceWeights(RewriterBase &rewriter, linalg::MatmulOp op,
 /// Returns true if `init` is a linalg.fill of +0.0 or -0.0.
 bool isZeroFill(Value init);
 
+/// A linalg.fill of 0.0 into a new tensor of `type` (rows x outputs), its
+/// dynamic row count taken from dimension 0 of `rows`: the init of a
+/// matmul built in place of a layer.
+Value zeroFilledResult(OpBuilder &b, Location loc, RankedTensorType type,
+                       Value rows);
+
 /// `x -> (x > t or x < -t or x is NaN) ? x : 0`, elementwise over the f32
 /// tensor `x`: the activation threshold of tern-activation-threshold and
 /// tern.activation_sparse_matmul (t = 0 keeps every nonzero and NaN).
