@@ -1,19 +1,22 @@
-// RUN: tern-opt %s -tern-lower-sparse -canonicalize | FileCheck %s
+// RUN: tern-opt %s -tern-lower-sparse -canonicalize -mlir-print-elementsattrs-with-hex-if-larger=1000 | FileCheck %s
 // RUN: tern-opt %S/Inputs/lower-sparse-errors.mlir -split-input-file -verify-diagnostics -tern-lower-sparse -o /dev/null
 
-// Each format becomes its stored arrays, tile-major ([N / 16][slots][16]:
-// the 16 outputs of a tile adjacent for each slot), and one accumulation
-// over (m, n, slot) that reads the activations at stored indices.
+// Each format becomes its stored arrays, tile-major ([N / T][slots][T]: the
+// T outputs of a tile adjacent for each slot), and one accumulation over
+// (m, n, slot) that reads the activations at stored indices. Formats that
+// read activations at stored indices (ELL, index lists, BSR) use T = 64
+// (a loop the CPU schedule leaves to LLVM's gathers); N:M uses T = 16 (one
+// vector).
 
 // CSR lowers as ELL with the longest row's length (2 here):
 //   row 0: (1.0 at 1), (2.0 at 4); row 1: (3.0 at 0), padding (0.0 at 0).
-// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1, d2) -> (d1 floordiv 16, d2, d1 mod 16)>
+// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1, d2) -> (d1 floordiv 64, d2, d1 mod 64)>
 // CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func.func @csr(
 // CHECK-SAME:    %[[X:.*]]: tensor<1x5xf32>
-// CHECK-DAG:     %[[COLS:.*]] = arith.constant dense<{{\[\[\[}}1, 0, 0, {{.*}}], [4, 0, 0, {{.*}}]]]> : tensor<1x2x16xi16>
-// CHECK-DAG:     %[[VALS:.*]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00, 0.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, {{.*}}]]]> : tensor<1x2x16xf32>
-// CHECK:         linalg.generic {indexing_maps = [#[[TILE]], #[[TILE]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[VALS]], %[[COLS]] : tensor<1x2x16xf32>, tensor<1x2x16xi16>) outs(%{{.*}} : tensor<1x2xf32>) attrs = {tern.unroll = 4 : i64, tern.vector_width = 16 : i64}
+// CHECK-DAG:     %[[COLS:.*]] = arith.constant dense<{{\[\[\[}}1, 0, 0, {{.*}}], [4, 0, 0, {{.*}}]]]> : tensor<1x2x64xi16>
+// CHECK-DAG:     %[[VALS:.*]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00, 0.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, {{.*}}]]]> : tensor<1x2x64xf32>
+// CHECK:         linalg.generic {indexing_maps = [#[[TILE]], #[[TILE]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[VALS]], %[[COLS]] : tensor<1x2x64xf32>, tensor<1x2x64xi16>) outs(%{{.*}} : tensor<1x2xf32>) attrs = {tern.unroll = 4 : i64, tern.vector_width = 64 : i64}
 // CHECK:         ^bb0(%[[V:.*]]: f32, %[[C:.*]]: i16, %[[ACC:.*]]: f32):
 // CHECK:           %[[CI:.*]] = arith.index_cast %[[C]] : i16 to index
 // CHECK:           %[[XV:.*]] = tensor.extract %[[X]][%{{.*}}, %[[CI]]]
@@ -34,9 +37,9 @@ func.func @csr(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
 // output follows.
 // CHECK-LABEL: func.func @ternary_rows(
 // CHECK-SAME:    %[[X:.*]]: tensor<1x5xf32>
-// CHECK-DAG:     %[[CODES:.*]] = arith.constant dense<{{\[\[\[}}1, -2, 0, {{.*}}], [-3, 0, {{.*}}], [5, 0, {{.*}}]]]> : tensor<1x3x16xi16>
+// CHECK-DAG:     %[[CODES:.*]] = arith.constant dense<{{\[\[\[}}1, -2, 0, {{.*}}], [-3, 0, {{.*}}], [5, 0, {{.*}}]]]> : tensor<1x3x64xi16>
 // CHECK-DAG:     %[[SCALES:.*]] = arith.constant dense<[5.000000e-01, 2.000000e+00]> : tensor<2xf32>
-// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[CODES]] : tensor<1x3x16xi16>)
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[CODES]] : tensor<1x3x64xi16>)
 // CHECK:         ^bb0(%[[C:.*]]: i16, %[[ACC:.*]]: f32):
 // CHECK-DAG:       %[[PLUS:.*]] = arith.cmpi sgt, %[[C]]
 // CHECK-DAG:       %[[MINUS:.*]] = arith.cmpi slt, %[[C]]
@@ -58,7 +61,7 @@ func.func @ternary_rows(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
 
 // #tern.ell pads every row to its row_length (3 slots here).
 // CHECK-LABEL: func.func @ell(
-// CHECK:         tensor<1x3x16xf32>
+// CHECK:         tensor<1x3x64xf32>
 // CHECK:         linalg.generic
 #ELL = #tern.ell<row_length = 3>
 func.func @ell(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
@@ -78,7 +81,7 @@ func.func @ell(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
 // CHECK-DAG:     arith.constant dense<{{\[\[\[}}1.000000e+00, 5.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, {{.*}}], [3.000000e+00, 7.000000e+00, {{.*}}], [0.000000e+00, {{.*}}]]]> : tensor<1x4x16xf32>
 // CHECK:         %[[DIM:.*]] = tensor.dim %[[X]]
 // CHECK:         tensor.empty(%[[DIM]]) : tensor<?x2xf32>
-// CHECK:         linalg.generic
+// CHECK:         linalg.generic {{.*}} attrs = {tern.unroll = 4 : i64, tern.vector_width = 16 : i64}
 // CHECK:         ^bb0(%[[V:.*]]: f32, %[[I:.*]]: i8, %[[ACC:.*]]: f32):
 // CHECK:           %[[M:.*]] = linalg.index 0
 // CHECK:           %[[J:.*]] = linalg.index 2
@@ -100,7 +103,7 @@ func.func @nm(%x: tensor<?x6xf32>) -> tensor<?x2xf32> {
 // its value 0 and its index clamped to 4). Values per q = 2 j + r.
 // CHECK-LABEL: func.func @bsr(
 // CHECK-DAG:     arith.constant dense<{{\[\[}}0, 2]]> : tensor<1x2xi16>
-// CHECK-DAG:     arith.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00, 9.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, 0.000000e+00, {{.*}}]]]> : tensor<1x2x16xf32>
+// CHECK-DAG:     arith.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00, 9.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, 0.000000e+00, {{.*}}]]]> : tensor<1x2x64xf32>
 // CHECK:         linalg.generic
 // CHECK:           arith.divsi
 // CHECK:           arith.remsi

@@ -8,6 +8,7 @@
 // CHECK-NEXT: =mlir
 // CHECK-NEXT: =kernel
 // CHECK-NEXT: =halide-stmt
+// CHECK-NEXT: =asm
 // CHECK-NEXT: =obj
 // CHECK-NEXT: =lib {{.*}}(default)
 

@@ -2,16 +2,25 @@
 // Halide 14 has no x86 gather: a vector of reads at stored columns would be
 // one scalar load, extract and insert per lane.
 //
-// For GEMV, each 16-output tile's lanes are unrolled scalar accumulators, with
-// the reduction over stored slots outside them; the activation is read one
-// scalar at a time, at the stored column.
-// RUN: ternc %S/Inputs/sparse-gemv.mlir --sparse=ell --emit=halide-stmt --name=v --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=GEMV
+// For GEMV, the reduction over stored slots runs outside each 64-output tile,
+// and the tile is a serial loop that reads the activation at the stored
+// column. Halide does not vectorize it; LLVM's loop vectorizer (enabled for
+// this kernel) does, with hardware gathers.
+// RUN: ternc %S/Inputs/sparse-gemv64.mlir --sparse=ell --emit=halide-stmt --name=v --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=GEMV
 // GEMV-LABEL: produce out0_acc {
 // GEMV:       for (out0_acc.s1.r$x.ro, 0, 2) {
-// GEMV-NEXT:    out0_acc[0] = out0_acc[0] + (in0[{{.*}}]*in2[int32(in1[{{.*}}])])
-// GEMV-NEXT:    out0_acc[1] = out0_acc[1] + (in0[{{.*}}]*in2[int32(in1[{{.*}}])])
-// GEMV-NOT:   in2[int32x16
+// GEMV:         for (out0_acc.s1.d1.d1_ni, 0, 64) {
+// GEMV:           out0_acc[out0_acc.s1.d1.d1_ni] = out0_acc[out0_acc.s1.d1.d1_ni] + (in0[{{.*}}]*in2[int32(in1[{{.*}}])])
+// GEMV-NOT:   in2[int32x
 // GEMV-LABEL: consume out0_acc {
+// RUN: ternc %S/Inputs/sparse-gemv64.mlir --sparse=ell --emit=asm --name=v --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=GATHER
+// GATHER-LABEL: v_k0:
+// GATHER:       vgatherdps
+// GATHER-NOT:   vinsertps
+// Smaller layers (24 outputs) keep the same loops; LLVM unrolls them.
+// RUN: ternc %S/Inputs/sparse-gemv.mlir --sparse=ell --emit=halide-stmt --name=v --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=SMALL
+// SMALL:       for (out0_acc.s1.r$x.ro, 0, 2) {
+// SMALL:         for (out0_acc.s1.d1.d1_ni, 0, 24) {
 
 // For a GEMM (32 rows), the activations are first transposed (rows innermost), and
 // each stored weight, broadcast, multiplies a dense vector of 16 rows of

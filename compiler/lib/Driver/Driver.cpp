@@ -256,8 +256,9 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   bool integer = options.integer || hls;
   if (hls && options.emit != EmitKind::Lib && options.emit != EmitKind::Mlir &&
       options.emit != EmitKind::Kernel)
-    return fail("--target=hls writes an HLS project directory; --emit=obj "
-                "and --emit=halide-stmt are for CPU and GPU targets");
+    return fail("--target=hls writes an HLS project directory; --emit=obj, "
+                "--emit=halide-stmt and --emit=asm are for CPU and GPU "
+                "targets");
   if (integer && (options.integerBits != 8 && options.integerBits != 16))
     return fail("--integer-bits must be 8 or 16");
   if (integer && !options.ternaryKernel.empty() &&
@@ -496,11 +497,14 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
     return rc;
   }
 
-  if (options.emit == EmitKind::HalideStmt) {
+  if (options.emit == EmitKind::HalideStmt || options.emit == EmitKind::Asm) {
     std::string text;
     for (const tk::Kernel &k : plan->kernels) {
       std::string stmt;
-      if (tk::Status s = tk::lowerToStmt(k, target, stmt); !s) {
+      tk::Status s = options.emit == EmitKind::Asm
+                         ? tk::lowerToAssembly(k, target, stmt)
+                         : tk::lowerToStmt(k, target, stmt);
+      if (!s) {
         reportKernelError(k, *plan, s.message);
         return 1;
       }

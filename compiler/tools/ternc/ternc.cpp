@@ -44,6 +44,8 @@ int main(int argc, char **argv) {
                      "add/sub kernels)"),
           clEnumValN(EmitKind::HalideStmt, "halide-stmt",
                      "Halide's lowered statement of each kernel"),
+          clEnumValN(EmitKind::Asm, "asm",
+                     "each kernel's machine code, as assembly (CPU targets)"),
           clEnumValN(EmitKind::Obj, "obj",
                      "<name>.o: kernels, driver and weights in one object"),
           clEnumValN(EmitKind::Lib, "lib",

@@ -34,29 +34,37 @@ namespace {
 
 /// The reduction unroll factor the sparse accumulations ask for.
 constexpr int64_t kUnroll = 4;
-/// Outputs per tile of the stored arrays (and the vector width the
-/// accumulations ask for): the entries of 16 consecutive outputs for one
-/// slot are adjacent, and the slots of one tile follow each other, so a
-/// vector of outputs walks its entries in one contiguous stream instead of
-/// one page per slot.
-constexpr int64_t kTile = 16;
+/// Outputs per tile of the stored arrays (the `tern.vector_width` the
+/// accumulations ask for): the entries of one tile's consecutive outputs for
+/// one slot are adjacent, and the slots of one tile follow each other, so
+/// the outputs of a tile walk their entries in one contiguous stream instead
+/// of one page per slot.
+///
+/// N:M layers read no activation at a stored index: their tiles are one
+/// 16-lane vector.
+constexpr int64_t kVectorTile = 16;
+/// Formats that gather activations at stored indices (ELL, index lists,
+/// BSR): the CPU schedule leaves a 64-output tile as a serial loop that
+/// LLVM vectorizes with hardware gathers (see the gather schedule in
+/// KernelCompiler.cpp); 16 outputs would be unrolled into inserts instead.
+constexpr int64_t kGatherTile = 64;
 
-/// Reorders `data`, stored [slots][n], into tiles [ceil(n / 16)][slots][16]
-/// (outputs past n padded with `pad`).
+/// Reorders `data`, stored [slots][n], into tiles
+/// [ceil(n / tile)][slots][tile] (outputs past n padded with `pad`).
 template <typename T>
 std::vector<T> tileMajor(const std::vector<T> &data, int64_t slots, int64_t n,
-                         T pad) {
-  int64_t tiles = (n + kTile - 1) / kTile;
-  std::vector<T> out(tiles * slots * kTile, pad);
+                         T pad, int64_t tile) {
+  int64_t tiles = (n + tile - 1) / tile;
+  std::vector<T> out(tiles * slots * tile, pad);
   for (int64_t j = 0; j < slots; ++j)
     for (int64_t c = 0; c < n; ++c)
-      out[((c / kTile) * slots + j) * kTile + c % kTile] = data[j * n + c];
+      out[((c / tile) * slots + j) * tile + c % tile] = data[j * n + c];
   return out;
 }
 
 /// Shape of a tile-major array.
-SmallVector<int64_t> tiledShape(int64_t slots, int64_t n) {
-  return {(n + kTile - 1) / kTile, slots, kTile};
+SmallVector<int64_t> tiledShape(int64_t slots, int64_t n, int64_t tile) {
+  return {(n + tile - 1) / tile, slots, tile};
 }
 
 template <typename T>
@@ -81,16 +89,17 @@ Value indexTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 /// An accumulation over (m, n, j), j a reduction over stored slots, that
 /// reads each of `stored` (tile-major arrays) at (n, j) and updates
 /// acc[m, n] (`init`) with `next(args)`, args being the stored elements
-/// then acc; asks the Halide schedule for 16 lanes and an unroll of 4.
+/// then acc; asks the Halide schedule for tiles of `tile` outputs and an
+/// unroll of 4.
 Value tiledAccumulation(
-    OpBuilder &b, Location loc, ValueRange stored, Value init,
+    OpBuilder &b, Location loc, ValueRange stored, Value init, int64_t tile,
     function_ref<Value(OpBuilder &, Location, ValueRange)> next) {
   MLIRContext *ctx = b.getContext();
   AffineExpr m, n, j;
   bindDims(ctx, m, n, j);
   SmallVector<AffineMap> maps(
       stored.size(),
-      AffineMap::get(3, 0, {n.floorDiv(kTile), j, n % kTile}, ctx));
+      AffineMap::get(3, 0, {n.floorDiv(tile), j, n % tile}, ctx));
   maps.push_back(AffineMap::get(3, 0, {m, n}, ctx));
   auto generic = linalg::GenericOp::create(
       b, loc, init.getType(), stored, ValueRange{init}, maps,
@@ -101,7 +110,7 @@ Value tiledAccumulation(
         linalg::YieldOp::create(rb, l, next(rb, l, args));
       });
   generic->setAttr("tern.unroll", b.getI64IntegerAttr(kUnroll));
-  generic->setAttr("tern.vector_width", b.getI64IntegerAttr(kTile));
+  generic->setAttr("tern.vector_width", b.getI64IntegerAttr(tile));
   return generic.getResult(0);
 }
 
@@ -114,7 +123,8 @@ Value accumulate(OpBuilder &b, Location loc, Value input, Value init,
   if (index)
     stored.push_back(index);
   return tiledAccumulation(
-      b, loc, stored, init, [&](OpBuilder &rb, Location l, ValueRange args) {
+      b, loc, stored, init, kGatherTile,
+      [&](OpBuilder &rb, Location l, ValueRange args) {
         Value row = linalg::IndexOp::create(rb, l, 0);
         Value c = col(rb, l, index ? args[1] : Value());
         Value x = tensor::ExtractOp::create(rb, l, input, ValueRange{row, c});
@@ -137,7 +147,7 @@ Value cIndex(OpBuilder &b, Location l, int64_t v) {
 Value accumulateSigned(OpBuilder &b, Location loc, Value input, Value init,
                        Value codes, int64_t k) {
   return tiledAccumulation(
-      b, loc, ValueRange{codes}, init,
+      b, loc, ValueRange{codes}, init, kGatherTile,
       [&](OpBuilder &rb, Location l, ValueRange args) -> Value {
         Value code = args[0];
         Type type = code.getType();
@@ -201,7 +211,7 @@ Value accumulateNM(OpBuilder &b, Location loc, Value input, Value init,
                    Value values, Value index, int64_t keep, int64_t group,
                    int64_t k) {
   return tiledAccumulation(
-      b, loc, ValueRange{values, index}, init,
+      b, loc, ValueRange{values, index}, init, kVectorTile,
       [&](OpBuilder &rb, Location l, ValueRange args) {
         Value x = buildNMGroupSelect(rb, l, input, args[1], keep, group, k);
         Value product = arith::MulFOp::create(rb, l, args[0], x);
@@ -321,12 +331,13 @@ struct TernLowerSparsePass
         result = init;
         break;
       }
-      SmallVector<int64_t> shape = tiledShape(length, n);
+      SmallVector<int64_t> shape = tiledShape(length, n, kGatherTile);
       if (ternaryRows) {
         list.codes.resize(length * n, 0);
         // Signed positions +-(c + 1) lie in [-K, K].
-        Value codes = indexTensor(rewriter, loc, shape,
-                                  tileMajor(list.codes, length, n, 0), k + 1);
+        Value codes = indexTensor(
+            rewriter, loc, shape,
+            tileMajor(list.codes, length, n, 0, kGatherTile), k + 1);
         result = accumulateSigned(rewriter, loc, input, init, codes, k);
         if (llvm::any_of(list.scales, [](float a) { return a != 1.0f; }))
           result = scaleColumns(rewriter, loc, result, list.scales);
@@ -334,10 +345,12 @@ struct TernLowerSparsePass
       }
       ell.values.resize(length * n, 0.0f);
       ell.cols.resize(length * n, 0);
-      Value values = constantTensor(rewriter, loc, shape, f32,
-                                    tileMajor(ell.values, length, n, 0.0f));
-      Value cols = indexTensor(rewriter, loc, shape,
-                               tileMajor(ell.cols, length, n, 0), k);
+      Value values =
+          constantTensor(rewriter, loc, shape, f32,
+                         tileMajor(ell.values, length, n, 0.0f, kGatherTile));
+      Value cols =
+          indexTensor(rewriter, loc, shape,
+                      tileMajor(ell.cols, length, n, 0, kGatherTile), k);
       result = accumulate(
           rewriter, loc, input, init, values, cols,
           [](OpBuilder &b, Location l, Value c) { return toIndex(b, l, c); });
@@ -349,11 +362,13 @@ struct TernLowerSparsePass
         return op.emitOpError()
                << "weights do not fit " << format->str() << ": " << why;
       int64_t slots = (k + nm.group - 1) / nm.group * nm.keep;
-      SmallVector<int64_t> shape = tiledShape(slots, n);
-      Value values = constantTensor(rewriter, loc, shape, f32,
-                                    tileMajor(nm.values, slots, n, 0.0f));
-      Value index = constantTensor(rewriter, loc, shape, rewriter.getI8Type(),
-                                   tileMajor(nm.index, slots, n, int8_t(0)));
+      SmallVector<int64_t> shape = tiledShape(slots, n, kVectorTile);
+      Value values =
+          constantTensor(rewriter, loc, shape, f32,
+                         tileMajor(nm.values, slots, n, 0.0f, kVectorTile));
+      Value index =
+          constantTensor(rewriter, loc, shape, rewriter.getI8Type(),
+                         tileMajor(nm.index, slots, n, int8_t(0), kVectorTile));
       result = accumulateNM(rewriter, loc, input, init, values, index, nm.keep,
                             nm.group, k);
       break;
@@ -367,8 +382,9 @@ struct TernLowerSparsePass
       }
       int64_t rowBlocks = (n + bn - 1) / bn;
       int64_t entries = bsr.listLength * bk;
-      Value values = constantTensor(rewriter, loc, tiledShape(entries, n), f32,
-                                    tileMajor(bsr.values, entries, n, 0.0f));
+      Value values = constantTensor(
+          rewriter, loc, tiledShape(entries, n, kGatherTile), f32,
+          tileMajor(bsr.values, entries, n, 0.0f, kGatherTile));
       Value blockCol = indexTensor(rewriter, loc, {bsr.listLength, rowBlocks},
                                    bsr.blockCol, (k + bk - 1) / bk);
       // No per-entry index: the block list is read at (q / C, n / R).

@@ -26,6 +26,7 @@ enum class EmitKind {
   Mlir,       ///< the input as parsed and verified
   Kernel,     ///< the IR after the kernel pipeline
   HalideStmt, ///< Halide's lowered statement of every kernel
+  Asm,        ///< the assembly of every kernel
   Obj,        ///< one relocatable object: kernels, driver, weights
   Lib         ///< lib<name>.a, lib<name>.so, <name>.h, tern/runtime.h
 };

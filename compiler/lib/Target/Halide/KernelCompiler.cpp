@@ -756,6 +756,16 @@ struct Built {
   /// (compute_root) and the output Func copies it out with ordinary stores.
   std::vector<Halide::Func> accumulators;
   Halide::Pipeline pipeline;
+  /// The schedule leaves loops for LLVM's loop vectorizer (Halide's
+  /// EnableLLVMLoopOpt, off by default): see the gather schedule.
+  bool llvmLoopVectorize = false;
+
+  /// The target to generate this pipeline's code for.
+  Halide::Target codegenTarget(Halide::Target t) const {
+    if (llvmLoopVectorize)
+      t = t.with_feature(Halide::Target::EnableLLVMLoopOpt);
+    return t;
+  }
 
   std::vector<Halide::Argument> arguments() const {
     return std::vector<Halide::Argument>(inputs.begin(), inputs.end());
@@ -1781,44 +1791,59 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
       u.parallel(no);
     return;
   }
-  // Reads at stored indices (the sparse lowerings, which ask for 16-lane
-  // tiles): Halide 14 builds a vector of gathered values from one scalar
-  // load, extract and insert per lane, which costs more than the scalar
-  // multiply-add it feeds. So each tile's lanes become unrolled scalar
-  // accumulators (independent chains, kept in registers), the reduction
-  // runs outside them, and threads take chunks of tiles. Measured on the
-  // 4096x4096 90%-sparse ELL GEMV: bench/results/sparse-kernels.md.
-  if (rdom && !dataGatherInputs.empty() && vectorize) {
+  // Reads at stored indices (the sparse lowerings' gather formats, stored
+  // in tiles of `width` outputs). Halide 14 builds a vector of gathered
+  // values from one scalar load, extract and insert per lane, which costs
+  // more than the scalar multiply-add it feeds. So:
+  // - one row (GEMV): each tile is a serial loop over its outputs, inside
+  //   the reduction, and the kernel is compiled with LLVM's loop vectorizer
+  //   (Built::llvmLoopVectorize), which turns that loop into hardware
+  //   gathers (vgatherdps with AVX-512). A tile of 64 outputs is too long
+  //   for LLVM to unroll before it vectorizes; 16 would be unrolled into
+  //   scalar loads and inserts.
+  // - several rows: the kernel reads a transposed copy of the activations,
+  //   vectors of 16 rows innermost, and 16 outputs of the tile at a time
+  //   are unrolled vector accumulators (each stored weight, broadcast,
+  //   multiplies a vector of rows).
+  // Threads take chunks of tiles. Measured: bench/results/sparse-kernels.md.
+  if (rdom && !dataGatherInputs.empty() && width > 1) {
     scheduleStage(f, Halide::TailStrategy::ShiftInwards);
     Halide::Stage u = f.update(0);
     Halide::Var no(v[0].name() + "_no"), ni(v[0].name() + "_ni");
     u.split(v[0], no, ni, width, Halide::TailStrategy::GuardWithIf);
-    std::vector<Halide::VarOrRVar> order = {ni};
-    // Rows read through a transposed copy: vectors of 16 rows innermost,
-    // stored rows-innermost so the accumulators stay whole vectors.
     bool rowVectors = !transposedInputs.empty() && rank == 2;
-    Halide::Var mo, mi;
+    std::vector<Halide::VarOrRVar> order;
+    Halide::Var mo, mi, nio, nii;
     if (rowVectors) {
       mo = Halide::Var(v[1].name() + "_mo");
       mi = Halide::Var(v[1].name() + "_mi");
+      nio = Halide::Var(v[0].name() + "_nio");
+      nii = Halide::Var(v[0].name() + "_nii");
       for (auto &[index, t] : transposedInputs)
         t.compute_root().vectorize(t.args()[0], 16,
                                    Halide::TailStrategy::GuardWithIf);
       f.reorder_storage(v[1], v[0]);
-      u.split(v[1], mo, mi, 16, Halide::TailStrategy::GuardWithIf);
-      order.insert(order.begin(), mi);
+      u.split(v[1], mo, mi, 16, Halide::TailStrategy::GuardWithIf)
+          .split(ni, nio, nii, std::min(width, 16),
+                 Halide::TailStrategy::GuardWithIf);
+      order = {mi, nii};
+    } else {
+      order = {ni};
+      built.llvmLoopVectorize = true;
     }
     for (const Halide::VarOrRVar &r : unrollReduction(u))
       order.push_back(r);
+    if (rowVectors)
+      order.push_back(nio);
     order.push_back(no);
     if (rowVectors)
       order.push_back(mo);
     else
       for (int j = 1; j < rank; ++j)
         order.push_back(v[j]);
-    u.reorder(order).unroll(ni);
+    u.reorder(order);
     if (rowVectors)
-      u.vectorize(mi);
+      u.unroll(nii).vectorize(mi);
     if (worthThreads()) {
       int64_t tiles = (ext[0] + width - 1) / width;
       if (tiles >= 2) {
@@ -1827,6 +1852,8 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
                 static_cast<int>(std::max<int64_t>(1, (tiles + 15) / 16)),
                 Halide::TailStrategy::GuardWithIf)
             .parallel(co);
+      } else if (rowVectors) {
+        u.parallel(mo);
       } else if (rank >= 2 && ext[rank - 1] > 1) {
         u.parallel(v[rank - 1]);
       }
@@ -2021,9 +2048,9 @@ Status compileToObject(const Kernel &k, const std::string &target,
       return s;
     // The runtime is compiled once per library (compileRuntime); asserts
     // stay on: they check the callers' buffer shapes once per call.
-    built.pipeline.compile_to({{Halide::OutputFileType::object, objectPath}},
-                              built.arguments(), k.name,
-                              t.with_feature(Halide::Target::NoRuntime));
+    built.pipeline.compile_to(
+        {{Halide::OutputFileType::object, objectPath}}, built.arguments(),
+        k.name, built.codegenTarget(t.with_feature(Halide::Target::NoRuntime)));
     if (Status s = checkNonEmpty(objectPath); !s)
       return Status::error(prefix + s.message);
     return Status::success();
@@ -2055,14 +2082,15 @@ Status compileRuntime(const std::string &target,
   return result;
 }
 
-Status lowerToStmt(const Kernel &k, const std::string &target,
-                   std::string &stmt) {
+/// One of Halide's text outputs (`type`) for `k`, read back into `text`.
+static Status lowerToText(const Kernel &k, const std::string &target,
+                          Halide::OutputFileType type, std::string &text) {
   if (Status s = verifyKernel(k); !s)
     return s;
   std::string prefix = kernelPrefix(k);
   const char *tmpdir = std::getenv("TMPDIR");
   std::string path =
-      std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/tern-stmt-XXXXXX";
+      std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/tern-text-XXXXXX";
   int fd = mkstemp(path.data());
   if (fd < 0)
     return Status::error(prefix + "cannot create a temporary file '" + path +
@@ -2077,19 +2105,29 @@ Status lowerToStmt(const Kernel &k, const std::string &target,
       return s;
     // compile_to (not compile_to_lowered_stmt) so that the function gets
     // the kernel's name, as in the object file.
-    built.pipeline.compile_to({{Halide::OutputFileType::stmt, path}},
-                              built.arguments(), k.name,
-                              t.with_feature(Halide::Target::NoRuntime));
+    built.pipeline.compile_to(
+        {{type, path}}, built.arguments(), k.name,
+        built.codegenTarget(t.with_feature(Halide::Target::NoRuntime)));
     std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
+    std::ostringstream read;
+    read << in.rdbuf();
     if (!in)
       return Status::error(prefix + "cannot read back '" + path + "'");
-    stmt = text.str();
+    text = read.str();
     return Status::success();
   });
   std::remove(path.c_str());
   return result;
+}
+
+Status lowerToStmt(const Kernel &k, const std::string &target,
+                   std::string &stmt) {
+  return lowerToText(k, target, Halide::OutputFileType::stmt, stmt);
+}
+
+Status lowerToAssembly(const Kernel &k, const std::string &target,
+                       std::string &assembly) {
+  return lowerToText(k, target, Halide::OutputFileType::assembly, assembly);
 }
 
 /// Runs a built kernel with Halide's JIT on dense row-major host buffers
@@ -2106,7 +2144,7 @@ static Status realizeOn(const Kernel &k, Built &built, const Halide::Target &t,
   Halide::Realization realization(outs);
   ErrorCollectingContext ctx;
   ctx.handlers.custom_error = collectJitError;
-  built.pipeline.realize(&ctx, realization, t);
+  built.pipeline.realize(&ctx, realization, built.codegenTarget(t));
   if (!ctx.message.empty())
     return Status::error(prefix +
                          "halide runtime error: " + cleanMessage(ctx.message));
@@ -2187,6 +2225,7 @@ Status JitKernel::compile(const Kernel &k) {
     next->target = jitTarget();
     if (Status b = buildKernel(next->kernel, next->target, next->built); !b)
       return b;
+    next->target = next->built.codegenTarget(next->target);
     next->built.pipeline.compile_jit(next->target);
     return Status::success();
   });

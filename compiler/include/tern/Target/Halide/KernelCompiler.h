@@ -52,6 +52,10 @@ Status compileRuntime(const std::string &target, const std::string &objectPath);
 Status lowerToStmt(const Kernel &k, const std::string &target,
                    std::string &stmt);
 
+/// The machine code Halide generates for `k` (CPU targets), as assembly.
+Status lowerToAssembly(const Kernel &k, const std::string &target,
+                       std::string &assembly);
+
 /// Runs `k` once with Halide's JIT on the host: `inputs[i]` and `outputs[i]`
 /// point to dense row-major buffers of the kernel's shapes. For tests.
 Status runJit(const Kernel &k, const std::vector<const void *> &inputs,
