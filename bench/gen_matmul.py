@@ -49,10 +49,12 @@ def sparse_values(a, rng):
         for i in range(n * k):
             if rnd() >= zero:
                 values[i] = uni(-1.0, 1.0)
-    elif pat == "2:4":
+    elif ":" in pat:
+        keep, group = (int(v) for v in pat.split(":"))
         for r in range(n):
-            for g in range(0, k, 4):
-                for c in rng.sample(range(g, min(k, g + 4)), min(2, k - g)):
+            for g in range(0, k, group):
+                cols = range(g, min(k, g + group))
+                for c in rng.sample(cols, min(keep, len(cols))):
                     values[r * k + c] = rng.uniform(-1.0, 1.0)
     elif pat.startswith("b"):
         zero = int(pat[1:]) / 100.0

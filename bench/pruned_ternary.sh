@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Pruned-ternary layers: the same weights (one magnitude per row, zeros at
-# several densities) compiled twice with ternc, on the 2-bit kernel
-# (--sparse=dense) and as index lists (--sparse=ell), plus the cost model's
-# choice (auto), then run in one tern_sparse_bench run with OpenBLAS on the
-# dense f32 matrix and the triad. See bench/README.md.
+# several densities or in an N:M pattern) compiled with ternc on the 2-bit
+# kernel (--sparse=dense), as index lists (--sparse=ell), as ternary N:M
+# (--sparse=nm, N:M patterns only) and as the cost model's choice (auto),
+# then run in one tern_sparse_bench run with OpenBLAS on the dense f32
+# matrix and the triad. See bench/README.md.
 #
 #   bench/pruned_ternary.sh [OUT.json]
 #
 # Environment: BUILD_DIR (default build), LAYERS (default "1:4096x4096
-# 32:4096x4096"), PATTERNS (default "u50 u70 u90 u95"), FORMATS (default
-# "dense ell auto").
+# 32:4096x4096"), PATTERNS (default "u50 u70 u90 u95 1:4 2:4"), FORMATS
+# (default "dense ell auto", and nm for N:M patterns).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -24,14 +25,17 @@ for spec in ${LAYERS:-1:4096x4096 32:4096x4096}; do
   shape=${spec#*:}
   k=${shape%x*}
   n=${shape#*x}
-  for pattern in ${PATTERNS:-u50 u70 u90 u95}; do
-    base=$OUT/t_${pattern}_${k}x${n}
+  for pattern in ${PATTERNS:-u50 u70 u90 u95 1:4 2:4}; do
+    tag=${pattern/:/_}
+    base=$OUT/t_${tag}_${k}x${n}
     src=${base}_m${m}.mlir
     [ -f "$src" ] || python3 bench/gen_matmul.py --m "$m" --k "$k" --n "$n" \
       --kind sparse --ternary --pattern "$pattern" --name layer \
       --raw "$base.f32" -o "$src"
-    for format in ${FORMATS:-dense ell auto}; do
-      name=t_${pattern}_${format}_${k}x${n}_m${m}
+    formats="dense ell auto"
+    case $pattern in *:*) formats="$formats nm" ;; esac
+    for format in ${FORMATS:-$formats}; do
+      name=t_${tag}_${format}_${k}x${n}_m${m}
       [ -f "$OUT/$name.txt" ] && continue
       echo "ternc: $name"
       "$BUILD/bin/ternc" "$src" -o "$OUT" --name "$name" --quiet \
@@ -40,11 +44,13 @@ for spec in ${LAYERS:-1:4096x4096 32:4096x4096}; do
       label=$format
       [ "$format" = dense ] && label=i2
       [ "$format" = ell ] && label=index-lists
+      [ "$format" = nm ] && label=ternary-nm
       if [ "$format" = auto ]; then
         label=auto-i2
         grep -q "format index lists" "$OUT/$name.log" && label=auto-index-lists
+        grep -q "format ternary [0-9]" "$OUT/$name.log" && label=auto-ternary-nm
       fi
-      echo "$name t$pattern $label $m $k $n $bytes $base.f32" >"$OUT/$name.txt"
+      echo "$name t$tag $label $m $k $n $bytes $base.f32" >"$OUT/$name.txt"
     done
   done
 done

@@ -57,7 +57,7 @@ def main():
 
     def order(key):
         shape, m, pat = key
-        pats = ["u50", "u70", "u90", "u95", "2_4", "b75"]
+        pats = ["u50", "u70", "u90", "u95", "1_4", "2_4", "b75"]
         p = pat[1:] if pat.startswith("t") else pat
         return (shape, int(m[1:]), pats.index(p) if p in pats else 9)
 

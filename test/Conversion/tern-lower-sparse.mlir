@@ -3,10 +3,9 @@
 
 // Each format becomes its stored arrays, tile-major ([N / T][slots][T]: the
 // T outputs of a tile adjacent for each slot), and one accumulation over
-// (m, n, slot) that reads the activations at stored indices. Formats that
-// read activations at stored indices (ELL, index lists, BSR) use T = 64
-// (a loop the CPU schedule leaves to LLVM's gathers); N:M uses T = 16 (one
-// vector).
+// (m, n, slot) that reads the activations at stored indices. ELL and index
+// lists use T = 64 (a loop the CPU schedule leaves to LLVM's gathers); N:M
+// (one vector) and BSR (unrolled scalar accumulators) use T = 16.
 
 // CSR lowers as ELL with the longest row's length (2 here):
 //   row 0: (1.0 at 1), (2.0 at 4); row 1: (3.0 at 0), padding (0.0 at 0).
@@ -98,12 +97,37 @@ func.func @nm(%x: tensor<?x6xf32>) -> tensor<?x2xf32> {
   return %y : tensor<?x2xf32>
 }
 
+// 2:4 with one magnitude per row (a pruned-ternary layer): ternary N:M,
+// one signed in-group position per slot (+(i + 1), -(i + 1), 0 empty):
+//   row 0 (a = 0.5): g0 +0.5 at 1, -0.5 at 3; g1 +0.5 at 0
+//   row 1 (a = 2):   g0 -2 at 0;               g1 +2 at 1
+// The group's activations are picked as for N:M, then added or subtracted
+// (no multiply); one multiply by a per output follows.
+// CHECK-LABEL: func.func @nm_ternary(
+// CHECK-DAG:     %[[CODES:.*]] = arith.constant dense<{{\[\[\[}}2, -1, 0, {{.*}}], [-4, 0, {{.*}}], [1, 2, {{.*}}], [0, 0, {{.*}}]]]> : tensor<1x4x16xi8>
+// CHECK-DAG:     arith.constant dense<[5.000000e-01, 2.000000e+00]> : tensor<2xf32>
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[CODES]] : tensor<1x4x16xi8>) {{.*}} attrs = {tern.unroll = 4 : i64, tern.vector_width = 16 : i64}
+// CHECK:         ^bb0(%[[C:.*]]: i8, %[[ACC:.*]]: f32):
+// CHECK-COUNT-4:   tensor.extract
+// CHECK-NOT:       arith.mulf
+// CHECK:           arith.addf %[[ACC]]
+// CHECK:           arith.subf %[[ACC]]
+// CHECK:           linalg.yield
+// CHECK:         linalg.generic {{.*}} ins(%[[SUM]], %{{.*}} : tensor<?x2xf32>, tensor<2xf32>)
+// CHECK:           arith.mulf
+#NMT = #sparse_tensor.encoding<{map = (i, j) -> (i : dense, j : structured[2, 4])}>
+func.func @nm_ternary(%x: tensor<?x6xf32>) -> tensor<?x2xf32> {
+  %w = arith.constant dense<[[0.0, 0.5, 0.0, -0.5, 0.5, 0.0], [-2.0, 0.0, 0.0, 0.0, 0.0, 2.0]]> : tensor<2x6xf32, #NMT>
+  %y = tern.sparse_matmul %x, %w : (tensor<?x6xf32>, tensor<2x6xf32, #NMT>) -> tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
+}
+
 // BSR with 2 x 2 blocks, K = 5: block row 0 (outputs 0, 1) holds block
 // column 0; block row 1 (output 2) block column 2 (inputs 4, 5: 5 is past K,
 // its value 0 and its index clamped to 4). Values per q = 2 j + r.
 // CHECK-LABEL: func.func @bsr(
 // CHECK-DAG:     arith.constant dense<{{\[\[}}0, 2]]> : tensor<1x2xi16>
-// CHECK-DAG:     arith.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00, 9.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, 0.000000e+00, {{.*}}]]]> : tensor<1x2x64xf32>
+// CHECK-DAG:     arith.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00, 9.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, 0.000000e+00, {{.*}}]]]> : tensor<1x2x16xf32>
 // CHECK:         linalg.generic
 // CHECK:           arith.divsi
 // CHECK:           arith.remsi

@@ -1324,6 +1324,42 @@ std::vector<SparseCase> sparseCases() {
                    {"--sparse=dense"},
                    "kept on the 2-bit kernel",
                    nullptr});
+  // Pruned-ternary layers in an N:M pattern: ternary N:M (signed in-group
+  // positions, adds and subtracts) where it is as small as the 2-bit codes
+  // and faster (1:4, auto), or forced (--sparse=nm); K not a multiple of M,
+  // one and several rows (16+: the vectorized rows path).
+  auto ternaryNM = [ternary](int64_t n, int64_t k, int keep, int group,
+                             bool perTensor) {
+    return [=](std::mt19937 &rng) {
+      std::vector<float> w = ternary(n, k, 1.0, perTensor)(rng);
+      referencePruneNM(w, n, k, keep, group);
+      return w;
+    };
+  };
+  cases.push_back({"ternary_nm_1_4_auto",
+                   1,
+                   70,
+                   33,
+                   ternaryNM(33, 70, 1, 4, false),
+                   {},
+                   "format ternary 1:4",
+                   nullptr});
+  cases.push_back({"ternary_nm_2_4_forced_m3",
+                   3,
+                   37,
+                   19,
+                   ternaryNM(19, 37, 2, 4, true),
+                   {"--sparse=nm"},
+                   "format ternary 2:4",
+                   nullptr});
+  cases.push_back({"ternary_nm_4_8_forced_m21",
+                   21,
+                   45,
+                   35,
+                   ternaryNM(35, 45, 4, 8, false),
+                   {"--sparse=nm"},
+                   "format ternary 4:8",
+                   nullptr});
   // Pruned, then ternarized (absmean over the pruned matrix): the zeros
   // survive and the layer becomes index lists.
   cases.push_back({"prune_95_ternarize",
@@ -1335,6 +1371,25 @@ std::vector<SparseCase> sparseCases() {
                    "format index lists",
                    [](std::vector<float> &w) {
                      referencePruneUnstructured(w, 0.95);
+                     double sum = 0;
+                     for (float v : w)
+                       sum += std::fabs(v);
+                     float a = static_cast<float>(sum / w.size());
+                     for (float &v : w)
+                       v = a * static_cast<float>(std::clamp(
+                                   std::nearbyint(double(v) / a), -1.0, 1.0));
+                   }});
+  // 1:4 pruning then ternarizing: ternary N:M (rounding may zero more
+  // trits; the pattern still holds).
+  cases.push_back({"prune_1_4_ternarize",
+                   1,
+                   400,
+                   48,
+                   random(48, 400, 1.0),
+                   {"--prune=1:4", "--ternarize=all"},
+                   "format ternary 1:4",
+                   [](std::vector<float> &w) {
+                     referencePruneNM(w, 48, 400, 1, 4);
                      double sum = 0;
                      for (float v : w)
                        sum += std::fabs(v);

@@ -77,22 +77,32 @@ func.func @kept(%x: tensor<1x2xf32>, %acc: tensor<1x2xf32>) -> (tensor<1x2xf32>,
 // with 2 nonzero trits of 128 the index lists (one 2-byte position a row,
 // plus the scales) beat the 2-bit kernel, and the layer becomes an ELL
 // tern.sparse_matmul of its float values (tern-lower-sparse finds the one
-// magnitude per row). A layer with no zero trit stays ternary.
+// magnitude per row). A layer with no zero trit stays ternary. One nonzero
+// trit in every 4 (1:4, 25%): index lists would store more than the 2-bit
+// codes, ternary N:M (one byte a slot) as much, in a quarter of the slots:
+// an N:M tern.sparse_matmul (lowered to ternary N:M).
+// CHECK:       #[[NM14:.*]] = #sparse_tensor.encoding<{{.*}}structured[1, 4]
 // CHECK-LABEL: func.func @pruned_ternary(
 // CHECK:         %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<2x64xf32, #tern.ell<row_length = 1>>
 // CHECK:         tern.sparse_matmul %{{.*}}, %[[W]]
 // CHECK:         tern.ternary_matmul
-// REPORT: ternary layer '{{.*}}' (2 x 64): density 1.6%, pattern 1:4, format index lists (row length 1), 40 -> 12 bytes: density 1.6%: estimated {{.*}}x the time of the 2-bit kernel at batch 1
-// REPORT: ternary layer '{{.*}}' kept on the 2-bit kernel: density 100.0%, pattern dense: density 100.0%: index lists ({{[0-9]+}} bytes, estimated {{.*}}x the time) are not both smaller and 10% faster than the 2-bit kernel
+// CHECK:         %[[Q:.*]] = arith.constant dense<{{.*}}> : tensor<2x64xf32, #[[NM14]]>
+// CHECK:         tern.sparse_matmul %{{.*}}, %[[Q]]
+// REPORT: ternary layer '{{.*}}' (2 x 64): density 1.6%, pattern 1:4, format index lists (row length 1), 40 -> 12 bytes: density 1.6%: estimated {{.*}}x the time of the 2-bit kernel at batch 1 (ternary N:M (40 bytes, estimated {{.*}}x the time))
+// REPORT: ternary layer '{{.*}}' kept on the 2-bit kernel: density 100.0%, pattern dense: no form is both no larger and 10% faster than the 2-bit kernel: index lists ({{[0-9]+}} bytes, estimated {{.*}}x the time)
+// REPORT: ternary layer '{{.*}}' (2 x 64): density 25.0%, pattern 1:4, format ternary 1:4, 40 -> 40 bytes: density 25.0%: estimated {{.*}}x the time of the 2-bit kernel at batch 1 (index lists (72 bytes, estimated {{.*}}x the time))
 // OFF: ternary layer '{{.*}}' kept on the 2-bit kernel: density 1.6%, pattern 1:4: format=dense
-func.func @pruned_ternary(%x: tensor<1x64xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>) {
+func.func @pruned_ternary(%x: tensor<1x64xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>) {
   %w = arith.constant dense<[[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
                              [0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]> : tensor<2x16xi8>
   %full = arith.constant dense<85> : tensor<2x16xi8>
+  %quarter = arith.constant dense<[[1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2],
+                                   [2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]]> : tensor<2x16xi8>
   %s = arith.constant dense<[5.000000e-01, 2.500000e-01]> : tensor<2xf32>
   %y = tern.ternary_matmul %x, %w, %s {encoding = #tern.ternary<scale = per_row, packing = i2>} : (tensor<1x64xf32>, tensor<2x16xi8>, tensor<2xf32>) -> tensor<1x2xf32>
   %y2 = tern.ternary_matmul %x, %full, %s {encoding = #tern.ternary<scale = per_row, packing = i2>} : (tensor<1x64xf32>, tensor<2x16xi8>, tensor<2xf32>) -> tensor<1x2xf32>
-  return %y, %y2 : tensor<1x2xf32>, tensor<1x2xf32>
+  %y3 = tern.ternary_matmul %x, %quarter, %s {encoding = #tern.ternary<scale = per_row, packing = i2>} : (tensor<1x64xf32>, tensor<2x16xi8>, tensor<2xf32>) -> tensor<1x2xf32>
+  return %y, %y2, %y3 : tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>
 }
 
 // BAD: tern-classify-weights: unknown format 'coo' (expected auto, dense, ell, nm or bsr)

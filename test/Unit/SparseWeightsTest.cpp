@@ -287,25 +287,89 @@ TEST(Formats, SignedEllRoundTripAndRejects) {
 TEST(CostModel, TernaryChoices) {
   // 95% zero trits: index lists at batch 1 and 32, fewer bytes than i2.
   Stats sparse = analyze(prunedTernary(256, 1024, 16, 0.05), 256, 1024);
-  TernaryDecision d = chooseTernary(sparse, 1, false);
-  EXPECT_TRUE(d.indexList) << d.reason;
+  TernaryDecision d = chooseTernary(sparse, 1);
+  EXPECT_EQ(d.form, TernaryForm::IndexList) << d.reason;
   EXPECT_LT(d.bytes, d.i2Bytes);
-  EXPECT_TRUE(chooseTernary(sparse, 32, false).indexList);
+  EXPECT_EQ(chooseTernary(sparse, 32).form, TernaryForm::IndexList);
   // 90%: index lists at batch 1 and at batch 32 (16-row vectors per
   // stored position; measured 1.94x and 3.35x the 2-bit kernel).
   Stats tenth = analyze(prunedTernary(256, 1024, 17, 0.1), 256, 1024);
-  EXPECT_TRUE(chooseTernary(tenth, 1, false).indexList);
-  EXPECT_TRUE(chooseTernary(tenth, 32, false).indexList);
+  EXPECT_EQ(chooseTernary(tenth, 1).form, TernaryForm::IndexList);
+  EXPECT_EQ(chooseTernary(tenth, 32).form, TernaryForm::IndexList);
   // 70%: the 2-bit kernel at both (lists would store more bytes).
   Stats thirty = analyze(prunedTernary(256, 1024, 19, 0.3), 256, 1024);
-  EXPECT_FALSE(chooseTernary(thirty, 1, false).indexList);
-  EXPECT_FALSE(chooseTernary(thirty, 32, false).indexList);
+  EXPECT_EQ(chooseTernary(thirty, 1).form, TernaryForm::I2);
+  EXPECT_EQ(chooseTernary(thirty, 32).form, TernaryForm::I2);
   // 50%: the 2-bit kernel, unless forced.
   Stats half = analyze(prunedTernary(256, 1024, 18, 0.5), 256, 1024);
-  EXPECT_FALSE(chooseTernary(half, 1, false).indexList);
-  TernaryDecision forced = chooseTernary(half, 1, true);
-  EXPECT_TRUE(forced.indexList);
+  EXPECT_EQ(chooseTernary(half, 1).form, TernaryForm::I2);
+  TernaryDecision forced = chooseTernary(half, 1, TernaryForm::IndexList);
+  EXPECT_EQ(forced.form, TernaryForm::IndexList);
   EXPECT_NE(forced.reason.find("forced"), std::string::npos);
+  // Ternary N:M cannot be forced on zeros without an N:M pattern.
+  TernaryDecision noPattern = chooseTernary(half, 1, TernaryForm::NM);
+  EXPECT_EQ(noPattern.form, TernaryForm::I2);
+  EXPECT_NE(noPattern.reason.find("no N:M pattern"), std::string::npos)
+      << noPattern.reason;
+}
+
+/// A pruned-ternary matrix in the keep:group pattern (one magnitude a row).
+std::vector<float> nmTernary(int64_t n, int64_t k, unsigned seed, int keep,
+                             int group) {
+  std::vector<float> w = prunedTernary(n, k, seed, 1.0);
+  pruneNM(w, n, k, keep, group);
+  return w;
+}
+
+TEST(CostModel, TernaryNMChoices) {
+  // 1:4: one byte a slot stores what the 2-bit codes store (two bits a
+  // weight) with a quarter of the slots: ternary N:M at batch 1 and 32.
+  Stats quarter = analyze(nmTernary(256, 1024, 21, 1, 4), 256, 1024);
+  ASSERT_EQ(quarter.nmN, 1);
+  TernaryDecision d = chooseTernary(quarter, 1);
+  EXPECT_EQ(d.form, TernaryForm::NM) << d.reason;
+  EXPECT_EQ(d.bytes, d.i2Bytes);
+  EXPECT_EQ(chooseTernary(quarter, 32).form, TernaryForm::NM);
+  // 2:4 would store twice the bytes: the 2-bit kernel, unless forced.
+  Stats half = analyze(nmTernary(256, 1024, 22, 2, 4), 256, 1024);
+  ASSERT_EQ(half.nmN, 2);
+  EXPECT_EQ(chooseTernary(half, 1).form, TernaryForm::I2);
+  TernaryDecision forced = chooseTernary(half, 1, TernaryForm::NM);
+  EXPECT_EQ(forced.form, TernaryForm::NM);
+  EXPECT_GT(forced.bytes, forced.i2Bytes);
+}
+
+TEST(Formats, SignedNMRoundTripAndRejects) {
+  for (Shape s : kShapes)
+    for (auto [keep, group] : {std::pair{1, 4}, {2, 4}, {4, 8}}) {
+      std::vector<float> w = nmTernary(s.n, s.k, 23, keep, group);
+      SignedNM nm;
+      std::string why;
+      ASSERT_TRUE(buildSignedNM(w, s.n, s.k, keep, group, nm, why)) << why;
+      int64_t groups = (s.k + group - 1) / group;
+      ASSERT_EQ(nm.codes.size(), static_cast<size_t>(groups * keep * s.n));
+      // Decode: slot j of group j / keep, +(i + 1) adds a_r at input
+      // g * group + i, -(i + 1) subtracts, 0 is empty.
+      std::vector<float> back(s.n * s.k, 0.0f);
+      for (int64_t r = 0; r < s.n; ++r)
+        for (int64_t j = 0; j < groups * keep; ++j) {
+          int code = nm.codes[j * s.n + r];
+          if (code == 0)
+            continue;
+          int64_t c = (j / keep) * group + std::abs(code) - 1;
+          ASSERT_LT(c, s.k);
+          back[r * s.k + c] = code > 0 ? nm.scales[r] : -nm.scales[r];
+        }
+      EXPECT_EQ(back, w);
+    }
+  std::string why;
+  SignedNM nm;
+  // Two magnitudes in a row.
+  EXPECT_FALSE(buildSignedNM({0.5f, 0.0f, -0.25f, 0.0f}, 1, 4, 2, 4, nm, why));
+  EXPECT_NE(why.find("magnitude"), std::string::npos) << why;
+  // Three nonzeros in a group of 4 do not fit 2:4.
+  EXPECT_FALSE(buildSignedNM({0.5f, 0.5f, -0.5f, 0.0f}, 1, 4, 2, 4, nm, why));
+  EXPECT_NE(why.find("more than 2"), std::string::npos) << why;
 }
 
 } // namespace

@@ -41,12 +41,13 @@ constexpr int64_t kUnroll = 4;
 /// of one page per slot.
 ///
 /// N:M layers read no activation at a stored index: their tiles are one
-/// 16-lane vector.
+/// 16-lane vector. BSR's GEMV schedule unrolls a 16-output tile into scalar
+/// accumulators.
 constexpr int64_t kVectorTile = 16;
-/// Formats that gather activations at stored indices (ELL, index lists,
-/// BSR): the CPU schedule leaves a 64-output tile as a serial loop that
-/// LLVM vectorizes with hardware gathers (see the gather schedule in
-/// KernelCompiler.cpp); 16 outputs would be unrolled into inserts instead.
+/// ELL and index lists gather activations at stored columns: the CPU
+/// schedule leaves a 64-output tile as a serial loop that LLVM vectorizes
+/// with hardware gathers (see the gather schedule in KernelCompiler.cpp);
+/// 16 outputs would be unrolled into inserts instead.
 constexpr int64_t kGatherTile = 64;
 
 /// Reorders `data`, stored [slots][n], into tiles
@@ -115,15 +116,16 @@ Value tiledAccumulation(
 }
 
 /// One accumulation `acc[m, n] += values[j, n] * x[m, col(j, n, index)]`
-/// over (m, n, j) with `values` and `index` (if not null) read at (j, n).
+/// over (m, n, j) with `values` and `index` (if not null) read at (j, n),
+/// stored in tiles of `tile` outputs.
 Value accumulate(OpBuilder &b, Location loc, Value input, Value init,
-                 Value values, Value index,
+                 Value values, Value index, int64_t tile,
                  function_ref<Value(OpBuilder &, Location, Value idx)> col) {
   SmallVector<Value> stored{values};
   if (index)
     stored.push_back(index);
   return tiledAccumulation(
-      b, loc, stored, init, kGatherTile,
+      b, loc, stored, init, tile,
       [&](OpBuilder &rb, Location l, ValueRange args) {
         Value row = linalg::IndexOp::create(rb, l, 0);
         Value c = col(rb, l, index ? args[1] : Value());
@@ -216,6 +218,37 @@ Value accumulateNM(OpBuilder &b, Location loc, Value input, Value init,
         Value x = buildNMGroupSelect(rb, l, input, args[1], keep, group, k);
         Value product = arith::MulFOp::create(rb, l, args[0], x);
         return arith::AddFOp::create(rb, l, args[2], product).getResult();
+      });
+}
+
+/// Ternary N:M: `acc[m, n] += x[m, (j / N) * M + c - 1]` where
+/// `code[j, n] = c > 0`, `-=` where `code[j, n] = -c < 0`, nothing for an
+/// empty slot (0). The group's activations are picked as in accumulateNM;
+/// adds and subtracts only.
+Value accumulateSignedNM(OpBuilder &b, Location loc, Value input, Value init,
+                         Value codes, int64_t keep, int64_t group, int64_t k) {
+  return tiledAccumulation(
+      b, loc, ValueRange{codes}, init, kVectorTile,
+      [&](OpBuilder &rb, Location l, ValueRange args) -> Value {
+        Value code = args[0];
+        Type type = code.getType();
+        Value zero = arith::ConstantIntOp::create(rb, l, type, 0);
+        Value one = arith::ConstantIntOp::create(rb, l, type, 1);
+        Value plus =
+            arith::CmpIOp::create(rb, l, arith::CmpIPredicate::sgt, code, zero);
+        Value minus =
+            arith::CmpIOp::create(rb, l, arith::CmpIPredicate::slt, code, zero);
+        Value magnitude = arith::SelectOp::create(
+            rb, l, plus, code, arith::SubIOp::create(rb, l, zero, code));
+        Value index = arith::MaxSIOp::create(
+            rb, l, arith::SubIOp::create(rb, l, magnitude, one), zero);
+        Value x = buildNMGroupSelect(rb, l, input, index, keep, group, k);
+        Value acc = args[1];
+        Value added = arith::AddFOp::create(rb, l, acc, x);
+        Value subtracted = arith::SubFOp::create(rb, l, acc, x);
+        return arith::SelectOp::create(
+            rb, l, plus, added,
+            arith::SelectOp::create(rb, l, minus, subtracted, acc));
       });
 }
 
@@ -352,11 +385,29 @@ struct TernLowerSparsePass
           indexTensor(rewriter, loc, shape,
                       tileMajor(ell.cols, length, n, 0, kGatherTile), k);
       result = accumulate(
-          rewriter, loc, input, init, values, cols,
+          rewriter, loc, input, init, values, cols, kGatherTile,
           [](OpBuilder &b, Location l, Value c) { return toIndex(b, l, c); });
       break;
     }
     case SparseWeightFormat::NM: {
+      // Rows of one magnitude each (pruned-ternary layers): signed
+      // positions, one byte a slot, and no multiply.
+      sparse::SignedNM signedNM;
+      std::string notSigned;
+      if (sparse::buildSignedNM(w, n, k, format->keep, format->group, signedNM,
+                                notSigned)) {
+        int64_t slots =
+            (k + signedNM.group - 1) / signedNM.group * signedNM.keep;
+        Value codes = constantTensor(
+            rewriter, loc, tiledShape(slots, n, kVectorTile),
+            rewriter.getI8Type(),
+            tileMajor(signedNM.codes, slots, n, int8_t(0), kVectorTile));
+        result = accumulateSignedNM(rewriter, loc, input, init, codes,
+                                    signedNM.keep, signedNM.group, k);
+        if (llvm::any_of(signedNM.scales, [](float a) { return a != 1.0f; }))
+          result = scaleColumns(rewriter, loc, result, signedNM.scales);
+        break;
+      }
       sparse::NM nm;
       if (!sparse::buildNM(w, n, k, format->keep, format->group, nm, why))
         return op.emitOpError()
@@ -383,13 +434,13 @@ struct TernLowerSparsePass
       int64_t rowBlocks = (n + bn - 1) / bn;
       int64_t entries = bsr.listLength * bk;
       Value values = constantTensor(
-          rewriter, loc, tiledShape(entries, n, kGatherTile), f32,
-          tileMajor(bsr.values, entries, n, 0.0f, kGatherTile));
+          rewriter, loc, tiledShape(entries, n, kVectorTile), f32,
+          tileMajor(bsr.values, entries, n, 0.0f, kVectorTile));
       Value blockCol = indexTensor(rewriter, loc, {bsr.listLength, rowBlocks},
                                    bsr.blockCol, (k + bk - 1) / bk);
       // No per-entry index: the block list is read at (q / C, n / R).
       result = accumulate(
-          rewriter, loc, input, init, values, Value(),
+          rewriter, loc, input, init, values, Value(), kVectorTile,
           [&](OpBuilder &b, Location l, Value) -> Value {
             Value q = linalg::IndexOp::create(b, l, 2);
             Value out = linalg::IndexOp::create(b, l, 1);

@@ -248,6 +248,10 @@ constexpr EntryCost kBsrCost{0.1353, 0.0180};
 ///   bench/pruned_ternary.sh bench/results/pruned-ternary.json
 constexpr EntryCost kI2Cost{0.032, 0.032};
 constexpr EntryCost kIndexListCost{0.198, 0.072};
+/// Ternary N:M, per slot (N per M inputs): the group's M activations
+/// broadcast, one picked per lane by selects on the position, then a
+/// signed add; like the f32 N:M kernel without its multiply.
+constexpr EntryCost kSignedNMCost{0.0823, 0.0298};
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -359,35 +363,90 @@ Decision choose(const Stats &s, int64_t m, Format forced, bool force) {
   return d;
 }
 
-TernaryDecision chooseTernary(const Stats &s, int64_t m, bool force) {
+namespace {
+const char *ternaryFormName(TernaryForm f) {
+  switch (f) {
+  case TernaryForm::I2:
+    return "the 2-bit kernel";
+  case TernaryForm::IndexList:
+    return "index lists";
+  case TernaryForm::NM:
+    return "ternary N:M";
+  }
+  return "?";
+}
+} // namespace
+
+TernaryDecision chooseTernary(const Stats &s, int64_t m, TernaryForm forced) {
   TernaryDecision d;
   int64_t rows = std::max<int64_t>(m, 1);
   d.i2Bytes = s.n * ceilDiv(s.k, 4) + s.n * 4;
   d.bytes = d.i2Bytes;
-  int64_t entries = s.maxRowNnz * s.n;
-  int64_t listBytes = entries * SignedEll::indexBytes(s.k) + s.n * 4;
   double i2 = double(s.n * s.k) * (kI2Cost.perEntry + kI2Cost.perRow * rows);
-  double list = double(entries) *
-                (kIndexListCost.perEntry + kIndexListCost.perRow * rows);
-  d.relativeTime = i2 > 0 ? list / i2 : 1.0;
-  char buf[160];
-  if (force || (d.relativeTime < 0.9 && listBytes < d.i2Bytes)) {
-    d.indexList = true;
-    d.bytes = listBytes;
-    std::snprintf(buf, sizeof(buf),
-                  "%sdensity %.1f%%: estimated %.2fx the time of the 2-bit "
-                  "kernel at batch %lld",
-                  force ? "forced; " : "", 100 * s.density(), d.relativeTime,
-                  static_cast<long long>(rows));
-  } else {
-    std::snprintf(buf, sizeof(buf),
-                  "density %.1f%%: index lists (%lld bytes, estimated %.2fx "
-                  "the time) are not both smaller and 10%% faster than the "
-                  "2-bit kernel",
-                  100 * s.density(), static_cast<long long>(listBytes),
-                  d.relativeTime);
+  struct Candidate {
+    TernaryForm form;
+    int64_t bytes;
+    double relativeTime;
+  };
+  std::vector<Candidate> candidates;
+  int64_t entries = s.maxRowNnz * s.n;
+  candidates.push_back(
+      {TernaryForm::IndexList, entries * SignedEll::indexBytes(s.k) + s.n * 4,
+       i2 > 0
+           ? double(entries) *
+                 (kIndexListCost.perEntry + kIndexListCost.perRow * rows) / i2
+           : 1.0});
+  if (s.nmN > 0) {
+    int64_t slots = ceilDiv(s.k, s.nmM) * s.nmN * s.n;
+    candidates.push_back(
+        {TernaryForm::NM, slots + s.n * 4,
+         i2 > 0
+             ? double(slots) *
+                   (kSignedNMCost.perEntry + kSignedNMCost.perRow * rows) / i2
+             : 1.0});
   }
+  char buf[256];
+  std::string others;
+  const Candidate *best = nullptr;
+  for (const Candidate &c : candidates) {
+    bool taken = forced != TernaryForm::I2
+                     ? c.form == forced
+                     : c.relativeTime < 0.9 && c.bytes <= d.i2Bytes &&
+                           (!best || c.relativeTime < best->relativeTime);
+    if (taken)
+      best = &c;
+  }
+  for (const Candidate &c : candidates) {
+    if (&c == best)
+      continue;
+    std::snprintf(buf, sizeof(buf),
+                  "%s%s (%lld bytes, estimated %.2fx the time)",
+                  others.empty() ? "" : "; ", ternaryFormName(c.form),
+                  static_cast<long long>(c.bytes), c.relativeTime);
+    others += buf;
+  }
+  if (!best) {
+    if (forced != TernaryForm::I2)
+      d.reason = std::string(ternaryFormName(forced)) +
+                 " cannot hold it: its zeros follow no N:M pattern (1:4, "
+                 "2:4, 4:8)";
+    else
+      d.reason = std::string("no form is both no larger and 10% faster than "
+                             "the 2-bit kernel: ") +
+                 others;
+    return d;
+  }
+  d.form = best->form;
+  d.bytes = best->bytes;
+  d.relativeTime = best->relativeTime;
+  std::snprintf(buf, sizeof(buf),
+                "%sdensity %.1f%%: estimated %.2fx the time of the 2-bit "
+                "kernel at batch %lld",
+                forced != TernaryForm::I2 ? "forced; " : "", 100 * s.density(),
+                d.relativeTime, static_cast<long long>(rows));
   d.reason = buf;
+  if (!others.empty())
+    d.reason += " (" + others + ")";
   return d;
 }
 
@@ -395,12 +454,10 @@ TernaryDecision chooseTernary(const Stats &s, int64_t m, bool force) {
 // Storage
 //===----------------------------------------------------------------------===//
 
-bool buildSignedEll(const std::vector<float> &w, int64_t n, int64_t k,
-                    SignedEll &out) {
-  out = SignedEll();
-  out.scales.assign(n, 1.0f);
+bool rowMagnitudes(const std::vector<float> &w, int64_t n, int64_t k,
+                   std::vector<float> &scales) {
+  scales.assign(n, 1.0f);
   for (int64_t r = 0; r < n; ++r) {
-    int64_t count = 0;
     float a = 0.0f;
     for (int64_t c = 0; c < k; ++c) {
       float v = w[r * k + c];
@@ -410,14 +467,24 @@ bool buildSignedEll(const std::vector<float> &w, int64_t n, int64_t k,
         a = std::fabs(v);
       else if (std::fabs(v) != a)
         return false;
-      ++count;
     }
     if (a != 0.0f && !std::isfinite(a))
       return false;
     if (a != 0.0f)
-      out.scales[r] = a;
-    out.rowLength = std::max(out.rowLength, count);
+      scales[r] = a;
   }
+  return true;
+}
+
+bool buildSignedEll(const std::vector<float> &w, int64_t n, int64_t k,
+                    SignedEll &out) {
+  out = SignedEll();
+  if (!rowMagnitudes(w, n, k, out.scales))
+    return false;
+  for (int64_t r = 0; r < n; ++r)
+    out.rowLength = std::max<int64_t>(
+        out.rowLength, std::count_if(w.begin() + r * k, w.begin() + (r + 1) * k,
+                                     [](float v) { return v != 0.0f; }));
   out.codes.assign(out.rowLength * n, 0);
   for (int64_t r = 0; r < n; ++r) {
     int64_t j = 0;
@@ -475,6 +542,27 @@ bool buildNM(const std::vector<float> &w, int64_t n, int64_t k, int keep,
         ++s;
       }
     }
+  return true;
+}
+
+bool buildSignedNM(const std::vector<float> &w, int64_t n, int64_t k, int keep,
+                   int group, SignedNM &out, std::string &why) {
+  out = SignedNM();
+  if (!rowMagnitudes(w, n, k, out.scales)) {
+    why = "a row holds more than one nonzero magnitude";
+    return false;
+  }
+  NM nm;
+  if (!buildNM(w, n, k, keep, group, nm, why))
+    return false;
+  out.keep = keep;
+  out.group = group;
+  out.codes.resize(nm.values.size());
+  for (size_t j = 0; j < nm.values.size(); ++j) {
+    float v = nm.values[j];
+    int8_t position = static_cast<int8_t>(nm.index[j] + 1);
+    out.codes[j] = v > 0 ? position : v < 0 ? -position : 0;
+  }
   return true;
 }
 

@@ -55,8 +55,9 @@ struct TernClassifyWeightsPass
           << "' (expected auto, dense, ell, nm or bsr)";
       return signalPassFailure();
     }
-    // Pruned-ternary layers (raised already): index lists or the 2-bit
-    // kernel. --sparse=ell forces index lists; nm and bsr leave them.
+    // Pruned-ternary layers (raised already): index lists, ternary N:M or
+    // the 2-bit kernel. --sparse=ell forces index lists, nm ternary N:M
+    // (where the pattern holds); bsr leaves them.
     SmallVector<TernaryMatmulOp> ternaries;
     if (ternary)
       getOperation()->walk(
@@ -69,9 +70,12 @@ struct TernClassifyWeightsPass
         continue;
       std::string why;
       Location loc = op.getLoc();
-      if (failed(classifyTernary(op, ternaryRewriter,
-                                 force && forced == sparse::Format::Ell,
-                                 why)) &&
+      sparse::TernaryForm ternaryForced =
+          !force                          ? sparse::TernaryForm::I2
+          : forced == sparse::Format::Ell ? sparse::TernaryForm::IndexList
+          : forced == sparse::Format::NM  ? sparse::TernaryForm::NM
+                                          : sparse::TernaryForm::I2;
+      if (failed(classifyTernary(op, ternaryRewriter, ternaryForced, why)) &&
           report)
         emitRemark(loc) << "tern-classify-weights: ternary layer '"
                         << layerName(loc)
@@ -90,9 +94,10 @@ struct TernClassifyWeightsPass
   }
 
   /// Rewrites a ternary layer with many zero trits to tern.sparse_matmul
-  /// in ELL form (lowered to index lists), or fails with the reason.
+  /// in ELL form (lowered to index lists) or N:M form (lowered to ternary
+  /// N:M), or fails with the reason.
   LogicalResult classifyTernary(TernaryMatmulOp op, RewriterBase &rewriter,
-                                bool force, std::string &why) {
+                                sparse::TernaryForm forced, std::string &why) {
     if (op.getKernelAttr()) {
       why = "its kernel is chosen already";
       return failure();
@@ -129,22 +134,33 @@ struct TernClassifyWeightsPass
       return failure();
     }
     int64_t m = inputType.isDynamicDim(0) ? 1 : inputType.getDimSize(0);
-    sparse::TernaryDecision d = sparse::chooseTernary(stats, m, force);
-    if (!d.indexList) {
+    sparse::TernaryDecision d = sparse::chooseTernary(stats, m, forced);
+    if (d.form == sparse::TernaryForm::I2) {
       why = summary + ": " + d.reason;
       return failure();
     }
     SparseWeightFormat f;
-    f.kind = SparseWeightFormat::Ell;
-    f.rowLength = stats.maxRowNnz;
+    std::string described;
+    if (d.form == sparse::TernaryForm::NM) {
+      f.kind = SparseWeightFormat::NM;
+      f.keep = stats.nmN;
+      f.group = stats.nmM;
+      described = "ternary " + std::to_string(stats.nmN) + ":" +
+                  std::to_string(stats.nmM);
+    } else {
+      f.kind = SparseWeightFormat::Ell;
+      f.rowLength = stats.maxRowNnz;
+      described =
+          "index lists (row length " + std::to_string(stats.maxRowNnz) + ")";
+    }
     replaceBySparse(rewriter, op, op.getInput(), op.getResult().getType(), w,
                     f);
     if (report)
       emitRemark(op.getLoc())
           << "tern-classify-weights: ternary layer '" << layerName(op.getLoc())
-          << "' (" << n << " x " << k << "): " << summary
-          << ", format index lists (row length " << stats.maxRowNnz << "), "
-          << d.i2Bytes << " -> " << d.bytes << " bytes: " << d.reason;
+          << "' (" << n << " x " << k << "): " << summary << ", format "
+          << described << ", " << d.i2Bytes << " -> " << d.bytes
+          << " bytes: " << d.reason;
     return success();
   }
 

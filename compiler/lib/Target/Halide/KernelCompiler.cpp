@@ -1795,12 +1795,16 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
   // in tiles of `width` outputs). Halide 14 builds a vector of gathered
   // values from one scalar load, extract and insert per lane, which costs
   // more than the scalar multiply-add it feeds. So:
-  // - one row (GEMV): each tile is a serial loop over its outputs, inside
-  //   the reduction, and the kernel is compiled with LLVM's loop vectorizer
+  // - one row (GEMV), tiles of more than 16 outputs (ELL, index lists):
+  //   each tile is a serial loop over its outputs, inside the reduction,
+  //   and the kernel is compiled with LLVM's loop vectorizer
   //   (Built::llvmLoopVectorize), which turns that loop into hardware
   //   gathers (vgatherdps with AVX-512). A tile of 64 outputs is too long
   //   for LLVM to unroll before it vectorizes; 16 would be unrolled into
   //   scalar loads and inserts.
+  // - one row, tiles of 16 (BSR, whose lanes find their column through the
+  //   block list: LLVM's vectorized loop measured 2.9x slower there): the
+  //   tile's outputs are 16 unrolled scalar accumulators, in registers.
   // - several rows: the kernel reads a transposed copy of the activations,
   //   vectors of 16 rows innermost, and 16 outputs of the tile at a time
   //   are unrolled vector accumulators (each stored weight, broadcast,
@@ -1829,7 +1833,7 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
       order = {mi, nii};
     } else {
       order = {ni};
-      built.llvmLoopVectorize = true;
+      built.llvmLoopVectorize = width > 16;
     }
     for (const Halide::VarOrRVar &r : unrollReduction(u))
       order.push_back(r);
@@ -1844,6 +1848,8 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     u.reorder(order);
     if (rowVectors)
       u.unroll(nii).vectorize(mi);
+    else if (!built.llvmLoopVectorize)
+      u.unroll(ni);
     if (worthThreads()) {
       int64_t tiles = (ext[0] + width - 1) / width;
       if (tiles >= 2) {

@@ -145,15 +145,32 @@ struct SignedEll {
 bool buildSignedEll(const std::vector<float> &w, int64_t n, int64_t k,
                     SignedEll &out);
 
-/// Ternary layers: keep the dense 2-bit kernel, or use index lists
-/// (`SignedEll`). `rows` is the batch M.
+/// The magnitude a_n shared by the nonzeros of each row (1 for an all-zero
+/// row) in `scales`; false if some row holds two magnitudes (or a
+/// non-finite one).
+bool rowMagnitudes(const std::vector<float> &w, int64_t n, int64_t k,
+                   std::vector<float> &scales);
+
+/// How a ternary layer is stored and run.
+enum class TernaryForm {
+  I2,        ///< the dense 2-bit kernel (every trit decoded)
+  IndexList, ///< `SignedEll`: the nonzero trits' signed positions
+  NM,        ///< `SignedNM`: N signed in-group positions per M inputs
+};
+
+/// Ternary layers: keep the dense 2-bit kernel, or index lists, or (where
+/// every group of M inputs holds at most N nonzero trits) ternary N:M;
+/// `m` is the batch. A form other than I2 must store no more bytes than the
+/// 2-bit codes and be estimated 10% faster. `forced` other than I2 takes
+/// that form wherever it can hold the layer.
 struct TernaryDecision {
-  bool indexList = false;
+  TernaryForm form = TernaryForm::I2;
   int64_t i2Bytes = 0, bytes = 0; ///< packed weights + scales
-  double relativeTime = 1;        ///< index lists against the i2 kernel
+  double relativeTime = 1;        ///< the chosen form against the i2 kernel
   std::string reason;
 };
-TernaryDecision chooseTernary(const Stats &s, int64_t m, bool force);
+TernaryDecision chooseTernary(const Stats &s, int64_t m,
+                              TernaryForm forced = TernaryForm::I2);
 
 /// N:M with G = ceil(K / M) groups: slot j = g * N + s (s < N) of output n
 /// holds `values[j][n]` at input g * M + `index[j][n]`.
@@ -166,6 +183,22 @@ struct NM {
 };
 bool buildNM(const std::vector<float> &w, int64_t n, int64_t k, int keep,
              int group, NM &out, std::string &why);
+
+/// Ternary N:M (a pruned-ternary layer, every row one magnitude a_n, in an
+/// N:M pattern): slot j = g * N + s of output n holds `codes[j][n]` =
+/// +(i + 1) where w = +a_n at input g * M + i, -(i + 1) where w = -a_n, 0
+/// for an empty slot: one byte per slot (for 1:4, two bits a weight like
+/// the 2-bit codes, with a quarter of the work), and the kernel adds or
+/// subtracts the activation the code names, multiplying by a_n once.
+struct SignedNM {
+  int keep = 0, group = 0;
+  std::vector<int8_t> codes;
+  std::vector<float> scales; ///< a_n (1 for an all-zero row)
+};
+/// Fails (false, the reason in `why`) unless every row has one magnitude
+/// and the pattern holds.
+bool buildSignedNM(const std::vector<float> &w, int64_t n, int64_t k, int keep,
+                   int group, SignedNM &out, std::string &why);
 
 /// BSR with blocks of bn outputs x bk inputs: for output block b and list
 /// slot j < listLength, `blockCol[j][b]` is the block's first input / bk and
