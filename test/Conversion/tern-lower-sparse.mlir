@@ -4,8 +4,9 @@
 // Each format becomes its stored arrays, tile-major ([N / T][slots][T]: the
 // T outputs of a tile adjacent for each slot), and one accumulation over
 // (m, n, slot) that reads the activations at stored indices. ELL and index
-// lists use T = 64 (a loop the CPU schedule leaves to LLVM's gathers); N:M
-// (one vector) and BSR (unrolled scalar accumulators) use T = 16.
+// lists use T = 64 below 16 rows (a loop the CPU schedule leaves to LLVM's
+// gathers), T = 16 from 16 rows; N:M (one vector) and BSR (unrolled scalar
+// accumulators) use T = 16.
 
 // CSR lowers as ELL with the longest row's length (2 here):
 //   row 0: (1.0 at 1), (2.0 at 4); row 1: (3.0 at 0), padding (0.0 at 0).
@@ -67,6 +68,18 @@ func.func @ell(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
   %w = arith.constant dense<[[0.0, 1.0, 0.0, 0.0, 2.0], [3.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<2x5xf32, #ELL>
   %y = tern.sparse_matmul %x, %w : (tensor<1x5xf32>, tensor<2x5xf32, #ELL>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
+}
+
+// From 16 rows of activations (static), ELL tiles are 16 outputs: the CPU
+// schedule vectorizes the rows and streams a whole tile per slot.
+// CHECK-LABEL: func.func @ell_rows(
+// CHECK:         tensor<1x3x16xf32>
+// CHECK:         linalg.generic {{.*}} attrs = {tern.unroll = 4 : i64, tern.vector_width = 16 : i64}
+#ELLR = #tern.ell<row_length = 3>
+func.func @ell_rows(%x: tensor<16x5xf32>) -> tensor<16x2xf32> {
+  %w = arith.constant dense<[[0.0, 1.0, 0.0, 0.0, 2.0], [3.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<2x5xf32, #ELLR>
+  %y = tern.sparse_matmul %x, %w : (tensor<16x5xf32>, tensor<2x5xf32, #ELLR>) -> tensor<16x2xf32>
+  return %y : tensor<16x2xf32>
 }
 
 // 2:4 over K = 6 (groups [0, 4) and [4, 6)), dynamic M. Slot j = 2 g + s:
