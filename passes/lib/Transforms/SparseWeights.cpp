@@ -235,23 +235,27 @@ constexpr EntryCost kNMCost{0.0823, 0.0298};
 constexpr EntryCost kBsrCost{0.1353, 0.0180};
 
 /// Ternary layers, in ns on this project's 2-core machine (fitted to
-/// bench/results/pruned-ternary.md, 4096 x 4096 at batch 1 and 32,
-/// 2026-12-07; only their ratio matters): the i2 kernel per weight,
-/// decoding each trit once for a block of up to 8 rows (0.064 ns at batch
-/// 1, 1.06 at batch 32); index lists per stored position (0.27 ns at batch
-/// 1: a scalar activation read and a signed add; 2.5 at batch 32: 16-row
-/// vectors from the transposed activations). Index lists must also be
-/// smaller (2 bytes a position against 2 bits a weight: below 12.5%
-/// density), which binds first at both batches: with these constants the
-/// choice is the faster form in 7 of the 8 measured cases, all but 70% zero
-/// trits at batch 32 (lists 1.48x faster but 2.6x the bytes). Measured with
+/// bench/results/pruned-ternary.md, 4096 x 4096 at batch 1 and 32, 50-95%
+/// zero trits and 1:4 and 2:4 patterns, 2026-12-07; only their ratios
+/// matter):
+/// - the i2 kernel per weight, decoding each trit once for a block of up
+///   to 8 rows (0.058 ns at batch 1, 0.95 at batch 32);
+/// - index lists per stored position (0.155 ns at batch 1: hardware
+///   gathers of the activations and a signed add; 2.5 at batch 32: 16-row
+///   vectors from the transposed activations);
+/// - ternary N:M per slot (N per M inputs; 0.085 ns at batch 1, 1.24 at
+///   batch 32): the group's M activations broadcast, one picked per lane
+///   by selects on the position, then a signed add.
+/// A form must also store no more bytes than the 2-bit codes (index lists:
+/// 2 bytes a position, so below 12.5% density; ternary N:M: one byte a
+/// slot, so 1:4 only), which binds first where a form is faster but larger
+/// (lists at 70% zero trits, 1.20x and 1.29x faster at batch 1 and 32;
+/// 2:4 ternary N:M, 1.36x and 1.46x): the choice is the faster form in the
+/// other 8 of the 12 measured cases. Measured with
 ///   bench/pruned_ternary.sh bench/results/pruned-ternary.json
-constexpr EntryCost kI2Cost{0.032, 0.032};
-constexpr EntryCost kIndexListCost{0.198, 0.072};
-/// Ternary N:M, per slot (N per M inputs): the group's M activations
-/// broadcast, one picked per lane by selects on the position, then a
-/// signed add; like the f32 N:M kernel without its multiply.
-constexpr EntryCost kSignedNMCost{0.0823, 0.0298};
+constexpr EntryCost kI2Cost{0.029, 0.029};
+constexpr EntryCost kIndexListCost{0.080, 0.075};
+constexpr EntryCost kSignedNMCost{0.048, 0.037};
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
