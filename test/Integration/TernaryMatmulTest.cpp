@@ -1087,6 +1087,18 @@ std::vector<float> sparseWeights(std::mt19937 &rng, int64_t n, int64_t k,
 
 /// Keeps the `keep` largest |w| of every group of `group` inputs (ties: the
 /// lower index), as tern-prune promises; written here independently.
+/// What --ternarize does to one layer, independently: the absmean scale
+/// a over all weights, each weight rounded to a * {-1, 0, +1}.
+void referenceTernarize(std::vector<float> &w) {
+  double sum = 0;
+  for (float v : w)
+    sum += std::fabs(v);
+  float a = static_cast<float>(sum / w.size());
+  for (float &v : w)
+    v = a * static_cast<float>(
+                std::clamp(std::nearbyint(double(v) / a), -1.0, 1.0));
+}
+
 void referencePruneNM(std::vector<float> &w, int64_t n, int64_t k, int keep,
                       int group) {
   for (int64_t r = 0; r < n; ++r)
@@ -1371,13 +1383,7 @@ std::vector<SparseCase> sparseCases() {
                    "format index lists",
                    [](std::vector<float> &w) {
                      referencePruneUnstructured(w, 0.95);
-                     double sum = 0;
-                     for (float v : w)
-                       sum += std::fabs(v);
-                     float a = static_cast<float>(sum / w.size());
-                     for (float &v : w)
-                       v = a * static_cast<float>(std::clamp(
-                                   std::nearbyint(double(v) / a), -1.0, 1.0));
+                     referenceTernarize(w);
                    }});
   // 1:4 pruning then ternarizing: ternary N:M (rounding may zero more
   // trits; the pattern still holds).
@@ -1390,13 +1396,7 @@ std::vector<SparseCase> sparseCases() {
                    "format ternary 1:4",
                    [](std::vector<float> &w) {
                      referencePruneNM(w, 48, 400, 1, 4);
-                     double sum = 0;
-                     for (float v : w)
-                       sum += std::fabs(v);
-                     float a = static_cast<float>(sum / w.size());
-                     for (float &v : w)
-                       v = a * static_cast<float>(std::clamp(
-                                   std::nearbyint(double(v) / a), -1.0, 1.0));
+                     referenceTernarize(w);
                    }});
   return cases;
 }

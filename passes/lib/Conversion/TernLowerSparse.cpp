@@ -153,6 +153,29 @@ Value cIndex(OpBuilder &b, Location l, int64_t v) {
   return arith::ConstantIndexOp::create(b, l, v);
 }
 
+/// The update of a signed code (pruned-ternary rows): `acc + x(p)` where
+/// `code = p + 1 > 0`, `acc - x(p)` where `code = -(p + 1)`, `acc` for 0
+/// (padding, which reads position 0): adds and subtracts only.
+Value signedCodeUpdate(OpBuilder &b, Location l, Value code, Value acc,
+                       function_ref<Value(Value position)> read) {
+  Type type = code.getType();
+  Value zero = arith::ConstantIntOp::create(b, l, type, 0);
+  Value one = arith::ConstantIntOp::create(b, l, type, 1);
+  Value plus =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, code, zero);
+  Value minus =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, code, zero);
+  Value magnitude = arith::SelectOp::create(
+      b, l, plus, code, arith::SubIOp::create(b, l, zero, code));
+  Value position = arith::MaxSIOp::create(
+      b, l, arith::SubIOp::create(b, l, magnitude, one), zero);
+  Value x = read(position);
+  Value added = arith::AddFOp::create(b, l, acc, x);
+  Value subtracted = arith::SubFOp::create(b, l, acc, x);
+  return arith::SelectOp::create(
+      b, l, plus, added, arith::SelectOp::create(b, l, minus, subtracted, acc));
+}
+
 /// Index lists (pruned-ternary rows): `acc[m, n] += x[m, c]` where
 /// `code[j, n] = c + 1`, `-= x[m, c]` where `code[j, n] = -(c + 1)`, and
 /// nothing for padding (0): adds and subtracts only, no multiply.
@@ -161,29 +184,13 @@ Value accumulateSigned(OpBuilder &b, Location loc, Value input, Value init,
   return tiledAccumulation(
       b, loc, ValueRange{codes}, init, gatherTile(input),
       [&](OpBuilder &rb, Location l, ValueRange args) -> Value {
-        Value code = args[0];
-        Type type = code.getType();
-        Value zero = arith::ConstantIntOp::create(rb, l, type, 0);
-        Value one = arith::ConstantIntOp::create(rb, l, type, 1);
-        Value plus =
-            arith::CmpIOp::create(rb, l, arith::CmpIPredicate::sgt, code, zero);
-        Value minus =
-            arith::CmpIOp::create(rb, l, arith::CmpIPredicate::slt, code, zero);
-        Value magnitude = arith::SelectOp::create(
-            rb, l, plus, code, arith::SubIOp::create(rb, l, zero, code));
-        // Padding (0) reads column 0 and adds nothing.
-        Value c = arith::MaxSIOp::create(
-            rb, l, arith::SubIOp::create(rb, l, magnitude, one), zero);
-        Value col = arith::MinSIOp::create(rb, l, toIndex(rb, l, c),
-                                           cIndex(rb, l, k - 1));
-        Value row = linalg::IndexOp::create(rb, l, 0);
-        Value x = tensor::ExtractOp::create(rb, l, input, ValueRange{row, col});
-        Value acc = args[1];
-        Value added = arith::AddFOp::create(rb, l, acc, x);
-        Value subtracted = arith::SubFOp::create(rb, l, acc, x);
-        return arith::SelectOp::create(
-            rb, l, plus, added,
-            arith::SelectOp::create(rb, l, minus, subtracted, acc));
+        return signedCodeUpdate(rb, l, args[0], args[1], [&](Value c) {
+          Value col = arith::MinSIOp::create(rb, l, toIndex(rb, l, c),
+                                             cIndex(rb, l, k - 1));
+          Value row = linalg::IndexOp::create(rb, l, 0);
+          return tensor::ExtractOp::create(rb, l, input, ValueRange{row, col})
+              .getResult();
+        });
       });
 }
 
@@ -240,25 +247,9 @@ Value accumulateSignedNM(OpBuilder &b, Location loc, Value input, Value init,
   return tiledAccumulation(
       b, loc, ValueRange{codes}, init, kVectorTile,
       [&](OpBuilder &rb, Location l, ValueRange args) -> Value {
-        Value code = args[0];
-        Type type = code.getType();
-        Value zero = arith::ConstantIntOp::create(rb, l, type, 0);
-        Value one = arith::ConstantIntOp::create(rb, l, type, 1);
-        Value plus =
-            arith::CmpIOp::create(rb, l, arith::CmpIPredicate::sgt, code, zero);
-        Value minus =
-            arith::CmpIOp::create(rb, l, arith::CmpIPredicate::slt, code, zero);
-        Value magnitude = arith::SelectOp::create(
-            rb, l, plus, code, arith::SubIOp::create(rb, l, zero, code));
-        Value index = arith::MaxSIOp::create(
-            rb, l, arith::SubIOp::create(rb, l, magnitude, one), zero);
-        Value x = buildNMGroupSelect(rb, l, input, index, keep, group, k);
-        Value acc = args[1];
-        Value added = arith::AddFOp::create(rb, l, acc, x);
-        Value subtracted = arith::SubFOp::create(rb, l, acc, x);
-        return arith::SelectOp::create(
-            rb, l, plus, added,
-            arith::SelectOp::create(rb, l, minus, subtracted, acc));
+        return signedCodeUpdate(rb, l, args[0], args[1], [&](Value i) {
+          return buildNMGroupSelect(rb, l, input, i, keep, group, k);
+        });
       });
 }
 
