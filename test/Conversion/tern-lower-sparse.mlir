@@ -10,8 +10,11 @@
 
 // CSR lowers as ELL with the longest row's length (2 here):
 //   row 0: (1.0 at 1), (2.0 at 4); row 1: (3.0 at 0), padding (0.0 at 0).
+// Rows are sorted by their nonzero count (already so here); the one tile
+// uses both slots, so the reduction needs no per-tile bound (@ell_tiles).
 // CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1, d2) -> (d1 floordiv 64, d2, d1 mod 64)>
 // CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[PERTILE16:.*]] = affine_map<(d0, d1, d2) -> (d1 floordiv 16)>
 // CHECK-LABEL: func.func @csr(
 // CHECK-SAME:    %[[X:.*]]: tensor<1x5xf32>
 // CHECK-DAG:     %[[COLS:.*]] = arith.constant dense<{{\[\[\[}}1, 0, 0, {{.*}}], [4, 0, 0, {{.*}}]]]> : tensor<1x2x64xi16>
@@ -21,7 +24,9 @@
 // CHECK:           %[[CI:.*]] = arith.index_cast %[[C]] : i16 to index
 // CHECK:           %[[XV:.*]] = tensor.extract %[[X]][%{{.*}}, %[[CI]]]
 // CHECK:           %[[P:.*]] = arith.mulf %[[V]], %[[XV]]
-// CHECK:           arith.addf %[[ACC]], %[[P]]
+// CHECK:           %[[SUM:.*]] = arith.addf %[[ACC]], %[[P]]
+// CHECK:           linalg.yield %[[SUM]]
+// CHECK-NOT:     linalg.generic
 // CHECK-NOT:     tern.sparse_matmul
 #CSR = #sparse_tensor.encoding<{map = (i, j) -> (i : dense, j : compressed)}>
 func.func @csr(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
@@ -68,6 +73,49 @@ func.func @ell(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
   %w = arith.constant dense<[[0.0, 1.0, 0.0, 0.0, 2.0], [3.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<2x5xf32, #ELL>
   %y = tern.sparse_matmul %x, %w : (tensor<1x5xf32>, tensor<2x5xf32, #ELL>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
+}
+
+// Rows out of order: row 1 (two nonzeros) is stored first, and one more
+// generic puts the outputs back (out[m, n] = acc[m, position[n]]).
+// CHECK-LABEL: func.func @ell_sorted(
+// CHECK-DAG:     arith.constant dense<{{\[\[\[}}0, 4, 0, {{.*}}], [2, 0, {{.*}}]]]> : tensor<1x2x64xi16>
+// CHECK-DAG:     %[[POS:.*]] = arith.constant dense<[1, 0]> : tensor<2xi32>
+// CHECK:         %[[ACC:.*]] = linalg.generic
+// CHECK:         linalg.generic {{.*}} ins(%[[POS]] : tensor<2xi32>)
+// CHECK:           %[[P:.*]] = arith.index_cast
+// CHECK:           tensor.extract %[[ACC]][%{{.*}}, %[[P]]]
+func.func @ell_sorted(%x: tensor<1x5xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant dense<[[0.0, 0.0, 0.0, 0.0, 2.0], [3.0, 0.0, 1.0, 0.0, 0.0]]> : tensor<2x5xf32, #tern.ell<row_length = 2>>
+  %y = tern.sparse_matmul %x, %w : (tensor<1x5xf32>, tensor<2x5xf32, #tern.ell<row_length = 2>>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// Tiles whose rows use fewer slots than the longest row: 17 outputs at 16
+// rows (tiles of 16), rows 1-16 with two nonzeros (row 1 of two
+// magnitudes: not index lists) and row 0 with one, so
+// sorted rows put row 0 last, alone in tile 1, which uses one slot of two.
+// The per-tile counts are an input read at (n floordiv 16); a slot past
+// its tile's count leaves acc as it is (the Halide emitter turns that into
+// the reduction's bound), and the outputs are put back in order.
+// CHECK-LABEL: func.func @ell_tiles(
+// CHECK-DAG:     %[[COUNTS:.*]] = arith.constant dense<[2, 1]> : tensor<2xi32>
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #[[PERTILE16]], #{{.*}}], {{.*}} ins(%{{.*}}, %{{.*}}, %[[COUNTS]] : tensor<2x2x16xf32>, tensor<2x2x16xi16>, tensor<2xi32>)
+// CHECK:         ^bb0(%{{.*}}: f32, %{{.*}}: i16, %[[N:.*]]: i32, %[[OLD:.*]]: f32):
+// CHECK:           %[[SUM:.*]] = arith.addf %[[OLD]]
+// CHECK:           %[[J:.*]] = linalg.index 2
+// CHECK:           %[[NI:.*]] = arith.index_cast %[[N]] : i32 to index
+// CHECK:           %[[IN:.*]] = arith.cmpi slt, %[[J]], %[[NI]]
+// CHECK:           arith.select %[[IN]], %[[SUM]], %[[OLD]]
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}} : tensor<17xi32>)
+// CHECK:           tensor.extract %[[ACC]]
+func.func @ell_tiles(%x: tensor<16x5xf32>) -> tensor<16x17xf32> {
+  %w = arith.constant dense<[[0.0, 0.0, 0.0, 0.0, 9.0],
+    [1.0, 2.0, 0.0, 0.0, 0.0], [2.0, 0.0, 2.0, 0.0, 0.0], [3.0, 0.0, 0.0, 3.0, 0.0], [4.0, 0.0, 0.0, 0.0, 4.0],
+    [0.0, 5.0, 5.0, 0.0, 0.0], [0.0, 6.0, 0.0, 6.0, 0.0], [0.0, 7.0, 0.0, 0.0, 7.0], [0.0, 0.0, 8.0, 8.0, 0.0],
+    [0.0, 0.0, 9.0, 0.0, 9.0], [0.0, 0.0, 0.0, 1.5, 1.5], [1.5, 1.5, 0.0, 0.0, 0.0], [2.5, 0.0, 2.5, 0.0, 0.0],
+    [3.5, 0.0, 0.0, 3.5, 0.0], [4.5, 0.0, 0.0, 0.0, 4.5], [0.0, 5.5, 5.5, 0.0, 0.0], [0.0, 6.5, 0.0, 6.5, 0.0]]> : tensor<17x5xf32, #tern.ell<row_length = 2>>
+  %y = tern.sparse_matmul %x, %w : (tensor<16x5xf32>, tensor<17x5xf32, #tern.ell<row_length = 2>>) -> tensor<16x17xf32>
+  return %y : tensor<16x17xf32>
 }
 
 // From 16 rows of activations (static), ELL tiles are 16 outputs: the CPU

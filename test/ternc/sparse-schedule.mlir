@@ -14,9 +14,12 @@
 // GEMV-NOT:   in2[int32x
 // GEMV-LABEL: consume out0_acc {
 // RUN: ternc %S/Inputs/sparse-gemv64.mlir --sparse=ell --emit=asm --name=v --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=GATHER
-// GATHER-LABEL: v_k0:
+// GATHER-LABEL: // kernel v_k0
 // GATHER:       vgatherdps
 // GATHER-NOT:   vinsertps
+// The rows were sorted by their nonzero count (sliced ELL); the next kernel
+// puts the outputs back in order.
+// GATHER-LABEL: // kernel v_k1
 // Smaller layers (24 outputs) keep the same loops; LLVM unrolls them.
 // RUN: ternc %S/Inputs/sparse-gemv.mlir --sparse=ell --emit=halide-stmt --name=v --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=SMALL
 // SMALL:       for (out0_acc.s1.r$x.ro, 0, 2) {
@@ -24,14 +27,17 @@
 
 // For a GEMM (32 rows), the activations are first transposed (rows innermost), and
 // each stored weight, broadcast, multiplies a dense vector of 16 rows of
-// the activation at its column.
+// the activation at its column. Each 16-output tile stops at its own slot
+// count (in0: the rows are sorted by their nonzero count), a bound Halide
+// computes before the reduction loop.
 // RUN: ternc %S/Inputs/sparse-gemm.mlir --sparse=ell --emit=halide-stmt --name=g --target=x86-64-linux-avx512 | FileCheck %s --check-prefix=GEMM
-// GEMM:       produce in2_t {
-// GEMM:         in2_t[ramp({{.*}}, 1, 16) aligned(16, 0)] = in2[ramp({{.*}}, 32, 16)]
-// GEMM:       consume in2_t {
+// GEMM:       produce in3_t {
+// GEMM:         in3_t[ramp({{.*}}, 1, 16) aligned(16, 0)] = in3[ramp({{.*}}, 32, 16)]
+// GEMM:       consume in3_t {
 // GEMM:         for (out0_acc.s1.d0.d0_mo, 0, 2) {
-// GEMM:           out0_acc[ramp({{.*}}, 1, 16) aligned(16, 0)] = out0_acc[ramp({{.*}}, 1, 16) aligned(16, 0)] + (in2_t[ramp(((int32(in1[{{.*}}])*2) + out0_acc.s1.d0.d0_mo)*16, 1, 16) aligned(16, 0)]*x16(in0[{{.*}}]))
-// GEMM-NOT:   in2[int32x16
+// GEMM:           for (out0_acc.s1.r$x.ro, 0, t{{[0-9]+}}) {
+// GEMM:             out0_acc[ramp({{.*}}, 1, 16) aligned(16, 0)] = out0_acc[ramp({{.*}}, 1, 16) aligned(16, 0)] + (in3_t[ramp(((int32(in2[{{.*}}])*2) + out0_acc.s1.d0.d0_mo)*16, 1, 16) aligned(16, 0)]*x16(in1[{{.*}}]))
+// GEMM-NOT:   in3[int32x16
 
 // The numeric tests of these kernels (densities 0-100%, odd shapes, 1 to 37
 // rows) are SparseMatmul in test/Integration/TernaryMatmulTest.cpp.

@@ -22,6 +22,9 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <algorithm>
+#include <numeric>
+
 namespace mlir::tern {
 #define GEN_PASS_DEF_TERNLOWERSPARSEPASS
 #include "tern/Conversion/Passes.h.inc"
@@ -97,31 +100,130 @@ Value indexTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
   return constantTensor(b, loc, shape, b.getI32Type(), data);
 }
 
+Value toIndex(OpBuilder &b, Location l, Value v) {
+  return arith::IndexCastOp::create(b, l, b.getIndexType(), v);
+}
+
+Value cIndex(OpBuilder &b, Location l, int64_t v) {
+  return arith::ConstantIndexOp::create(b, l, v);
+}
+
 /// An accumulation over (m, n, j), j a reduction over stored slots, that
 /// reads each of `stored` (tile-major arrays) at (n, j) and updates
 /// acc[m, n] (`init`) with `next(args)`, args being the stored elements
 /// then acc; asks the Halide schedule for tiles of `tile` outputs and an
-/// unroll of 4.
+/// unroll of 4. With `tileSlots` (per tile, the slots its outputs use),
+/// slots past a tile's count leave acc as it is, and the Halide emitter
+/// ends the tile's reduction there (see reductionLimit in
+/// KernelCompiler.cpp).
 Value tiledAccumulation(
     OpBuilder &b, Location loc, ValueRange stored, Value init, int64_t tile,
-    function_ref<Value(OpBuilder &, Location, ValueRange)> next) {
+    function_ref<Value(OpBuilder &, Location, ValueRange)> next,
+    ArrayRef<int32_t> tileSlots = {}) {
   MLIRContext *ctx = b.getContext();
   AffineExpr m, n, j;
   bindDims(ctx, m, n, j);
   SmallVector<AffineMap> maps(
       stored.size(),
       AffineMap::get(3, 0, {n.floorDiv(tile), j, n % tile}, ctx));
+  SmallVector<Value> inputs(stored.begin(), stored.end());
+  // No guard where every tile uses every slot; one tile's count is a
+  // constant in the body (a one-element input would be folded into it by
+  // canonicalization, which also drops the schedule attributes).
+  auto storedType = cast<RankedTensorType>(stored.front().getType());
+  int64_t slots = storedType.getDimSize(1);
+  bool guarded = llvm::any_of(tileSlots, [&](int32_t c) { return c < slots; });
+  Value counts;
+  if (guarded && tileSlots.size() > 1) {
+    counts = constantTensor(
+        b, loc, {static_cast<int64_t>(tileSlots.size())}, b.getI32Type(),
+        std::vector<int32_t>(tileSlots.begin(), tileSlots.end()));
+    inputs.push_back(counts);
+    maps.push_back(AffineMap::get(3, 0, {n.floorDiv(tile)}, ctx));
+  }
   maps.push_back(AffineMap::get(3, 0, {m, n}, ctx));
   auto generic = linalg::GenericOp::create(
-      b, loc, init.getType(), stored, ValueRange{init}, maps,
+      b, loc, init.getType(), inputs, ValueRange{init}, maps,
       ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
                                     utils::IteratorType::parallel,
                                     utils::IteratorType::reduction},
       [&](OpBuilder &rb, Location l, ValueRange args) {
-        linalg::YieldOp::create(rb, l, next(rb, l, args));
+        if (!guarded) {
+          linalg::YieldOp::create(rb, l, next(rb, l, args));
+          return;
+        }
+        SmallVector<Value> used(args.begin(), args.begin() + stored.size());
+        Value acc = args.back();
+        used.push_back(acc);
+        Value updated = next(rb, l, used);
+        Value slot = linalg::IndexOp::create(rb, l, 2);
+        Value count = counts
+                          ? arith::IndexCastOp::create(rb, l, rb.getIndexType(),
+                                                       args[stored.size()])
+                                .getResult()
+                          : cIndex(rb, l, tileSlots.front());
+        Value inside = arith::CmpIOp::create(rb, l, arith::CmpIPredicate::slt,
+                                             slot, count);
+        linalg::YieldOp::create(
+            rb, l,
+            arith::SelectOp::create(rb, l, inside, updated, acc).getResult());
       });
   generic->setAttr("tern.unroll", b.getI64IntegerAttr(kUnroll));
   generic->setAttr("tern.vector_width", b.getI64IntegerAttr(tile));
+  return generic.getResult(0);
+}
+
+/// Rows (outputs) by descending nonzero count, ties in order: tiles of
+/// consecutive positions then hold rows of about one length, so their
+/// per-tile slot counts pad little (sliced ELL with sorted rows).
+std::vector<int64_t> rowsByCount(const std::vector<float> &w, int64_t n,
+                                 int64_t k) {
+  std::vector<int64_t> count(n), order(n);
+  for (int64_t r = 0; r < n; ++r)
+    count[r] = std::count_if(w.begin() + r * k, w.begin() + (r + 1) * k,
+                             [](float v) { return v != 0.0f; });
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return count[a] > count[b]; });
+  return order;
+}
+
+/// `out[m, n] = acc[m, position[n]]`: the outputs back in their order after
+/// an accumulation over rows sorted by `order` (position[order[p]] = p).
+Value unsortRows(OpBuilder &b, Location loc, Value acc,
+                 const std::vector<int64_t> &order) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(acc.getType());
+  int64_t n = static_cast<int64_t>(order.size());
+  std::vector<int32_t> position(n);
+  for (int64_t p = 0; p < n; ++p)
+    position[order[p]] = static_cast<int32_t>(p);
+  auto positionType = RankedTensorType::get({n}, b.getI32Type());
+  Value positions = arith::ConstantOp::create(
+      b, loc, positionType,
+      DenseElementsAttr::get(positionType, ArrayRef<int32_t>(position)));
+  SmallVector<Value> dynamicSizes;
+  if (type.isDynamicDim(0))
+    dynamicSizes.push_back(tensor::DimOp::create(b, loc, acc, 0));
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                        type.getElementType(), dynamicSizes);
+  AffineExpr m, c;
+  bindDims(ctx, m, c);
+  auto generic = linalg::GenericOp::create(
+      b, loc, type, ValueRange{positions}, ValueRange{empty},
+      ArrayRef<AffineMap>{AffineMap::get(2, 0, {c}, ctx),
+                          AffineMap::get(2, 0, {m, c}, ctx)},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel},
+      [&](OpBuilder &rb, Location l, ValueRange args) {
+        Value row = linalg::IndexOp::create(rb, l, 0);
+        Value col =
+            arith::IndexCastOp::create(rb, l, rb.getIndexType(), args[0]);
+        linalg::YieldOp::create(
+            rb, l,
+            tensor::ExtractOp::create(rb, l, acc, ValueRange{row, col})
+                .getResult());
+      });
   return generic.getResult(0);
 }
 
@@ -130,7 +232,8 @@ Value tiledAccumulation(
 /// stored in tiles of `tile` outputs.
 Value accumulate(OpBuilder &b, Location loc, Value input, Value init,
                  Value values, Value index, int64_t tile,
-                 function_ref<Value(OpBuilder &, Location, Value idx)> col) {
+                 function_ref<Value(OpBuilder &, Location, Value idx)> col,
+                 ArrayRef<int32_t> tileSlots = {}) {
   SmallVector<Value> stored{values};
   if (index)
     stored.push_back(index);
@@ -142,15 +245,8 @@ Value accumulate(OpBuilder &b, Location loc, Value input, Value init,
         Value x = tensor::ExtractOp::create(rb, l, input, ValueRange{row, c});
         Value product = arith::MulFOp::create(rb, l, args[0], x);
         return arith::AddFOp::create(rb, l, args.back(), product).getResult();
-      });
-}
-
-Value toIndex(OpBuilder &b, Location l, Value v) {
-  return arith::IndexCastOp::create(b, l, b.getIndexType(), v);
-}
-
-Value cIndex(OpBuilder &b, Location l, int64_t v) {
-  return arith::ConstantIndexOp::create(b, l, v);
+      },
+      tileSlots);
 }
 
 /// The update of a signed code (pruned-ternary rows): `acc + x(p)` where
@@ -180,7 +276,7 @@ Value signedCodeUpdate(OpBuilder &b, Location l, Value code, Value acc,
 /// `code[j, n] = c + 1`, `-= x[m, c]` where `code[j, n] = -(c + 1)`, and
 /// nothing for padding (0): adds and subtracts only, no multiply.
 Value accumulateSigned(OpBuilder &b, Location loc, Value input, Value init,
-                       Value codes, int64_t k) {
+                       Value codes, int64_t k, ArrayRef<int32_t> tileSlots) {
   return tiledAccumulation(
       b, loc, ValueRange{codes}, init, gatherTile(input),
       [&](OpBuilder &rb, Location l, ValueRange args) -> Value {
@@ -191,7 +287,8 @@ Value accumulateSigned(OpBuilder &b, Location loc, Value input, Value init,
           return tensor::ExtractOp::create(rb, l, input, ValueRange{row, col})
               .getResult();
         });
-      });
+      },
+      tileSlots);
 }
 
 /// `sums[m, n] * scales[n]`, elementwise.
@@ -345,13 +442,21 @@ struct TernLowerSparsePass
     switch (format->kind) {
     case SparseWeightFormat::Csr:
     case SparseWeightFormat::Ell: {
+      // Rows sorted by their nonzero count, so that each tile's slot count
+      // (its longest row) pads little; the outputs are put back in order
+      // after the accumulation.
+      std::vector<int64_t> order = rowsByCount(w, n, k);
+      std::vector<float> sorted(w.size());
+      for (int64_t p = 0; p < n; ++p)
+        std::copy(w.begin() + order[p] * k, w.begin() + (order[p] + 1) * k,
+                  sorted.begin() + p * k);
       // Rows of one magnitude each (pruned-ternary layers) become index
       // lists; other weights ELL.
       sparse::SignedEll list;
-      bool ternaryRows = sparse::buildSignedEll(w, n, k, list);
+      bool ternaryRows = sparse::buildSignedEll(sorted, n, k, list);
       sparse::Ell ell;
       if (!ternaryRows)
-        ell = sparse::buildEll(w, n, k);
+        ell = sparse::buildEll(sorted, n, k);
       int64_t length = ternaryRows ? list.rowLength : ell.rowLength;
       if (format->kind == SparseWeightFormat::Ell) {
         if (length > format->rowLength)
@@ -367,27 +472,36 @@ struct TernLowerSparsePass
       }
       int64_t tile = gatherTile(input);
       SmallVector<int64_t> shape = tiledShape(length, n, tile);
+      // Slots each tile uses: its first row is its longest.
+      std::vector<int32_t> counts((n + tile - 1) / tile);
+      for (size_t t = 0; t < counts.size(); ++t)
+        counts[t] = static_cast<int32_t>(std::count_if(
+            sorted.begin() + t * tile * k, sorted.begin() + (t * tile + 1) * k,
+            [](float v) { return v != 0.0f; }));
       if (ternaryRows) {
         list.codes.resize(length * n, 0);
         // Signed positions +-(c + 1) lie in [-K, K].
         Value codes =
             indexTensor(rewriter, loc, shape,
                         tileMajor(list.codes, length, n, 0, tile), k + 1);
-        result = accumulateSigned(rewriter, loc, input, init, codes, k);
+        result = accumulateSigned(rewriter, loc, input, init, codes, k, counts);
         if (llvm::any_of(list.scales, [](float a) { return a != 1.0f; }))
           result = scaleColumns(rewriter, loc, result, list.scales);
-        break;
+      } else {
+        ell.values.resize(length * n, 0.0f);
+        ell.cols.resize(length * n, 0);
+        Value values =
+            constantTensor(rewriter, loc, shape, f32,
+                           tileMajor(ell.values, length, n, 0.0f, tile));
+        Value cols = indexTensor(rewriter, loc, shape,
+                                 tileMajor(ell.cols, length, n, 0, tile), k);
+        result = accumulate(
+            rewriter, loc, input, init, values, cols, tile,
+            [](OpBuilder &b, Location l, Value c) { return toIndex(b, l, c); },
+            counts);
       }
-      ell.values.resize(length * n, 0.0f);
-      ell.cols.resize(length * n, 0);
-      Value values =
-          constantTensor(rewriter, loc, shape, f32,
-                         tileMajor(ell.values, length, n, 0.0f, tile));
-      Value cols = indexTensor(rewriter, loc, shape,
-                               tileMajor(ell.cols, length, n, 0, tile), k);
-      result = accumulate(
-          rewriter, loc, input, init, values, cols, tile,
-          [](OpBuilder &b, Location l, Value c) { return toIndex(b, l, c); });
+      if (!std::is_sorted(order.begin(), order.end()))
+        result = unsortRows(rewriter, loc, result, order);
       break;
     }
     case SparseWeightFormat::NM: {

@@ -1278,6 +1278,34 @@ static ExprRef plainDotUpdate(const ExprRef &update, int output) {
   return binary(Op::Add, self(output, update->type), addend);
 }
 
+/// An update `self + select(j < limit, a, 0)` over one reduction dimension
+/// j, `limit` not reading j (the sparse lowerings' per-tile slot counts):
+/// returns {limit, self + a}, so that the reduction can run to `limit` only
+/// (an RDom predicate, whose loop Halide trims) instead of testing every
+/// step. Null where the update has another form.
+static std::optional<std::pair<ExprRef, ExprRef>>
+reductionLimit(const ExprRef &update, int dim) {
+  if (update->op != Op::Add)
+    return std::nullopt;
+  for (int s = 0; s < 2; ++s) {
+    const ExprRef &self = update->args[s], &guarded = update->args[1 - s];
+    if (self->op != Op::Self || guarded->op != Op::Select)
+      continue;
+    const ExprRef &cond = guarded->args[0], &zero = guarded->args[2];
+    bool isZero = zero->op == Op::Const && zero->fval == 0 && zero->ival == 0;
+    if (!isZero || cond->op != Op::Lt || cond->args[0]->op != Op::LoopVar ||
+        cond->args[0]->index != dim)
+      continue;
+    std::set<int> used;
+    loopVarsOf(cond->args[1], used);
+    if (used.count(dim))
+      continue;
+    return std::make_pair(cond->args[1],
+                          binary(Op::Add, self, guarded->args[1]));
+  }
+  return std::nullopt;
+}
+
 std::string Translator::run() {
   // Loop dimensions: Vars for parallel ones, one RDom for the reduction
   // ones. The RDom lists the innermost (last) reduction dimension first,
@@ -1347,10 +1375,15 @@ std::string Translator::run() {
             namer.get(o.buffer.name + "_acc", "acc" + std::to_string(i)));
         acc(pureArgs(o)) = translate(o.init);
         selfExpr = [&](int) { return Halide::Expr(acc(pureArgExprs(o))); };
-        acc(pureArgs(o)) =
-            translate(k.schedule.dotProduct > 1
-                          ? plainDotUpdate(o.update, static_cast<int>(i))
-                          : hoistSelfAdd(o.update, static_cast<int>(i)));
+        ExprRef update = k.schedule.dotProduct > 1
+                             ? plainDotUpdate(o.update, static_cast<int>(i))
+                             : hoistSelfAdd(o.update, static_cast<int>(i));
+        if (reductionDims.size() == 1 && k.outputs.size() == 1)
+          if (auto limited = reductionLimit(update, reductionDims[0])) {
+            rdom->where(rdom->x < translate(limited->first));
+            update = limited->second;
+          }
+        acc(pureArgs(o)) = translate(update);
         f(pureArgs(o)) = acc(pureArgExprs(o));
       } else {
         f(pureArgs(o)) = translate(o.init);
