@@ -220,7 +220,11 @@ namespace {
 /// Tern's dense f32 kernel (weights K x N, 16 output vectors per step at
 /// batch 1). ELL and BSR read activations at stored columns: one scalar
 /// load per entry at batch 1, a transposed copy and 16-row vectors from 16
-/// rows on; N:M selects among a group's broadcast activations.
+/// rows on; N:M selects among a group's broadcast activations. Since that
+/// run, ELL at batch 1 gathers with vgatherdps and stops each tile at its
+/// own longest row (sliced ELL), 1.5-1.7x faster at 2560 x 2560
+/// (bench/results/sparse-llm-gemv.md): kEllCost overestimates ELL's time,
+/// so the model keeps some layers dense that ELL would now speed up.
 /// Crossover: ELL stores 6 bytes an entry against dense's 4, and costs
 /// about 1.25x a dense weight per entry at batch 1 and 0.63x at batch 32,
 /// so a sparse format needs fewer bytes than dense to be chosen (below
@@ -249,10 +253,13 @@ constexpr EntryCost kBsrCost{0.1353, 0.0180};
 /// A form must also store no more bytes than the 2-bit codes (index lists:
 /// 2 bytes a position, so below 12.5% density; ternary N:M: one byte a
 /// slot, so 1:4 only), which binds first where a form is faster but larger
-/// (lists at 70% zero trits, 1.20x and 1.29x faster at batch 1 and 32;
-/// 2:4 ternary N:M, 1.36x and 1.46x): the choice is the faster form in the
+/// (lists at 70% zero trits, 1.35x and 1.51x faster at batch 1 and 32;
+/// 2:4 ternary N:M, 1.25x and 1.55x): the choice is the faster form in the
 /// other 8 of the 12 measured cases. Measured with
 ///   bench/pruned_ternary.sh bench/results/pruned-ternary.json
+/// (the constants come from the run before index lists sorted their rows
+/// as sliced ELL does, 10-20% slower there; the committed run has the
+/// current times, and the choices are the same).
 constexpr EntryCost kI2Cost{0.029, 0.029};
 constexpr EntryCost kIndexListCost{0.080, 0.075};
 constexpr EntryCost kSignedNMCost{0.048, 0.037};
