@@ -212,31 +212,28 @@ namespace {
 /// rows of activations, fitted to Tern's own kernels on this project's
 /// 2-core AVX-512 machine (4096 x 4096 at batch 1, 32 and 128 and
 /// 4096 x 11008 at batch 1, every pattern; bench/results/sparse-kernels.md,
-/// 2026-12-07), measured and fitted with
+/// 2026-12-07, after the gather and sliced-ELL kernels), measured and
+/// fitted with
 ///   bench/sparse_kernels.sh bench/results/sparse-kernels.json
 ///   python3 bench/fit_sparse_costs.py bench/results/sparse-kernels.json
-/// With these constants the choice is within 10% of the fastest of the four
-/// kernels in all 24 pattern x shape x batch cases of that run. Dense is
-/// Tern's dense f32 kernel (weights K x N, 16 output vectors per step at
-/// batch 1). ELL and BSR read activations at stored columns: one scalar
-/// load per entry at batch 1, a transposed copy and 16-row vectors from 16
-/// rows on; N:M selects among a group's broadcast activations. Since that
-/// run, ELL at batch 1 gathers with vgatherdps and stops each tile at its
-/// own longest row (sliced ELL), 1.5-1.7x faster at 2560 x 2560
-/// (bench/results/sparse-llm-gemv.md): kEllCost overestimates ELL's time,
-/// so the model keeps some layers dense that ELL would now speed up.
-/// Crossover: ELL stores 6 bytes an entry against dense's 4, and costs
-/// about 1.25x a dense weight per entry at batch 1 and 0.63x at batch 32,
-/// so a sparse format needs fewer bytes than dense to be chosen (below
-/// about 65% density, padding included) and then wins; measured at 50%
-/// density, ELL 1.36x faster than dense at 4096 x 4096, batch 1.
+/// Dense is Tern's dense f32 kernel (weights K x N, 16 output vectors per
+/// step at batch 1). ELL reads activations at stored columns with hardware
+/// gathers at batch 1 and stops each tile at its longest row (sliced ELL);
+/// from 16 rows on, ELL and BSR read a transposed copy, 16-row vectors;
+/// BSR at batch 1 unrolls 16 scalar accumulators; N:M selects among a
+/// group's broadcast activations.
+/// Crossover: ELL stores 6 bytes an entry against dense's 4 and now costs
+/// about what a dense weight does per entry at batch 1 (0.116 against 0.128
+/// ns) and 0.68x at batch 32, so a sparse format must store fewer bytes
+/// than dense to be chosen (below about 65% density, padding included)
+/// and then wins.
 struct EntryCost {
   double perEntry, perRow;
 };
-constexpr EntryCost kDenseCost{0.0945, 0.0472};
-constexpr EntryCost kEllCost{0.1501, 0.0271};
-constexpr EntryCost kNMCost{0.0823, 0.0298};
-constexpr EntryCost kBsrCost{0.1353, 0.0180};
+constexpr EntryCost kDenseCost{0.0853, 0.0425};
+constexpr EntryCost kEllCost{0.0869, 0.0289};
+constexpr EntryCost kNMCost{0.0789, 0.0309};
+constexpr EntryCost kBsrCost{0.1366, 0.0191};
 
 /// Ternary layers, in ns on this project's 2-core machine (fitted to
 /// bench/results/pruned-ternary.md, 4096 x 4096 at batch 1 and 32, 50-95%
