@@ -173,58 +173,78 @@ Value tiledAccumulation(
   return generic.getResult(0);
 }
 
-/// Rows (outputs) by descending nonzero count, ties in order: tiles of
-/// consecutive positions then hold rows of about one length, so their
-/// per-tile slot counts pad little (sliced ELL with sorted rows).
-std::vector<int64_t> rowsByCount(const std::vector<float> &w, int64_t n,
+/// The nonzero count of each row of the N x K `w`.
+std::vector<int64_t> rowNonzeros(const std::vector<float> &w, int64_t n,
                                  int64_t k) {
-  std::vector<int64_t> count(n), order(n);
+  std::vector<int64_t> count(n);
   for (int64_t r = 0; r < n; ++r)
     count[r] = std::count_if(w.begin() + r * k, w.begin() + (r + 1) * k,
                              [](float v) { return v != 0.0f; });
+  return count;
+}
+
+/// Rows (outputs) by descending `count`, ties in order: tiles of
+/// consecutive positions then hold rows of about one length, so their
+/// per-tile slot counts pad little (sliced ELL with sorted rows).
+std::vector<int64_t> rowsByCount(const std::vector<int64_t> &count) {
+  std::vector<int64_t> order(count.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](int64_t a, int64_t b) { return count[a] > count[b]; });
   return order;
 }
 
-/// `out[m, n] = acc[m, position[n]]`: the outputs back in their order after
-/// an accumulation over rows sorted by `order` (position[order[p]] = p).
-Value unsortRows(OpBuilder &b, Location loc, Value acc,
-                 const std::vector<int64_t> &order) {
+/// A generic over (m, c) that yields `body(args)` into a new tensor shaped
+/// like `like`, args being like[m, c] (with `readLike`) then `column[c]`.
+Value perColumn(OpBuilder &b, Location loc, Value like, Value column,
+                bool readLike,
+                function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   MLIRContext *ctx = b.getContext();
-  auto type = cast<RankedTensorType>(acc.getType());
-  int64_t n = static_cast<int64_t>(order.size());
-  std::vector<int32_t> position(n);
-  for (int64_t p = 0; p < n; ++p)
-    position[order[p]] = static_cast<int32_t>(p);
-  auto positionType = RankedTensorType::get({n}, b.getI32Type());
-  Value positions = arith::ConstantOp::create(
-      b, loc, positionType,
-      DenseElementsAttr::get(positionType, ArrayRef<int32_t>(position)));
+  auto type = cast<RankedTensorType>(like.getType());
   SmallVector<Value> dynamicSizes;
   if (type.isDynamicDim(0))
-    dynamicSizes.push_back(tensor::DimOp::create(b, loc, acc, 0));
+    dynamicSizes.push_back(tensor::DimOp::create(b, loc, like, 0));
   Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
                                         type.getElementType(), dynamicSizes);
   AffineExpr m, c;
   bindDims(ctx, m, c);
+  AffineMap whole = AffineMap::get(2, 0, {m, c}, ctx);
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  if (readLike) {
+    inputs.push_back(like);
+    maps.push_back(whole);
+  }
+  inputs.push_back(column);
+  maps.push_back(AffineMap::get(2, 0, {c}, ctx));
+  maps.push_back(whole);
   auto generic = linalg::GenericOp::create(
-      b, loc, type, ValueRange{positions}, ValueRange{empty},
-      ArrayRef<AffineMap>{AffineMap::get(2, 0, {c}, ctx),
-                          AffineMap::get(2, 0, {m, c}, ctx)},
+      b, loc, type, inputs, ValueRange{empty}, maps,
       ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
                                     utils::IteratorType::parallel},
       [&](OpBuilder &rb, Location l, ValueRange args) {
-        Value row = linalg::IndexOp::create(rb, l, 0);
-        Value col =
-            arith::IndexCastOp::create(rb, l, rb.getIndexType(), args[0]);
-        linalg::YieldOp::create(
-            rb, l,
-            tensor::ExtractOp::create(rb, l, acc, ValueRange{row, col})
-                .getResult());
+        linalg::YieldOp::create(rb, l, body(rb, l, args));
       });
   return generic.getResult(0);
+}
+
+/// `out[m, n] = acc[m, position[n]]`: the outputs back in their order after
+/// an accumulation over rows sorted by `order` (position[order[p]] = p).
+Value unsortRows(OpBuilder &b, Location loc, Value acc,
+                 const std::vector<int64_t> &order) {
+  int64_t n = static_cast<int64_t>(order.size());
+  std::vector<int32_t> position(n);
+  for (int64_t p = 0; p < n; ++p)
+    position[order[p]] = static_cast<int32_t>(p);
+  Value positions = constantTensor(b, loc, {n}, b.getI32Type(), position);
+  return perColumn(b, loc, acc, positions, /*readLike=*/false,
+                   [&](OpBuilder &rb, Location l, ValueRange args) {
+                     Value row = linalg::IndexOp::create(rb, l, 0);
+                     return tensor::ExtractOp::create(
+                                rb, l, acc,
+                                ValueRange{row, toIndex(rb, l, args[0])})
+                         .getResult();
+                   });
 }
 
 /// One accumulation `acc[m, n] += values[j, n] * x[m, col(j, n, index)]`
@@ -291,32 +311,19 @@ Value accumulateSigned(OpBuilder &b, Location loc, Value input, Value init,
       tileSlots);
 }
 
-/// `sums[m, n] * scales[n]`, elementwise.
+/// `sums[m, n] * scales[n]`, elementwise; `sums` itself where every scale
+/// is 1.
 Value scaleColumns(OpBuilder &b, Location loc, Value sums,
                    const std::vector<float> &scales) {
-  MLIRContext *ctx = b.getContext();
-  auto type = cast<RankedTensorType>(sums.getType());
+  if (llvm::all_of(scales, [](float a) { return a == 1.0f; }))
+    return sums;
   int64_t n = static_cast<int64_t>(scales.size());
   Value s = constantTensor(b, loc, {n}, b.getF32Type(), scales);
-  SmallVector<Value> dynamicSizes;
-  if (type.isDynamicDim(0))
-    dynamicSizes.push_back(tensor::DimOp::create(b, loc, sums, 0));
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(), b.getF32Type(),
-                                        dynamicSizes);
-  AffineExpr m, c;
-  bindDims(ctx, m, c);
-  auto generic = linalg::GenericOp::create(
-      b, loc, type, ValueRange{sums, s}, ValueRange{empty},
-      ArrayRef<AffineMap>{AffineMap::get(2, 0, {m, c}, ctx),
-                          AffineMap::get(2, 0, {c}, ctx),
-                          AffineMap::get(2, 0, {m, c}, ctx)},
-      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                    utils::IteratorType::parallel},
-      [&](OpBuilder &rb, Location l, ValueRange args) {
-        linalg::YieldOp::create(
-            rb, l, arith::MulFOp::create(rb, l, args[0], args[1]).getResult());
+  return perColumn(
+      b, loc, sums, s, /*readLike=*/true,
+      [](OpBuilder &rb, Location l, ValueRange args) {
+        return arith::MulFOp::create(rb, l, args[0], args[1]).getResult();
       });
-  return generic.getResult(0);
 }
 
 /// N:M: `acc[m, n] += values[j, n] * x[m, (j / N) * M + index[j, n]]`.
@@ -445,7 +452,8 @@ struct TernLowerSparsePass
       // Rows sorted by their nonzero count, so that each tile's slot count
       // (its longest row) pads little; the outputs are put back in order
       // after the accumulation.
-      std::vector<int64_t> order = rowsByCount(w, n, k);
+      std::vector<int64_t> rowCount = rowNonzeros(w, n, k);
+      std::vector<int64_t> order = rowsByCount(rowCount);
       std::vector<float> sorted(w.size());
       for (int64_t p = 0; p < n; ++p)
         std::copy(w.begin() + order[p] * k, w.begin() + (order[p] + 1) * k,
@@ -475,9 +483,7 @@ struct TernLowerSparsePass
       // Slots each tile uses: its first row is its longest.
       std::vector<int32_t> counts((n + tile - 1) / tile);
       for (size_t t = 0; t < counts.size(); ++t)
-        counts[t] = static_cast<int32_t>(std::count_if(
-            sorted.begin() + t * tile * k, sorted.begin() + (t * tile + 1) * k,
-            [](float v) { return v != 0.0f; }));
+        counts[t] = static_cast<int32_t>(rowCount[order[t * tile]]);
       if (ternaryRows) {
         list.codes.resize(length * n, 0);
         // Signed positions +-(c + 1) lie in [-K, K].
@@ -485,8 +491,7 @@ struct TernLowerSparsePass
             indexTensor(rewriter, loc, shape,
                         tileMajor(list.codes, length, n, 0, tile), k + 1);
         result = accumulateSigned(rewriter, loc, input, init, codes, k, counts);
-        if (llvm::any_of(list.scales, [](float a) { return a != 1.0f; }))
-          result = scaleColumns(rewriter, loc, result, list.scales);
+        result = scaleColumns(rewriter, loc, result, list.scales);
       } else {
         ell.values.resize(length * n, 0.0f);
         ell.cols.resize(length * n, 0);
@@ -519,8 +524,7 @@ struct TernLowerSparsePass
             tileMajor(signedNM.codes, slots, n, int8_t(0), kVectorTile));
         result = accumulateSignedNM(rewriter, loc, input, init, codes,
                                     signedNM.keep, signedNM.group, k);
-        if (llvm::any_of(signedNM.scales, [](float a) { return a != 1.0f; }))
-          result = scaleColumns(rewriter, loc, result, signedNM.scales);
+        result = scaleColumns(rewriter, loc, result, signedNM.scales);
         break;
       }
       sparse::NM nm;

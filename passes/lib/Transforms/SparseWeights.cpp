@@ -396,22 +396,20 @@ TernaryDecision chooseTernary(const Stats &s, int64_t m, TernaryForm forced) {
     int64_t bytes;
     double relativeTime;
   };
+  // `entries` stored entries of `cost` each, against the i2 kernel.
+  auto relative = [&](int64_t entries, EntryCost cost) {
+    return i2 > 0 ? double(entries) * (cost.perEntry + cost.perRow * rows) / i2
+                  : 1.0;
+  };
   std::vector<Candidate> candidates;
   int64_t entries = s.maxRowNnz * s.n;
-  candidates.push_back(
-      {TernaryForm::IndexList, entries * SignedEll::indexBytes(s.k) + s.n * 4,
-       i2 > 0
-           ? double(entries) *
-                 (kIndexListCost.perEntry + kIndexListCost.perRow * rows) / i2
-           : 1.0});
+  candidates.push_back({TernaryForm::IndexList,
+                        entries * SignedEll::indexBytes(s.k) + s.n * 4,
+                        relative(entries, kIndexListCost)});
   if (s.nmN > 0) {
     int64_t slots = ceilDiv(s.k, s.nmM) * s.nmN * s.n;
     candidates.push_back(
-        {TernaryForm::NM, slots + s.n * 4,
-         i2 > 0
-             ? double(slots) *
-                   (kSignedNMCost.perEntry + kSignedNMCost.perRow * rows) / i2
-             : 1.0});
+        {TernaryForm::NM, slots + s.n * 4, relative(slots, kSignedNMCost)});
   }
   char buf[256];
   std::string others;

@@ -62,6 +62,11 @@ struct TernClassifyWeightsPass
     if (ternary)
       getOperation()->walk(
           [&](TernaryMatmulOp op) { ternaries.push_back(op); });
+    sparse::TernaryForm ternaryForced =
+        !force                          ? sparse::TernaryForm::I2
+        : forced == sparse::Format::Ell ? sparse::TernaryForm::IndexList
+        : forced == sparse::Format::NM  ? sparse::TernaryForm::NM
+                                        : sparse::TernaryForm::I2;
     IRRewriter ternaryRewriter(&getContext());
     for (TernaryMatmulOp op : ternaries) {
       // A layer whose model quantizes its activations (BitLinear) runs the
@@ -70,11 +75,6 @@ struct TernClassifyWeightsPass
         continue;
       std::string why;
       Location loc = op.getLoc();
-      sparse::TernaryForm ternaryForced =
-          !force                          ? sparse::TernaryForm::I2
-          : forced == sparse::Format::Ell ? sparse::TernaryForm::IndexList
-          : forced == sparse::Format::NM  ? sparse::TernaryForm::NM
-                                          : sparse::TernaryForm::I2;
       if (failed(classifyTernary(op, ternaryRewriter, ternaryForced, why)) &&
           report)
         emitRemark(loc) << "tern-classify-weights: ternary layer '"
@@ -145,8 +145,7 @@ struct TernClassifyWeightsPass
       f.kind = SparseWeightFormat::NM;
       f.keep = stats.nmN;
       f.group = stats.nmM;
-      described = "ternary " + std::to_string(stats.nmN) + ":" +
-                  std::to_string(stats.nmM);
+      described = "ternary " + f.str();
     } else {
       f.kind = SparseWeightFormat::Ell;
       f.rowLength = stats.maxRowNnz;

@@ -1553,19 +1553,6 @@ void Translator::applyGpuSchedule(Halide::Func f,
   tile(f.update(0));
 }
 
-/// A byte dot product (Schedule::dotProduct; the int8 ternary kernel),
-/// whose outputs are [rows x] tiles x 64 (the lowering's tile-major
-/// layout): the innermost reduction step (its extent is the dot product's
-/// width) and 16 outputs share one vector, so Halide sums each output's
-/// products in its lane (a VectorReduce, which x86 with AVX-512 VNNI emits
-/// as vpdpbusd). A tile's four vectors and up to four rows are unrolled
-/// inside the reduction (16 accumulators in registers; each loaded weight
-/// vector serves every row), and each tile runs over all of K, streaming its
-/// weights in order. Threads share out chunks of tiles: the copy `f` runs
-/// chunks in parallel and computes the accumulator per chunk, so the
-/// vectorized reduction itself has no parallel loop (with one, Halide 14
-/// falls back to atomic stores and no dot product). Returns false,
-/// scheduling nothing, for any other shape.
 /// Kernel::skipWhenZero at the current loop Exprs; a plain load has its
 /// indices clamped into the buffer.
 Halide::Expr Translator::skipValue() {
@@ -1637,6 +1624,19 @@ bool Translator::compactNonzeroInputs(Namer &namer,
   return true;
 }
 
+/// A byte dot product (Schedule::dotProduct; the int8 ternary kernel),
+/// whose outputs are [rows x] tiles x 64 (the lowering's tile-major
+/// layout): the innermost reduction step (its extent is the dot product's
+/// width) and 16 outputs share one vector, so Halide sums each output's
+/// products in its lane (a VectorReduce, which x86 with AVX-512 VNNI emits
+/// as vpdpbusd). A tile's four vectors and up to four rows are unrolled
+/// inside the reduction (16 accumulators in registers; each loaded weight
+/// vector serves every row), and each tile runs over all of K, streaming its
+/// weights in order. Threads share out chunks of tiles: the copy `f` runs
+/// chunks in parallel and computes the accumulator per chunk, so the
+/// vectorized reduction itself has no parallel loop (with one, Halide 14
+/// falls back to atomic stores and no dot product). Returns false,
+/// scheduling nothing, for any other shape.
 bool Translator::applyDotSchedule(Halide::Func acc, Halide::Func f,
                                   const Output &o) {
   int rank = static_cast<int>(o.loopDims.size());
@@ -1848,14 +1848,13 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     Halide::Stage u = f.update(0);
     Halide::Var no(v[0].name() + "_no"), ni(v[0].name() + "_ni");
     u.split(v[0], no, ni, width, Halide::TailStrategy::GuardWithIf);
+    std::vector<Halide::VarOrRVar> reductions = unrollReduction(u);
     bool rowVectors = !transposedInputs.empty() && rank == 2;
-    std::vector<Halide::VarOrRVar> order;
-    Halide::Var mo, mi, nio, nii;
+    Halide::Var mo;
     if (rowVectors) {
       mo = Halide::Var(v[1].name() + "_mo");
-      mi = Halide::Var(v[1].name() + "_mi");
-      nio = Halide::Var(v[0].name() + "_nio");
-      nii = Halide::Var(v[0].name() + "_nii");
+      Halide::Var mi(v[1].name() + "_mi");
+      Halide::Var nio(v[0].name() + "_nio"), nii(v[0].name() + "_nii");
       for (auto &[index, t] : transposedInputs)
         t.compute_root().vectorize(t.args()[0], 16,
                                    Halide::TailStrategy::GuardWithIf);
@@ -1863,26 +1862,21 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
       u.split(v[1], mo, mi, 16, Halide::TailStrategy::GuardWithIf)
           .split(ni, nio, nii, std::min(width, 16),
                  Halide::TailStrategy::GuardWithIf);
-      order = {mi, nii};
+      std::vector<Halide::VarOrRVar> order = {mi, nii};
+      order.insert(order.end(), reductions.begin(), reductions.end());
+      order.insert(order.end(), {nio, no, mo});
+      u.reorder(order).unroll(nii).vectorize(mi);
     } else {
-      order = {ni};
-      built.llvmLoopVectorize = width > 16;
-    }
-    for (const Halide::VarOrRVar &r : unrollReduction(u))
-      order.push_back(r);
-    if (rowVectors)
-      order.push_back(nio);
-    order.push_back(no);
-    if (rowVectors)
-      order.push_back(mo);
-    else
+      std::vector<Halide::VarOrRVar> order = {ni};
+      order.insert(order.end(), reductions.begin(), reductions.end());
+      order.push_back(no);
       for (int j = 1; j < rank; ++j)
         order.push_back(v[j]);
-    u.reorder(order);
-    if (rowVectors)
-      u.unroll(nii).vectorize(mi);
-    else if (!built.llvmLoopVectorize)
-      u.unroll(ni);
+      u.reorder(order);
+      built.llvmLoopVectorize = width > 16;
+      if (!built.llvmLoopVectorize)
+        u.unroll(ni);
+    }
     if (worthThreads()) {
       int64_t tiles = (ext[0] + width - 1) / width;
       if (tiles >= 2) {
