@@ -857,6 +857,87 @@ def _(rng):
 
 # --------------------------------------------------------------------------
 
+# --------------------------------------------------------------------------
+# Issue 19: batch-1 layers whose output width is not a whole number of the
+# CPU schedule's chunks gave wrong answers (400, 640, 1056, 1136) or wrote
+# past their buffers (800, 1152, 2000). The widths of the issue's table, as
+# the PyTorch models that found them; test/Integration/ShapeSweepTest.cpp
+# sweeps the class.
+
+ISSUE19_WIDTHS = (384, 400, 640, 800, 1056, 1136, 1152, 2000)
+
+
+class MatMuls(nn.Module):
+    """x @ W_n for each width n: one MatMul per output, constant weights.
+    Positive weights and inputs, so that no output is a small difference of
+    large terms (the float64 check)."""
+
+    def __init__(self, k, widths, rng):
+        super().__init__()
+        self.w = nn.ParameterList(
+            [nn.Parameter(randn(rng, k, n).abs() / k) for n in widths])
+
+    def forward(self, x):
+        return tuple(torch.matmul(x, w) for w in self.w)
+
+
+def matmuls(rng, rows, k, widths):
+    return (MatMuls(k, widths, rng), (randn(rng, rows, k).abs(),), ["x"],
+            [f"y{n}" for n in widths])
+
+
+@block("issue19_matmul_1x48")
+def _(rng):
+    return matmuls(rng, 1, 48, ISSUE19_WIDTHS)
+
+
+@block("issue19_matmul_1x256")
+def _(rng):
+    return matmuls(rng, 1, 256, (800, 2000))
+
+
+@block("issue19_matmul_4x48")
+def _(rng):
+    return matmuls(rng, 4, 48, (400, 1152))
+
+
+@block("issue19_global_average_pool")
+def _(rng):
+    widths = (400, 640, 800, 1152, 2000)
+
+    def f(*xs):
+        return tuple(F.adaptive_avg_pool2d(x, 1) for x in xs)
+    return (Fn(f), tuple(randn(rng, 1, n, 7, 7).abs() for n in widths),
+            [f"x{n}" for n in widths], [f"y{n}" for n in widths])
+
+
+class SqueezeExcite(nn.Module):
+    """EfficientNet-B0's last MBConv stage after its depthwise conv, at batch
+    1 (issue 19: it crashed there, and matched PyTorch at batch 2):
+    squeeze-and-excitation on 1152 channels (global average pool, 1x1 conv
+    to 48, SiLU, 1x1 conv back to 1152, sigmoid, scale), then the 1x1
+    projection to 320 channels. Positive inputs and projection weights keep
+    the 1152-term sums free of cancellation (the float64 check)."""
+
+    def __init__(self, rng):
+        super().__init__()
+        self.reduce = nn.Conv2d(1152, 48, 1)
+        self.expand = nn.Conv2d(48, 1152, 1)
+        self.project = nn.Conv2d(1152, 320, 1, bias=False)
+        with torch.no_grad():
+            self.project.weight.copy_(randn(rng, 320, 1152, 1, 1).abs() / 1152)
+
+    def forward(self, x):
+        s = F.adaptive_avg_pool2d(x, 1)
+        s = torch.sigmoid(self.expand(F.silu(self.reduce(s))))
+        return self.project(x * s)
+
+
+@block("efficientnet_b0_se_project")
+def _(rng):
+    return SqueezeExcite(rng), (randn(rng, 1, 1152, 7, 7).abs(),), ["x"], ["y"]
+
+
 def export(module, inputs, in_names, out_names, opset, preserve):
     buf = io.BytesIO()
     kwargs = {}

@@ -826,6 +826,9 @@ private:
   std::map<int, Halide::Func> transposedInputs;
   /// Maps Self(j) to an Expr; set while translating updates.
   std::function<Halide::Expr(int)> selfExpr;
+  /// An update reads its own running value under a select (a max with NaN
+  /// handling, argmax): see applySchedule's tail-free vector width.
+  bool selfUnderSelect = false;
   std::unordered_map<const Expr *, Halide::Expr> memo;
   std::unordered_map<const Expr *, bool> dataDependent;
 
@@ -869,6 +872,20 @@ static void loopVarsOf(const ExprRef &e, std::set<int> &dims) {
     dims.insert(e->index);
   for (const ExprRef &a : e->args)
     loopVarsOf(a, dims);
+}
+
+/// Whether `e` reads Self anywhere.
+static bool readsSelf(const ExprRef &e) {
+  if (e->op == Op::Self)
+    return true;
+  return std::any_of(e->args.begin(), e->args.end(), readsSelf);
+}
+
+/// Whether a select in `e` reads Self, in its condition or its values.
+static bool selectReadsSelf(const ExprRef &e) {
+  if (e->op == Op::Select && readsSelf(e))
+    return true;
+  return std::any_of(e->args.begin(), e->args.end(), selectReadsSelf);
 }
 
 /// Loop variables and constants combined with +, -, * and floor division:
@@ -1383,6 +1400,7 @@ std::string Translator::run() {
             rdom->where(rdom->x < translate(limited->first));
             update = limited->second;
           }
+        selfUnderSelect |= selectReadsSelf(update);
         acc(pureArgs(o)) = translate(update);
         f(pureArgs(o)) = acc(pureArgExprs(o));
       } else {
@@ -1411,9 +1429,12 @@ std::string Translator::run() {
     Halide::Func acc(namer.get(o0.buffer.name + "_acc", "acc0"));
     acc(pureArgs(o0)) = Halide::Tuple(init);
     selfExpr = [&](int j) { return Halide::Expr(acc(pureArgExprs(o0))[j]); };
-    for (size_t i = 0; i < k.outputs.size(); ++i)
+    for (size_t i = 0; i < k.outputs.size(); ++i) {
+      if (k.outputs[i].update)
+        selfUnderSelect |= selectReadsSelf(k.outputs[i].update);
       update.push_back(k.outputs[i].update ? translate(k.outputs[i].update)
                                            : selfExpr(static_cast<int>(i)));
+    }
     acc(pureArgs(o0)) = Halide::Tuple(update);
     f(pureArgs(o0)) = acc(pureArgExprs(o0));
     built.accumulators.push_back(acc);
@@ -1695,6 +1716,30 @@ bool Translator::applyDotSchedule(Halide::Func acc, Halide::Func f,
   return true;
 }
 
+/// Splits the pure dimension `v` of an update into vectors of `width` lanes
+/// (`lanes`), and the vectors into groups of `group` (`group` indexes the
+/// groups, `inGroup` the vectors inside one), every split guarded: points
+/// past the end are skipped, never computed twice.
+///
+/// The order matters. Halide 14 miscompiles the other one, a split into
+/// groups of `width * group` points whose inner part is split again into
+/// vectors: in the last, ragged group it shifts the vectors inwards instead
+/// of guarding them, so an update adds some outputs twice, skips others, and
+/// writes past the end of its buffer when the group is longer than the rest
+/// (issue 19: batch-1 layers whose width is not a multiple of the group).
+/// Here the inner split is exact and only the vector tail and the group
+/// tail are guarded, each by its own condition.
+template <typename StageOrFunc>
+static void
+splitIntoVectorGroups(StageOrFunc &&stage, const Halide::Var &v, int width,
+                      int group, const Halide::Var &groups,
+                      const Halide::Var &inGroup, const Halide::Var &lanes) {
+  Halide::Var vectors(v.name() + "_v");
+  stage.split(v, vectors, lanes, width, Halide::TailStrategy::GuardWithIf)
+      .split(vectors, groups, inGroup, std::max(1, group),
+             Halide::TailStrategy::GuardWithIf);
+}
+
 /// The default CPU schedule, from Kernel::schedule:
 ///  - vectorize the innermost output dimension by the schedule's width or
 ///    the target's natural width for the element type, when its extent is
@@ -1740,11 +1785,6 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     return;
   }
 
-  int width = k.schedule.vectorWidth;
-  if (width == 0)
-    width = target.natural_vector_size(widest);
-  bool vectorize = width > 1 && ext[0] >= width;
-
   int parDim = -1;
   for (int j = rank - 1; j >= 0; --j)
     if (ext[j] > 1) {
@@ -1753,12 +1793,34 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     }
   bool parallel = worthThreads() && parDim >= 0;
 
-  int64_t chunk = (ext[0] + 15) / 16;
-  if (vectorize)
-    chunk = std::max<int64_t>(width, (chunk + width - 1) / width * width);
-  bool chunked = parallel && parDim == 0 && ext[0] >= 2 * chunk;
+  // The vector width, and the vector-aligned chunks (about 16) a GEMV's
+  // outputs are shared out in.
+  int width = 0;
+  bool vectorize = false, chunked = false;
+  int64_t chunk = 0;
+  auto useWidth = [&](int w) {
+    width = w;
+    vectorize = width > 1 && ext[0] >= width;
+    chunk = (ext[0] + 15) / 16;
+    if (vectorize)
+      chunk = std::max<int64_t>(width, (chunk + width - 1) / width * width);
+    chunked = parallel && parDim == 0 && ext[0] >= 2 * chunk;
+  };
+  useWidth(k.schedule.vectorWidth ? k.schedule.vectorWidth
+                                  : target.natural_vector_size(widest));
   auto scheduleStage = [&](auto &&stage, Halide::TailStrategy tail) {
     if (parallel && parDim == 0) {
+      if (chunked && vectorize && tail == Halide::TailStrategy::GuardWithIf) {
+        // An update: vectors first, then chunks of whole vectors (see
+        // splitIntoVectorGroups: Halide 14 miscompiles the other order).
+        Halide::Var chunks(v[0].name() + "_o");
+        Halide::Var inChunk(v[0].name() + "_c"), lanes(v[0].name() + "_i");
+        splitIntoVectorGroups(stage, v[0], width,
+                              static_cast<int>(chunk / width), chunks, inChunk,
+                              lanes);
+        stage.parallel(chunks).vectorize(lanes);
+        return;
+      }
       if (chunked) {
         Halide::Var outer(v[0].name() + "_o"), inner(v[0].name() + "_i");
         stage.split(v[0], outer, inner, static_cast<int>(chunk), tail);
@@ -1809,10 +1871,9 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
     int64_t registers = target.has_feature(Halide::Target::AVX512) ? 16 : 8;
     int blocks = static_cast<int>(std::min<int64_t>(
         {static_cast<int64_t>(k.schedule.vectorBlocks), vectors, registers}));
-    Halide::Var no(v[0].name() + "_no"), ni(v[0].name() + "_ni");
-    Halide::Var vo(v[0].name() + "_vo"), vi(v[0].name() + "_vi");
-    u.split(v[0], no, ni, width * blocks, Halide::TailStrategy::GuardWithIf)
-        .split(ni, vo, vi, width, Halide::TailStrategy::GuardWithIf);
+    Halide::Var no(v[0].name() + "_no"), vo(v[0].name() + "_vo");
+    Halide::Var vi(v[0].name() + "_vi");
+    splitIntoVectorGroups(u, v[0], width, blocks, no, vo, vi);
     std::vector<Halide::VarOrRVar> order = {vi, vo};
     for (const Halide::VarOrRVar &r : unrollReduction(u))
       order.push_back(r);
@@ -1903,16 +1964,14 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
       vectorize) {
     scheduleStage(f, Halide::TailStrategy::ShiftInwards);
     Halide::Stage u = f.update(0);
-    Halide::Var no(v[0].name() + "_no"), ni(v[0].name() + "_ni");
-    Halide::Var vo(v[0].name() + "_vo"), vi(v[0].name() + "_vi");
+    Halide::Var no(v[0].name() + "_no"), vo(v[0].name() + "_vo");
+    Halide::Var vi(v[0].name() + "_vi");
     Halide::Var mo(v[1].name() + "_mo"), mi(v[1].name() + "_mi");
-    int64_t span =
-        std::max<int64_t>(width, (ext[0] / 16 + width - 1) / width * width);
+    // About 16 chunks of whole vectors.
+    int64_t span = std::max<int64_t>(1, (ext[0] / 16 + width - 1) / width);
     int rows = static_cast<int>(std::min<int64_t>(ext[1], 8));
-    u.split(v[0], no, ni, static_cast<int>(span),
-            Halide::TailStrategy::GuardWithIf)
-        .split(ni, vo, vi, width, Halide::TailStrategy::GuardWithIf)
-        .split(v[1], mo, mi, rows, Halide::TailStrategy::GuardWithIf);
+    splitIntoVectorGroups(u, v[0], width, static_cast<int>(span), no, vo, vi);
+    u.split(v[1], mo, mi, rows, Halide::TailStrategy::GuardWithIf);
     std::vector<Halide::VarOrRVar> order = {vi, mi};
     for (const Halide::VarOrRVar &r : unrollReduction(u))
       order.push_back(r);
@@ -1924,7 +1983,20 @@ void Translator::applySchedule(Halide::Func f, const Output &o,
   }
   // An update must not run twice on a point: its last vector is guarded.
   // (Updates are normalized to self + x first; see hoistSelfAdd.)
+  //
+  // Halide 14 drops that guard when the update reads its own value under a
+  // select (select(self > x, self, x), a NaN-aware max, argmax): the last
+  // vector then reads and writes past the end of its buffers (issue 19,
+  // the int8 kernel's row maxima at 33 rows). Such an update gets the
+  // widest vector that divides the dimension, so it has no tail; scalar
+  // when the extent is odd.
   scheduleStage(f, Halide::TailStrategy::ShiftInwards);
+  if (selfUnderSelect && vectorize && ext[0] % width != 0) {
+    int whole = width;
+    while (whole > 1 && ext[0] % whole != 0)
+      whole /= 2;
+    useWidth(whole);
+  }
   scheduleStage(f.update(0), Halide::TailStrategy::GuardWithIf);
   if (rdom)
     unrollReduction(f.update(0));
