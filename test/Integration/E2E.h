@@ -159,9 +159,16 @@ inline std::string mlirString(const std::string &text) {
   return s + "\"";
 }
 
+/// `tensor<AxBx...xf32>` of a shape.
+inline std::string tensorType(const std::vector<int64_t> &shape) {
+  std::string s = "tensor<";
+  for (int64_t d : shape)
+    s += std::to_string(d) + "x";
+  return s + "f32>";
+}
+
 inline std::string tensorType(int64_t rows, int64_t cols) {
-  return "tensor<" + std::to_string(rows) + "x" + std::to_string(cols) +
-         "xf32>";
+  return tensorType(std::vector<int64_t>{rows, cols});
 }
 
 /// `dense<...>` of a rows x cols matrix given by `at(r, c)`; a splat when
@@ -341,6 +348,34 @@ inline Reference reference(const Model &model, const float *x) {
   return in;
 }
 
+/// Whether every |got[i] - expected[i]| <= tolerance[i] (false for NaN); a
+/// failure counts the wrong elements and lists the first 8 as out[row][col]
+/// of rows `width` wide.
+inline ::testing::AssertionResult
+matchesValues(const std::vector<float> &got,
+              const std::vector<double> &expected,
+              const std::vector<double> &tolerance, int64_t width) {
+  if (got.size() != expected.size())
+    return ::testing::AssertionFailure()
+           << "output has " << got.size() << " elements, expected "
+           << expected.size();
+  int bad = 0;
+  std::ostringstream os;
+  for (size_t i = 0; i < got.size(); ++i) {
+    double diff = std::fabs(static_cast<double>(got[i]) - expected[i]);
+    if (diff <= tolerance[i]) // false for NaN
+      continue;
+    if (bad++ < 8)
+      os << "\n  out[" << i / width << "][" << i % width << "] = " << got[i]
+         << ", expected " << expected[i] << " (|diff| " << diff
+         << " > tolerance " << tolerance[i] << ")";
+  }
+  if (bad == 0)
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << bad << " of " << got.size() << " elements differ" << os.str();
+}
+
 /// Tolerance: |got - ref| <= 1e-5 + 1e-5 * sum_k |x_k * w_k| per output
 /// element (the bound of Reference for networks). f32 accumulation of K
 /// terms errs by about sqrt(K) * 2^-24 of that sum, well inside 1e-5 for the
@@ -349,28 +384,10 @@ inline ::testing::AssertionResult
 matchesReference(const Model &model, const float *x,
                  const std::vector<float> &got) {
   Reference ref = reference(model, x);
-  if (got.size() != ref.value.size())
-    return ::testing::AssertionFailure()
-           << "output has " << got.size() << " elements, expected "
-           << ref.value.size();
-  int64_t n = model.layers.back().n;
-  int bad = 0;
-  ::testing::AssertionResult result = ::testing::AssertionSuccess();
-  std::ostringstream os;
-  for (size_t i = 0; i < got.size(); ++i) {
-    double tol = 1e-5 + 1e-5 * ref.bound[i];
-    double diff = std::fabs(static_cast<double>(got[i]) - ref.value[i]);
-    if (diff <= tol) // false for NaN
-      continue;
-    if (bad++ < 8)
-      os << "\n  out[" << i / n << "][" << i % n << "] = " << got[i]
-         << ", expected " << ref.value[i] << " (|diff| " << diff
-         << " > tolerance " << tol << ")";
-  }
-  if (bad == 0)
-    return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << bad << " of " << got.size() << " elements differ" << os.str();
+  std::vector<double> tolerance;
+  for (double b : ref.bound)
+    tolerance.push_back(1e-5 + 1e-5 * b);
+  return matchesValues(got, ref.value, tolerance, model.layers.back().n);
 }
 
 /// The int8 kernel's numerics, written out independently: per row,

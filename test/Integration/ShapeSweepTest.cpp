@@ -45,8 +45,8 @@ struct Kind {
   const char *name;
   Op op = Op::Layers;
   std::vector<std::string> flags;
-  /// A substring of `ternc --tern-report` that must appear once per layer
-  /// the kind applies to (at least once in the model).
+  /// A substring of `ternc --tern-report` that shows a layer took the kind;
+  /// it must appear at least once in the model's report.
   const char *expect = nullptr;
   /// Weights of one layer (N x K, row-major).
   std::function<std::vector<float>(std::mt19937 &, int64_t n, int64_t k)>
@@ -212,13 +212,6 @@ int64_t product(const std::vector<int64_t> &shape) {
   return n;
 }
 
-std::string shapeType(const std::vector<int64_t> &shape) {
-  std::string s = "tensor<";
-  for (int64_t d : shape)
-    s += std::to_string(d) + "x";
-  return s + "f32>";
-}
-
 /// (K, N) of the single layers and (K, N1, N2) of the two-layer chains.
 struct Grid {
   std::vector<std::pair<int64_t, int64_t>> single;
@@ -288,13 +281,26 @@ SweepModel buildModel(const Kind &kind, int64_t m, bool wide,
     }
     return model;
   }
-  auto layer = [&](int64_t k, int64_t n) {
+  // Layouts alternate, so both weight orders of E2E.h's MLIR are swept.
+  auto layerOf = [](int64_t k, int64_t n, std::vector<float> weights,
+                    bool ternary) {
     Layer l;
     l.k = k;
     l.n = n;
-    l.weights = kind.weights(rng, n, k);
+    l.weights = std::move(weights);
     l.layout = (n + k) % 2 ? Layout::NK : Layout::KN;
-    l.ternary = kind.ternary;
+    l.ternary = ternary;
+    return l;
+  };
+  auto layer = [&](int64_t k, int64_t n) {
+    return layerOf(k, n, kind.weights(rng, n, k), kind.ternary);
+  };
+  // A ReLU kind's first layer: dense, with a bias that leaves about half of
+  // the ReLU's outputs 0.
+  auto reluLayer = [&](int64_t k, int64_t n) {
+    Layer l = layerOf(k, n, denseWeights(rng, n, k), false);
+    l.bias = randomVector(rng, n, -0.5f, 0.5f);
+    l.relu = true;
     return l;
   };
   for (auto [k, n] : g.single) {
@@ -308,15 +314,7 @@ SweepModel buildModel(const Kind &kind, int64_t m, bool wide,
     return model;
   for (const std::vector<int64_t> &c : g.chains) {
     Branch b;
-    Layer first = layer(c[0], c[1]);
-    if (kind.relu) {
-      // Dense, with a bias that leaves about half of the ReLU's outputs 0.
-      first.weights = denseWeights(rng, c[1], c[0]);
-      first.ternary = false;
-      first.bias = randomVector(rng, c[1], -0.5f, 0.5f);
-      first.relu = true;
-    }
-    b.layers.push_back(first);
+    b.layers.push_back(kind.relu ? reluLayer(c[0], c[1]) : layer(c[0], c[1]));
     b.layers.push_back(layer(c[1], c[2]));
     model.branches.push_back(b);
   }
@@ -329,8 +327,8 @@ std::string toMlir(const SweepModel &model) {
   os << "func.func @" << model.name << "(";
   for (size_t i = 0; i < model.branches.size(); ++i)
     os << (i ? ", " : "") << "%x" << i << ": "
-       << shapeType(model.branches[i].inputShape(m)) << " {tern.name = \"x" << i
-       << "\"}";
+       << tensorType(model.branches[i].inputShape(m)) << " {tern.name = \"x"
+       << i << "\"}";
   os << ") -> (";
   for (size_t i = 0; i < model.branches.size(); ++i)
     os << (i ? ", " : "") << tensorType(m, model.branches[i].outputWidth())
@@ -346,7 +344,7 @@ std::string toMlir(const SweepModel &model) {
       results.push_back(x);
       continue;
     }
-    std::string in = shapeType(b.inputShape(m));
+    std::string in = tensorType(b.inputShape(m));
     std::string out = tensorType(m, b.channels);
     std::string c = std::to_string(b.channels);
     os << "  %e" << id << " = tensor.empty() : " << out << "\n"
@@ -439,85 +437,87 @@ std::string toMlir(const SweepModel &model) {
 // References
 //===----------------------------------------------------------------------===//
 
+/// The expected output of one branch and the tolerance of each element.
+struct Expected {
+  std::vector<double> value, tolerance;
+};
+
+/// The int8 kernel's: integer sums are exact; only the final float scaling
+/// rounds.
+Expected int8Expected(const Model &layer, const float *x) {
+  Expected e;
+  e.value = int8Reference(layer, x);
+  for (double v : e.value)
+    e.tolerance.push_back(1e-6 + 1e-5 * std::fabs(v));
+  return e;
+}
+
+/// Global average pooling of M x C x 7 x 7, within 1e-5 of the mean
+/// magnitude.
+Expected poolExpected(const float *x, int64_t m, int64_t c) {
+  Expected e;
+  for (int64_t i = 0; i < m * c; ++i) {
+    double sum = 0, mag = 0;
+    for (int64_t p = 0; p < 49; ++p) {
+      sum += x[i * 49 + p];
+      mag += std::fabs(x[i * 49 + p]);
+    }
+    e.value.push_back(sum / 49);
+    e.tolerance.push_back(1e-6 + 1e-5 * mag / 49);
+  }
+  return e;
+}
+
+/// Layer normalization of M x C, per row, within 1e-4 relative.
+Expected layerNormExpected(const float *x, int64_t m, int64_t c) {
+  Expected e;
+  for (int64_t i = 0; i < m; ++i) {
+    const float *row = x + i * c;
+    double mean = 0, var = 0;
+    for (int64_t j = 0; j < c; ++j)
+      mean += row[j];
+    mean /= c;
+    for (int64_t j = 0; j < c; ++j)
+      var += (row[j] - mean) * (row[j] - mean);
+    var /= c;
+    for (int64_t j = 0; j < c; ++j) {
+      double v = (row[j] - mean) / std::sqrt(var + 1e-5);
+      e.value.push_back(v);
+      e.tolerance.push_back(1e-4 + 1e-4 * std::fabs(v));
+    }
+  }
+  return e;
+}
+
 /// Compares one branch's output with its reference; a failure names the
 /// branch's shape and the first wrong elements.
 ::testing::AssertionResult matches(const Kind &kind, const SweepModel &model,
                                    const Branch &b, const float *x,
                                    const std::vector<float> &got) {
-  int64_t m = model.m;
   std::string what;
+  ::testing::AssertionResult r = ::testing::AssertionSuccess();
   if (b.op == Op::Layers) {
     what = "K=" + std::to_string(b.layers.front().k);
     for (const Layer &l : b.layers)
       what += " -> N=" + std::to_string(l.n);
     Model chain;
-    chain.m = m;
+    chain.m = model.m;
     chain.layers = b.layers;
-    ::testing::AssertionResult r = ::testing::AssertionSuccess();
-    if (!kind.int8) {
+    if (kind.int8) {
+      Expected e = int8Expected(chain, x);
+      r = matchesValues(got, e.value, e.tolerance, b.outputWidth());
+    } else {
       r = matchesReference(chain, x, got);
-    } else {
-      // Integer sums are exact; only the final float scaling rounds.
-      std::vector<double> ref = int8Reference(chain, x);
-      int bad = 0;
-      std::ostringstream os;
-      for (size_t i = 0; i < got.size(); ++i)
-        if (!(std::fabs(got[i] - ref[i]) <= 1e-6 + 1e-5 * std::fabs(ref[i])) &&
-            bad++ < 8)
-          os << "\n  out[" << i / b.layers[0].n << "][" << i % b.layers[0].n
-             << "] = " << got[i] << ", expected " << ref[i];
-      if (bad)
-        r = ::testing::AssertionFailure()
-            << bad << " of " << got.size() << " elements differ" << os.str();
     }
-    if (r)
-      return r;
-    return ::testing::AssertionFailure() << what << ": " << r.message();
+  } else {
+    what = "C=" + std::to_string(b.channels);
+    Expected e = b.op == Op::Pool ? poolExpected(x, model.m, b.channels)
+                                  : layerNormExpected(x, model.m, b.channels);
+    r = matchesValues(got, e.value, e.tolerance, b.channels);
   }
-  int64_t c = b.channels;
-  what = "C=" + std::to_string(c);
-  int bad = 0;
-  std::ostringstream os;
-  for (int64_t i = 0; i < m; ++i) {
-    std::vector<double> ref(c);
-    std::vector<double> tol(c);
-    if (b.op == Op::Pool) {
-      for (int64_t j = 0; j < c; ++j) {
-        double sum = 0, mag = 0;
-        for (int64_t p = 0; p < 49; ++p) {
-          sum += x[(i * c + j) * 49 + p];
-          mag += std::fabs(x[(i * c + j) * 49 + p]);
-        }
-        ref[j] = sum / 49;
-        tol[j] = 1e-6 + 1e-5 * mag / 49;
-      }
-    } else {
-      double mean = 0, var = 0;
-      for (int64_t j = 0; j < c; ++j)
-        mean += x[i * c + j];
-      mean /= c;
-      for (int64_t j = 0; j < c; ++j)
-        var += (x[i * c + j] - mean) * (x[i * c + j] - mean);
-      var /= c;
-      for (int64_t j = 0; j < c; ++j) {
-        ref[j] = (x[i * c + j] - mean) / std::sqrt(var + 1e-5);
-        tol[j] = 1e-4 + 1e-4 * std::fabs(ref[j]);
-      }
-    }
-    for (int64_t j = 0; j < c; ++j) {
-      double diff = std::fabs(got[i * c + j] - ref[j]);
-      if (diff <= tol[j])
-        continue;
-      if (bad++ < 8)
-        os << "\n  out[" << i << "][" << j << "] = " << got[i * c + j]
-           << ", expected " << ref[j];
-    }
-  }
-  if (bad == 0)
-    return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << what << ": " << bad << " of " << got.size() << " elements differ"
-         << os.str();
+  if (r)
+    return r;
+  return ::testing::AssertionFailure() << what << ": " << r.message();
 }
 
 //===----------------------------------------------------------------------===//
