@@ -548,9 +548,10 @@ bool wideSweep() {
 
 std::vector<SweepCase> sweepCases() {
   bool wide = wideSweep();
-  // The batch sizes of issue 19: GEMV, the first few rows, one and two
-  // vectors of rows plus one.
-  const std::vector<int64_t> allRows = {1, 2, 3, 4, 7, 8, 16, 33};
+  // The batch sizes of issue 19 (GEMV, the first few rows, one and two
+  // vectors of rows plus one) and every count up to 8 (the ternary
+  // schedule's blocks of rows, the int8 kernel's 4-row blocks).
+  const std::vector<int64_t> allRows = {1, 2, 3, 4, 5, 6, 7, 8, 16, 33};
   std::vector<SweepCase> cases;
   for (const Kind &kind : kinds()) {
     // The fast grid: every row count for dense and the 2-bit ternary
