@@ -21,7 +21,7 @@ JOBS=${JOBS:-$(nproc)}
 # Compiler, MLIR/LLVM 22 (with lit, FileCheck), Halide 14, GoogleTest,
 # Google Benchmark, ccache, ONNX (with protobuf) and its backend test data.
 PACKAGES=(
-  cmake ninja-build g++ gcc binutils ccache python3
+  cmake ninja-build g++ gcc binutils ccache python3 pkgconf
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libhalide14-0-dev
   libgtest-dev googletest libbenchmark-dev libopenblas-dev libeigen3-dev

@@ -94,9 +94,9 @@ bool load(const fs::path &txt, Layer &l) {
 
 using tern::bench::weightBytesCounter;
 
-/// Runs one layer with `threads` kernel threads (set through the create
-/// options, which apply process-wide to that library's runtime, so every
-/// benchmark sets its own).
+/// Runs one layer with at most `threads` kernel threads (the instance's
+/// limit in its create options; the pool has one thread per hardware
+/// thread).
 void runLayer(benchmark::State &state, const Layer *l, int threads) {
   OpaqueModel *model = nullptr;
   tern_create_options options{};

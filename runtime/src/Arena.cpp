@@ -109,8 +109,8 @@ void tern_arena_destroy(tern_arena *arena) {
 void tern_create_options_init(tern_create_options *options) {
   if (!options)
     return;
-  // 0 keeps whatever tern_set_num_threads last chose, so creating a model
-  // never silently overrides the application's setting.
+  // 0: no limit of the instance's own; the pool size (tern_set_num_threads)
+  // alone bounds its kernels.
   options->num_threads = 0;
 }
 

@@ -24,7 +24,7 @@ constexpr size_t kMaxErrorBytes = 1024;
 thread_local char lastError[kMaxErrorBytes];
 
 // A C caller may pass any int as a tern_status, but C++ gives this enum only
-// the values its enumerators need (0..7), and loading anything else is
+// the values its enumerators need (0..9), and loading anything else is
 // undefined (and trips -fsanitize=enum). Read the object's bytes instead.
 int rawValue(const tern_status &status) {
   int value;
@@ -52,6 +52,8 @@ const char *statusString(int status) {
     return "internal error";
   case TERN_ERROR_DEVICE:
     return "device error";
+  case TERN_ERROR_UNSUPPORTED_CPU:
+    return "unsupported CPU";
   default:
     return "unknown status";
   }

@@ -30,10 +30,12 @@ TEST(StatusTest, StatusStringCoversEveryCode) {
   EXPECT_STREQ(tern_status_string(TERN_ERROR_IO), "i/o error");
   EXPECT_STREQ(tern_status_string(TERN_ERROR_INTERNAL), "internal error");
   EXPECT_STREQ(tern_status_string(TERN_ERROR_DEVICE), "device error");
+  EXPECT_STREQ(tern_status_string(TERN_ERROR_UNSUPPORTED_CPU),
+               "unsupported CPU");
 }
 
 TEST(StatusTest, StatusStringOfUnknownValues) {
-  EXPECT_STREQ(c_status_string(9), "unknown status");
+  EXPECT_STREQ(c_status_string(10), "unknown status");
   EXPECT_STREQ(c_status_string(-1), "unknown status");
   EXPECT_STREQ(c_status_string(1 << 30), "unknown status");
   // The C path reaches the same strings for known values.
@@ -80,7 +82,7 @@ TEST(StatusTest, SetErrorReplacesPreviousMessage) {
 }
 
 TEST(StatusTest, NullFormatRecordsStatusString) {
-  for (int value = TERN_OK; value <= TERN_ERROR_DEVICE; ++value) {
+  for (int value = TERN_OK; value <= TERN_ERROR_UNSUPPORTED_CPU; ++value) {
     tern_set_error(TERN_ERROR_IO, "stale");
     EXPECT_EQ(c_set_error_null_format(value), value);
     EXPECT_STREQ(tern_last_error(),
@@ -168,7 +170,7 @@ TEST(StatusTest, ErrorsArePerThread) {
 
 TEST(StatusTest, AbiVersionMatchesHeader) {
   EXPECT_EQ(tern_runtime_abi_version(), TERN_RUNTIME_ABI_VERSION);
-  EXPECT_EQ(tern_runtime_abi_version(), 1);
+  EXPECT_EQ(tern_runtime_abi_version(), 2);
 }
 
 } // namespace

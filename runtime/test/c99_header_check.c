@@ -11,13 +11,29 @@
 
 #include "tern/runtime.h"
 
-#if TERN_RUNTIME_ABI_VERSION != 1
+#if TERN_RUNTIME_ABI_VERSION != 2
 #error "update this check together with the ABI version"
 #endif
 
 typedef char tern_check_rank_is_eight[TERN_MAX_RANK == 8 ? 1 : -1];
 
 int tern_c99_header_check(void);
+
+/* A task and a pool as generated code passes them to tern_limited_par_for. */
+static int check_task(void *user_context, int index, uint8_t *closure) {
+  (void)user_context;
+  (void)closure;
+  return index < 0;
+}
+
+static int check_pool(void *user_context, tern_task_fn f, int min, int size,
+                      uint8_t *closure) {
+  int i;
+  for (i = min; i < min + size; ++i)
+    if (f(user_context, i, closure))
+      return 1;
+  return 0;
+}
 
 int tern_c99_header_check(void) {
   static const tern_tensor_info inputs[] = {
@@ -44,6 +60,8 @@ int tern_c99_header_check(void) {
   (void)tern_status_string(TERN_ERROR_IO);
   (void)tern_dtype_name(TERN_DTYPE_BOOL);
   (void)tern_set_num_threads(options.num_threads);
+  (void)tern_exchange_thread_limit(tern_thread_limit());
+  (void)tern_limited_par_for(check_pool, NULL, check_task, 0, 4, NULL);
   return (int)(tern_get_num_threads() + (int32_t)tern_num_threads_generation() +
                tern_runtime_abi_version() +
                (int32_t)tern_dtype_size(TERN_DTYPE_I8));

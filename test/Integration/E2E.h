@@ -443,6 +443,7 @@ using RunTensorsFn = tern_status (*)(OpaqueModel *, const tern_tensor *, size_t,
 using DestroyFn = void (*)(OpaqueModel *);
 using LastErrorFn = const char *(*)();
 using ClearErrorFn = void (*)();
+using SetNumThreadsFn = tern_status (*)(int32_t);
 
 /// A loaded model library. The runtime (and its per-thread error message) is
 /// linked into each library, so tern_last_error comes from the library too.
@@ -457,6 +458,7 @@ struct Library {
   DestroyFn destroy = nullptr;
   LastErrorFn lastError = nullptr;
   ClearErrorFn clearError = nullptr;
+  SetNumThreadsFn setNumThreads = nullptr; // the library's own runtime's
 };
 
 inline std::string readFile(const fs::path &path) {
@@ -588,6 +590,7 @@ public:
     sym(lib.destroy, name + "_destroy");
     sym(lib.lastError, "tern_last_error");
     sym(lib.clearError, "tern_clear_error");
+    sym(lib.setNumThreads, "tern_set_num_threads");
     if (!ok)
       return nullptr;
     return &libraries.emplace(key, lib).first->second;

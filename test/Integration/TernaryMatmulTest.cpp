@@ -16,6 +16,8 @@
 
 #include "E2E.h"
 
+#include <atomic>
+#include <chrono>
 #include <thread>
 
 namespace {
@@ -1290,6 +1292,96 @@ TEST(ModelConcurrency, TwoInstancesOnTwoThreads) {
         << "input " << i;
     EXPECT_EQ(ra.outputs[i], rb.outputs[i]) << "input " << i;
   }
+}
+
+/// Thread counts change while models run (issue 21): four threads each run
+/// their own instance; a fifth keeps creating instances with thread limits
+/// of 1 to 3 and running them; a sixth keeps resizing the pool. Generated
+/// code used to shut Halide's pool down on a change, under the other
+/// threads' running kernels, and the process hung. A hang fails the test
+/// through the watchdog below (a deadlocked thread cannot be joined).
+TEST(ModelConcurrency, ThreadCountsChangeUnderLoad) {
+  // Wide enough for the kernels to be shared out between threads.
+  Model model =
+      denseModel("threads_under_load", 2121, 1, 256, 2048, Layout::KN);
+  const Library *lib = ModelCache::get().load(model);
+  ASSERT_NE(lib, nullptr);
+  std::mt19937 rng(17);
+  std::vector<float> x = randomVector(rng, model.inputSize(), -2.0f, 2.0f);
+  std::vector<float> expected(model.outputSize());
+  {
+    Instance instance(*lib);
+    ASSERT_TRUE(instance);
+    ASSERT_EQ(lib->run(instance.get(), x.data(), expected.data()), TERN_OK)
+        << lib->lastError();
+    ASSERT_TRUE(matchesReference(model, x.data(), expected));
+  }
+
+  constexpr int kRunners = 4, kRuns = 150;
+  std::atomic<bool> stop{false};
+  std::atomic<int> finished{0}, wrong{0}, failed{0};
+  auto check = [&](OpaqueModel *instance) {
+    std::vector<float> y(model.outputSize());
+    if (lib->run(instance, x.data(), y.data()) != TERN_OK)
+      ++failed;
+    else if (y != expected) // bit-identical at any thread count
+      ++wrong;
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kRunners; ++t)
+    threads.emplace_back([&] {
+      Instance instance(*lib);
+      for (int i = 0; i < kRuns && instance; ++i)
+        check(instance.get());
+      ++finished;
+    });
+  threads.emplace_back([&] {
+    for (int i = 0; i < kRuns / 3; ++i) {
+      tern_create_options options{};
+      options.num_threads = 1 + i % 3;
+      Instance instance(*lib, &options);
+      if (instance)
+        check(instance.get());
+    }
+    ++finished;
+  });
+  threads.emplace_back([&] {
+    for (int i = 0; !stop; ++i) {
+      lib->setNumThreads(i % 4); // 0: one per hardware thread
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    lib->setNumThreads(0);
+  });
+
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (finished < kRunners + 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (finished < kRunners + 1) {
+    ADD_FAILURE() << "deadlock: " << kRunners + 1 - finished
+                  << " model threads still running after 90 s";
+    std::fflush(nullptr);
+    std::_Exit(1);
+  }
+  stop = true;
+  for (std::thread &thread : threads)
+    thread.join();
+  EXPECT_EQ(failed, 0) << lib->lastError();
+  EXPECT_EQ(wrong, 0) << "results changed with the thread count";
+}
+
+/// A negative per-instance limit is refused by create, by name.
+TEST(ModelConcurrency, NegativeThreadLimitIsRefused) {
+  Model model = mlpModel();
+  const Library *lib = ModelCache::get().load(model);
+  ASSERT_NE(lib, nullptr);
+  tern_create_options options{};
+  options.num_threads = -2;
+  OpaqueModel *instance = reinterpret_cast<OpaqueModel *>(&options);
+  EXPECT_EQ(lib->create(&instance, &options), TERN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(instance, nullptr);
+  EXPECT_NE(std::strstr(lib->lastError(), "num_threads"), nullptr)
+      << lib->lastError();
+  EXPECT_NE(std::strstr(lib->lastError(), "-2"), nullptr) << lib->lastError();
 }
 
 } // namespace

@@ -34,9 +34,12 @@
 // HEADER-NEXT:  *   pixels: f32 [1, 4]
 // HEADER-NEXT:  * Outputs:
 // HEADER-NEXT:  *   logits: f32 [1, 2]
+// HEADER:       * Compiled by Tern {{[0-9.]+}} (commit {{.+}}). */
 // HEADER:      #ifndef TERN_MODEL_FOO_H
 // HEADER-NEXT: #define TERN_MODEL_FOO_H
 // HEADER:      #include "tern/runtime.h"
+// HEADER:      #define FOO_TERN_VERSION "{{[0-9]+\.[0-9]+\.[0-9]+}}"
+// HEADER-NEXT: #define FOO_TERN_COMMIT "{{.+}}"
 // HEADER-NOT:  Halide
 // HEADER:      typedef struct foo_model foo_model;
 // HEADER:      const tern_model_info *foo_info(void);
@@ -46,6 +49,7 @@
 // HEADER-NEXT:     float *logits);
 // HEADER:      tern_status foo_run_tensors(foo_model *model, const tern_tensor *inputs,
 // HEADER-NEXT:     size_t num_inputs, tern_tensor *outputs, size_t num_outputs);
+// HEADER:      const char *foo_target(const foo_model *model);
 // HEADER:      void foo_destroy(foo_model *model);
 // HEADER:      #endif /* TERN_MODEL_FOO_H */
 
@@ -55,3 +59,6 @@
 // SYMS-DAG: T foo_destroy
 // SYMS-DAG: T foo_info
 // SYMS-DAG: T foo_k0
+// SYMS-DAG: T foo_target
+// SYMS-DAG: {{[RDV]}} foo_tern_build_{{[0-9a-f]+}}
+// SYMS-DAG: W tern_arena_create

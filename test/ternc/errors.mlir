@@ -26,11 +26,12 @@
 
 // Model names must be C identifiers and not C keywords (checked before
 // anything is parsed).
-// RUN: not ternc %s --name=1abc 2>&1 | FileCheck %s --check-prefix=NAME -DNAME=1abc
-// RUN: not ternc %s --name=int 2>&1 | FileCheck %s --check-prefix=NAME -DNAME=int
-// RUN: not ternc %s --name=my-model 2>&1 | FileCheck %s --check-prefix=NAME -DNAME=my-model
-// RUN: not ternc %s --name=struct --emit=mlir 2>&1 | FileCheck %s --check-prefix=NAME -DNAME=struct
-// NAME: ternc: error: invalid model name '[[NAME]]': use a C identifier (letters, digits, '_'; not a C keyword), e.g. --name=my_model
+// RUN: not ternc %s --name=1abc 2>&1 | FileCheck %s --check-prefix=NAME -DNAME=1abc "-DWHY=a C identifier starts with a letter or '_'"
+// RUN: not ternc %s --name=int 2>&1 | FileCheck %s --check-prefix=NAME -DNAME=int "-DWHY=it is a C keyword"
+// RUN: not ternc %s --name=my-model 2>&1 | FileCheck %s --check-prefix=NAME -DNAME=my-model "-DWHY='-' is not allowed in a C identifier"
+// RUN: not ternc %s --name=struct --emit=mlir 2>&1 | FileCheck %s --check-prefix=NAME -DNAME=struct "-DWHY=it is a C keyword"
+// RUN: not ternc %s --name=halide_x 2>&1 | FileCheck %s --check-prefix=NAME -DNAME=halide_x "-DWHY=names starting with 'halide' are reserved for Halide's runtime"
+// NAME: ternc: error: invalid model name '[[NAME]]': [[WHY]]; give another with --name, e.g. --name=my_model
 // NAME-NOT: parsing
 
 // An invalid target string.
@@ -58,7 +59,29 @@
 // ENTRY: abs(in0[
 // ENTRY-NOT: // kernel
 // RUN: not ternc %S/Inputs/two-public.mlir --emit=halide-stmt --entry=third 2>&1 | FileCheck %s --check-prefix=NO-ENTRY
+// RUN: not ternc %S/Inputs/two-public.mlir --emit=kernel --entry=third 2>&1 | FileCheck %s --check-prefix=NO-ENTRY
 // NO-ENTRY: error: no function named 'third' with a body in the module
+
+// --emit=kernel prints the whole module, or with --entry that function only
+// (it used to ignore --entry).
+// RUN: ternc %S/Inputs/two-public.mlir --emit=kernel --entry=second | FileCheck %s --check-prefix=KERNEL-ENTRY
+// KERNEL-ENTRY-NOT: module
+// KERNEL-ENTRY-NOT: @first
+// KERNEL-ENTRY:     func.func @second(
+// KERNEL-ENTRY:       math.absf
+// KERNEL-ENTRY-NOT: @first
+// KERNEL-ENTRY-NOT: @helper
+
+// --dump-after names passes; a name that is no pass is an error (it used to
+// print nothing).
+// RUN: not ternc %s --emit=kernel --dump-after=tern-raise,tern-rasie 2>&1 | FileCheck %s --check-prefix=DUMP
+// DUMP: ternc: error: --dump-after: no pass is named 'tern-rasie' (pass names are the tern-opt flags listed by `tern-opt --help`, without the dashes, e.g. tern-raise)
+// DUMP-NOT: IR Dump
+
+// MLIR's own IR printing flags take Tern's pass names (they were looked up
+// before the passes were registered: "Cannot find option named").
+// RUN: ternc %s --emit=kernel --mlir-print-ir-before=tern-raise 2>&1 >/dev/null | FileCheck %s --check-prefix=BEFORE
+// BEFORE: IR Dump Before TernRaisePass (tern-raise)
 
 func.func @negate(%x: tensor<4xf32>) -> tensor<4xf32> {
   %e = tensor.empty() : tensor<4xf32>

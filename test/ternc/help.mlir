@@ -1,5 +1,10 @@
 // RUN: ternc --help | FileCheck %s
 // RUN: ternc --help | FileCheck %s --check-prefix=OPTS
+// RUN: ternc --version | FileCheck %s --check-prefix=VERSION
+
+// --version names Tern's release and the commit it was built from.
+// VERSION:      ternc: Tern {{[0-9]+\.[0-9]+\.[0-9]+}} (commit {{[0-9a-f]+(-dirty)?|unknown}})
+// VERSION-NEXT:   built with MLIR/LLVM 22.{{.*}} and Halide 14
 
 // --help lists the emit kinds, lib being the default, and ternc's options.
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Compiler/LibraryWriter.h"
+#include "tern/Version.h"
 
 #include <cstdio>
 #include <map>
@@ -31,19 +32,137 @@ static const std::set<std::string> &cKeywords() {
   return words;
 }
 
-bool emit::isValidModelName(const std::string &name) {
-  if (name.empty() || name.size() > 64 || cKeywords().count(name))
-    return false;
-  // The runtime's and Halide's C symbols share these prefixes.
-  for (const char *reserved : {"tern_", "halide_", "_halide"})
-    if (name.rfind(reserved, 0) == 0)
-      return false;
+std::string emit::modelNameProblem(const std::string &name) {
+  if (name.empty())
+    return "it is empty";
+  if (name.size() > 64)
+    return "it is longer than 64 characters";
+  if (cKeywords().count(name))
+    return "it is a C keyword";
   if (!(isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
-    return false;
+    return "a C identifier starts with a letter or '_'";
   for (char c : name)
     if (!(isalnum(static_cast<unsigned char>(c)) || c == '_'))
-      return false;
-  return true;
+      return std::string("'") + c + "' is not allowed in a C identifier";
+  // The runtime's and Halide's C symbols: NAME_create, NAME_info ... would
+  // collide with tern_create_options, tern_arena_create, tern_tensor_info.
+  if (name == "tern" || name.rfind("tern_", 0) == 0)
+    return "'tern' and names starting with 'tern_' are reserved for the "
+           "runtime's C API (tern_arena_create, tern_tensor_info, ...)";
+  if (name.rfind("halide", 0) == 0 || name.rfind("_halide", 0) == 0)
+    return "names starting with 'halide' are reserved for Halide's runtime";
+  return "";
+}
+
+static std::string cString(const std::string &s);
+
+/// The driver's target tables and NAME_pick_target(): the first target
+/// whose features the CPU has (Halide's runtime, compiled for the
+/// baseline, asks the CPU), or the one TERN_TARGET names; otherwise
+/// TERN_ERROR_UNSUPPORTED_CPU naming what the most portable target needs.
+static std::string targetSelection(const plan::ModelPlan &plan) {
+  const std::string &n = plan.name;
+  size_t words = plan.targets.front().featureWords.size();
+  std::ostringstream os;
+  os << "/* The targets the kernels were compiled for, best first, and the\n"
+     << " * features each needs (Halide's feature bits). */\n"
+     << "#define " << n << "_NUM_TARGETS " << plan.targets.size() << "\n"
+     << "static const char *const " << n << "_target_names[] = {";
+  for (size_t v = 0; v < plan.targets.size(); ++v)
+    os << (v ? ", " : "") << cString(plan.targets[v].target);
+  os << "};\n"
+     << "static const uint64_t " << n << "_target_features[][" << words
+     << "] = {\n";
+  for (const plan::ModelPlan::TargetVariant &t : plan.targets) {
+    os << "    {";
+    for (size_t w = 0; w < words; ++w) {
+      char hex[32];
+      std::snprintf(hex, sizeof(hex), "0x%016llxull",
+                    static_cast<unsigned long long>(t.featureWords[w]));
+      os << (w ? ", " : "") << hex;
+    }
+    os << "},\n";
+  }
+  os << "};\n";
+  // The CPU features of the last (most portable) target, one by one, for
+  // the message when not even it runs here.
+  const plan::ModelPlan::TargetVariant &last = plan.targets.back();
+  os << "static const struct { int bit; const char *name; } " << n
+     << "_cpu_features[] = {";
+  for (const auto &[bit, name] : last.cpuFeatures)
+    os << "{" << bit << ", " << cString(name) << "}, ";
+  os << "{-1, NULL}};\n\n";
+
+  os << "static tern_status " << n << "_pick_target(int *variant) {\n"
+     << "  const char *forced = getenv(\"TERN_TARGET\");\n"
+     << "  char missing[512];\n  size_t used = 0;\n  int v, f;\n"
+     << "  missing[0] = 0;\n"
+     << "  for (v = 0; v < " << n << "_NUM_TARGETS; ++v) {\n"
+     << "    if (forced && *forced && strcmp(forced, " << n
+     << "_target_names[v]) != 0)\n      continue;\n"
+     << "    if (halide_can_use_target_features(" << words << ", " << n
+     << "_target_features[v])) {\n"
+     << "      *variant = v;\n      return TERN_OK;\n    }\n"
+     << "    if (forced && *forced)\n"
+     << "      return tern_set_error(TERN_ERROR_UNSUPPORTED_CPU, \"" << n
+     << "_create: TERN_TARGET=%s: this CPU lacks features of that target\", "
+        "forced);\n"
+     << "  }\n"
+     << "  if (forced && *forced) {\n"
+     << "    for (v = 0; v < " << n << "_NUM_TARGETS; ++v)\n"
+     << "      used += (size_t)snprintf(missing + used, sizeof(missing) - "
+        "used, \"%s%s\", v ? \", \" : \"\", "
+     << n << "_target_names[v]);\n"
+     << "    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, \"" << n
+     << "_create: TERN_TARGET=%s is not a target of this library (it has: "
+        "%s)\", forced, missing);\n"
+     << "  }\n"
+     << "  for (f = 0; " << n << "_cpu_features[f].name; ++f) {\n"
+     << "    uint64_t one[" << words << "] = {0};\n"
+     << "    one[" << n << "_cpu_features[f].bit / 64] = (uint64_t)1 << (" << n
+     << "_cpu_features[f].bit % 64);\n"
+     << "    if (!halide_can_use_target_features(" << words
+     << ", one) && "
+        "used < sizeof(missing))\n"
+     << "      used += (size_t)snprintf(missing + used, sizeof(missing) - "
+        "used, \"%s%s\", used ? \", \" : \"\", "
+     << n << "_cpu_features[f].name);\n"
+     << "  }\n"
+     << "  return tern_set_error(TERN_ERROR_UNSUPPORTED_CPU, \"" << n
+     << "_create: this CPU lacks %s, which the library's most portable "
+        "target (%s) needs; compile with a target this CPU has, e.g. "
+        "ternc --target=host,x86-64-linux-avx2,x86-64-linux\", missing[0] ? "
+        "missing : \"features\", "
+     << n << "_target_names[" << n << "_NUM_TARGETS - 1]);\n"
+     << "}\n\n";
+  return os.str();
+}
+
+/// The header's reference to the symbol that only this compile's driver
+/// defines (see generateHeader).
+static std::string linkCheck(const std::string &n, const std::string &id) {
+  std::string symbol = n + "_tern_build_" + id;
+  return "/* Every file that includes this header needs the library of the\n"
+         " * same compile: a link error naming " +
+         symbol +
+         "\n"
+         " * means the library linked (or loaded) is another model's, or an\n"
+         " * older build of this one. */\n"
+         "extern const char " +
+         symbol +
+         ";\n"
+         "#if defined(__GNUC__)\n"
+         "__attribute__((used)) static const char *const " +
+         n + "_tern_build_check = &" + symbol +
+         ";\n"
+         "#endif\n\n";
+}
+
+static std::string upper(const std::string &name) {
+  std::string s;
+  for (char c : name)
+    s += static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 static std::string sanitize(const std::string &name) {
@@ -211,13 +330,33 @@ static std::string deviceDecl(const plan::ModelPlan &plan) {
   return os.str();
 }
 
+std::string emit::buildId(const std::string &driver,
+                          const std::vector<char> &weights,
+                          const std::string &target) {
+  // FNV-1a, 64 bits: a fingerprint, not a security measure.
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](const char *data, size_t size) {
+    for (size_t i = 0; i < size; ++i) {
+      h ^= static_cast<unsigned char>(data[i]);
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff; // separates the parts
+    h *= 1099511628211ull;
+  };
+  mix(driver.data(), driver.size());
+  mix(weights.data(), weights.size());
+  mix(target.data(), target.size());
+  char text[17];
+  std::snprintf(text, sizeof(text), "%016llx",
+                static_cast<unsigned long long>(h));
+  return text;
+}
+
 std::string emit::generateHeader(const plan::ModelPlan &plan,
-                                 const std::string &target) {
+                                 const std::string &target,
+                                 const std::string &buildId) {
   const std::string &n = plan.name;
-  std::string guard;
-  for (char c : n)
-    guard += static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  guard = "TERN_MODEL_" + guard + "_H";
+  std::string guard = "TERN_MODEL_" + upper(n) + "_H";
 
   std::ostringstream os;
   os << "/* " << n << ".h - generated by ternc from "
@@ -230,9 +369,16 @@ std::string emit::generateHeader(const plan::ModelPlan &plan,
      << " * Buffers are contiguous and row-major. Every function returns\n"
      << " * TERN_OK (0) on success; otherwise tern_last_error() says why.\n"
      << " * A model handle may be used by one thread at a time. See\n"
-     << " * tern/runtime.h for ownership rules. */\n"
+     << " * tern/runtime.h for ownership rules.\n"
+     << " *\n * Compiled by " << ::tern::versionLine() << ". */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include \"tern/runtime.h\"\n\n"
+     << "/* The compiler that generated this model. */\n"
+     << "#define " << upper(n) << "_TERN_VERSION \"" << ::tern::version()
+     << "\"\n"
+     << "#define " << upper(n) << "_TERN_COMMIT \"" << ::tern::gitCommit()
+     << "\"\n\n"
+     << (buildId.empty() ? std::string() : linkCheck(n, buildId))
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "typedef struct " << n << "_model " << n << "_model;\n\n"
      << "/* Names, element types and shapes of the inputs and outputs. */\n"
@@ -249,6 +395,11 @@ std::string emit::generateHeader(const plan::ModelPlan &plan,
      << "_model *model, const tern_tensor *inputs,\n"
      << "    size_t num_inputs, tern_tensor *outputs, size_t num_outputs);\n\n"
      << (plan.gpu ? deviceDecl(plan) : std::string())
+     << "/* The target `model`'s kernels run as: of the Halide targets the\n"
+     << " * library was compiled for (ternc --target=A,B,...), the first this\n"
+     << " * CPU has, or the one the environment variable TERN_TARGET names.\n"
+     << " * NULL for a NULL model. */\n"
+     << "const char *" << n << "_target(const " << n << "_model *model);\n\n"
      << "/* Releases a model instance; NULL is a no-op. */\n"
      << "void " << n << "_destroy(" << n << "_model *model);\n\n"
      << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
@@ -290,7 +441,8 @@ struct BufferTable {
 
 } // namespace
 
-std::string emit::generateDriver(const plan::ModelPlan &plan) {
+std::string emit::generateDriver(const plan::ModelPlan &plan,
+                                 const std::string &buildId) {
   const std::string &n = plan.name;
   std::vector<std::string> params = parameterNames(plan);
   BufferTable table;
@@ -344,15 +496,20 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
      << "#include <HalideRuntime.h>\n"
      << (gpu ? "#include <HalideRuntimeCuda.h>\n" : "")
      << "#include <stdint.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
-     << "#include <string.h>\n\n"
-     << "extern const unsigned char " << n << "_weights_data[];\n";
-  for (const kernel::Kernel &k : plan.kernels) {
-    os << "int " << k.name << "(";
-    size_t count = k.inputs.size() + k.outputs.size();
-    for (size_t i = 0; i < count; ++i)
-      os << (i ? ", " : "") << "struct halide_buffer_t *";
-    os << ");\n";
-  }
+     << "#include <string.h>\n\n";
+  if (!buildId.empty())
+    os << "/* What this compile's header refers to (see " << n << ".h). */\n"
+       << "const char " << n << "_tern_build_" << buildId << " = 1;\n\n";
+  os << "extern const unsigned char " << n << "_weights_data[];\n";
+  size_t numVariants = std::max<size_t>(1, plan.targets.size());
+  for (const kernel::Kernel &k : plan.kernels)
+    for (size_t v = 0; v < numVariants; ++v) {
+      os << "int " << plan::variantKernelName(k.name, v) << "(";
+      size_t count = k.inputs.size() + k.outputs.size();
+      for (size_t i = 0; i < count; ++i)
+        os << (i ? ", " : "") << "struct halide_buffer_t *";
+      os << ");\n";
+    }
 
   // Info tables.
   // Emitted even for no ports (one unused entry: C has no empty arrays), so
@@ -406,10 +563,15 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
     os << "    {0, 0, 0, 0, 0, 0, {0}},\n";
   os << "};\n\n";
 
+  if (!plan.targets.empty())
+    os << targetSelection(plan);
+
   os << "/* tern_num_threads_generation() last applied to this library's\n"
      << "   Halide runtime (one per library, shared by its models). */\n"
      << "static uint64_t " << n << "_applied_threads;\n\n";
   os << "struct " << n << "_model {\n  tern_arena *arena;\n"
+     << "  int32_t num_threads; /* this instance's limit, 0: none */\n"
+     << "  int variant; /* the target its kernels were compiled for */\n"
      << "  halide_buffer_t buf[" << numBuffers << "];\n"
      << "  halide_dimension_t dim[" << numBuffers << "][" << maxRank
      << "];\n};\n\n"
@@ -419,7 +581,14 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
      << "_halide_error(void *user_context, const char *message) {\n"
      << "  (void)user_context;\n"
      << "  tern_set_error(TERN_ERROR_KERNEL_FAILED, \"%s\", message);\n"
-     << "}\n\n";
+     << "}\n\n"
+     << "/* Halide's parallel loops, bounded by the running instance's thread\n"
+     << " * limit (tern_limited_par_for), on Halide's own pool. */\n"
+     << "static int " << n
+     << "_do_par_for(void *user_context, halide_task_t f, int min, int size,\n"
+     << "    uint8_t *closure) {\n"
+     << "  return tern_limited_par_for(halide_default_do_par_for, "
+        "user_context, f,\n      min, size, closure);\n}\n\n";
 
   os << "static void " << n
      << "_buffer(halide_buffer_t *b, halide_dimension_t *dims, void *host,\n"
@@ -447,6 +616,13 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
        << ": %s failed with Halide error %d%s%s\", what, err,\n"
        << "      detail[0] ? \": \" : \"\", detail);\n}\n\n";
 
+  os << "const char *" << n << "_target(const " << n << "_model *model) {\n"
+     << "  if (!model)\n    return NULL;\n";
+  if (plan.targets.empty())
+    os << "  return NULL;\n}\n\n";
+  else
+    os << "  return " << n << "_target_names[model->variant];\n}\n\n";
+
   // Destroy.
   os << "void " << n << "_destroy(" << n << "_model *model) {\n"
      << "  if (!model)\n    return;\n";
@@ -459,7 +635,8 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
   // Create.
   os << "tern_status " << n << "_create(" << n
      << "_model **out_model, const tern_create_options *options) {\n"
-     << "  " << n << "_model *m;\n  tern_status status;\n  int i;\n"
+     << "  " << n
+     << "_model *m;\n  tern_status status;\n  int i, variant = 0;\n"
      << "  if (!out_model)\n    return tern_set_error("
         "TERN_ERROR_INVALID_ARGUMENT, \""
      << n << "_create: out_model is NULL\");\n"
@@ -468,13 +645,21 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
      << "    return tern_set_error(TERN_ERROR_INTERNAL, \"" << n
      << "_create: runtime ABI %d, expected %d\", (int)"
         "tern_runtime_abi_version(), TERN_RUNTIME_ABI_VERSION);\n"
-     << "  if (options && options->num_threads != 0) {\n"
-     << "    status = tern_set_num_threads(options->num_threads);\n"
-     << "    if (status != TERN_OK)\n      return status;\n  }\n"
+     << (plan.targets.empty()
+             ? std::string()
+             : "  status = " + n + "_pick_target(&variant);\n" +
+                   "  if (status != TERN_OK)\n    return status;\n")
+     << "  if (options && options->num_threads < 0)\n"
+     << "    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, \"" << n
+     << "_create: options->num_threads must be >= 0 (0: no limit), got "
+        "%d\", (int)options->num_threads);\n"
      << "  halide_set_error_handler(" << n << "_halide_error);\n"
+     << "  halide_set_custom_do_par_for(" << n << "_do_par_for);\n"
      << "  m = (" << n << "_model *)calloc(1, sizeof(*m));\n"
      << "  if (!m)\n    return tern_set_error(TERN_ERROR_OUT_OF_MEMORY, \"" << n
      << "_create: out of memory\");\n"
+     << "  m->num_threads = options ? options->num_threads : 0;\n"
+     << "  m->variant = variant;\n"
      << "  status = tern_arena_create(" << plan.arenaBytes
      << ", 64, &m->arena);\n"
      << "  if (status != TERN_OK) {\n    free(m);\n    return status;\n  }\n"
@@ -511,8 +696,9 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
   // The steps, shared by the host-pointer and device-pointer runs: `b` is
   // the model's buffer table or a copy with the caller's device pointers.
   os << "static tern_status " << n
-     << "_steps(halide_buffer_t *b, int host_io) {\n"
-     << "  int err;\n  (void)b;\n  (void)err;\n  (void)host_io;\n";
+     << "_steps(halide_buffer_t *b, int host_io, int variant) {\n"
+     << "  int err;\n  (void)b;\n  (void)err;\n  (void)host_io;\n"
+     << "  (void)variant;\n";
   // GPU: the host is authoritative for a storage until a kernel writes it
   // through some descriptor; a descriptor reading it after another one
   // wrote it (a reshape alias) first brings the data to the host.
@@ -556,7 +742,18 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
       ids.push_back(table.get(v));
     for (size_t a = 0; a < numIn; ++a)
       syncForRead(ids[a]);
-    os << "    err = " << k.name << "(";
+    os << "    err = ";
+    if (numVariants == 1) {
+      os << k.name;
+    } else {
+      // A function designator per variant; the conditional gives a pointer.
+      os << "(";
+      for (size_t v = 0; v + 1 < numVariants; ++v)
+        os << "variant == " << v << " ? " << plan::variantKernelName(k.name, v)
+           << " : ";
+      os << plan::variantKernelName(k.name, numVariants - 1) << ")";
+    }
+    os << "(";
     for (size_t a = 0; a < ids.size(); ++a)
       os << (a ? ", " : "") << "&b[" << ids[a] << "]";
     os << ");\n"
@@ -597,18 +794,27 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
      << "      b[i].host = (uint8_t *)out[" << n << "_views[i].index];\n"
      << "    }\n  }\n}\n\n";
 
+  // The steps under the instance's thread limit, after resizing the pool
+  // if tern_set_num_threads changed it. Halide resizes a running pool
+  // safely (idle workers wait, new ones start on demand); shutting it down
+  // instead would leave other threads' running models waiting forever.
+  os << "static tern_status " << n << "_run_steps(" << n
+     << "_model *model, halide_buffer_t *b, int host_io) {\n"
+     << "  uint64_t generation = tern_num_threads_generation();\n"
+     << "  int32_t outer;\n  tern_status status;\n"
+     << "  if (__atomic_exchange_n(&" << n
+     << "_applied_threads, generation, __ATOMIC_ACQ_REL) != generation)\n"
+     << "    halide_set_num_threads(tern_get_num_threads());\n"
+     << "  outer = tern_exchange_thread_limit(model->num_threads);\n"
+     << "  status = " << n << "_steps(b, host_io, model->variant);\n"
+     << "  tern_exchange_thread_limit(outer);\n"
+     << "  return status;\n}\n\n";
+
   os << "static tern_status " << n << "_run_impl(" << n
      << "_model *model, void *const *in, void *const *out) {\n"
-     << "  uint64_t generation = tern_num_threads_generation();\n"
      << "  tern_clear_error();\n"
-     << "  /* A changed thread count: Halide's pool keeps the workers it\n"
-     << "     started, so it is shut down and restarts at the new size. */\n"
-     << "  if (__atomic_exchange_n(&" << n
-     << "_applied_threads, generation, __ATOMIC_ACQ_REL) != generation) {\n"
-     << "    halide_shutdown_thread_pool();\n"
-     << "    halide_set_num_threads(tern_get_num_threads());\n  }\n"
      << "  " << n << "_bind(model->buf, in, out);\n"
-     << "  return " << n << "_steps(model->buf, 1);\n}\n\n";
+     << "  return " << n << "_run_steps(model, model->buf, 1);\n}\n\n";
 
   // The pointer API.
   os << runSignature(plan, /*device=*/false) << " {\n";
@@ -709,7 +915,7 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
          << "_device_error(\"wrapping a device pointer\", err);\n"
          << "    if (v->kind == 0)\n"
          << "      b[i].flags |= halide_buffer_flag_device_dirty;\n  }\n"
-         << "  status = " << n << "_steps(b, 0);\n"
+         << "  status = " << n << "_run_steps(model, b, 0);\n"
          << "  for (i = 0; i < " << n << "_NUM_BUFFERS; ++i) {\n"
          << "    int kind = " << n << "_views[i].kind;\n"
          << "    if (kind == 0 || kind == 1) {\n"

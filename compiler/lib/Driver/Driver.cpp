@@ -13,6 +13,7 @@
 #include "HlsEmitter.h"
 #include "tern/Compiler/BuildModelPlan.h"
 #include "tern/Compiler/LibraryWriter.h"
+#include "tern/Dialect/Tern/IR/ConstantData.h"
 #include "tern/Import/ONNX/ONNXImporter.h"
 #include "tern/Pipelines/Pipelines.h"
 #include "tern/Target/Halide/KernelCompiler.h"
@@ -23,7 +24,9 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -147,13 +150,17 @@ bool runTool(StringRef program, ArrayRef<std::string> args, StringRef what,
 /// Finds a file installed next to ternc (`<bin>/../<relative>`) or in the
 /// build tree (`buildPath`).
 std::string locate(StringRef argv0, StringRef buildPath, StringRef relative) {
-  if (!buildPath.empty() && llvm::sys::fs::exists(buildPath))
-    return buildPath.str();
+  // An installed ternc finds its own prefix's files first, even when the
+  // build tree it came from still exists.
   std::string exe = llvm::sys::fs::getMainExecutable(
       argv0.str().c_str(), reinterpret_cast<void *>(&locate));
   SmallString<256> p(llvm::sys::path::parent_path(exe));
   llvm::sys::path::append(p, "..", relative);
-  return llvm::sys::fs::exists(p) ? std::string(p) : std::string();
+  if (llvm::sys::fs::exists(p))
+    return std::string(p);
+  if (!buildPath.empty() && llvm::sys::fs::exists(buildPath))
+    return buildPath.str();
+  return std::string();
 }
 
 std::string defaultName(StringRef input) {
@@ -167,12 +174,14 @@ std::string defaultName(StringRef input) {
   return name;
 }
 
-std::string printModule(ModuleOp module) {
+std::string printOp(Operation *op) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  module.print(os);
+  op->print(os);
   return s;
 }
+
+std::string printModule(ModuleOp module) { return printOp(module); }
 
 /// Finds the op a kernel step came from, for diagnostics: the location
 /// string was printed from it.
@@ -240,12 +249,18 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
       options.emit == EmitKind::Lib || options.emit == EmitKind::Obj;
   Progress progress(options.quiet || !toLibrary, toLibrary ? 6 : 3);
 
+  for (const std::string &pass : options.dumpAfter)
+    if (!PassInfo::lookup(pass))
+      return fail("--dump-after: no pass is named '" + pass +
+                  "' (pass names are the tern-opt flags listed by "
+                  "`tern-opt --help`, without the dashes, e.g. tern-raise)");
+
   std::string name =
       options.name.empty() ? defaultName(options.input) : options.name;
-  if (!::tern::emit::isValidModelName(name))
-    return fail("invalid model name '" + name +
-                "': use a C identifier (letters, digits, '_'; not a C "
-                "keyword), e.g. --name=my_model");
+  if (std::string problem = ::tern::emit::modelNameProblem(name);
+      !problem.empty())
+    return fail("invalid model name '" + name + "': " + problem +
+                "; give another with --name, e.g. --name=my_model");
 
   // --target=cuda: every kernel on the GPU. A Halide target with the cuda
   // feature (host-cuda, ...): the GPU where it can, the CPU elsewhere.
@@ -308,11 +323,38 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   if (!options.calibrate.empty() && !integer)
     return fail("--calibrate applies to integer mode (--integer or "
                 "--target=hls)");
-  std::string target;
-  if (tk::Status s = tk::resolveTarget(
-          strictGpu ? "host-cuda" : (hls ? "host" : options.target), target);
-      !s)
-    return fail("invalid --target '" + options.target + "': " + s.message);
+  // A comma-separated list of CPU targets makes a multi-target library:
+  // every kernel compiled for each, the first the CPU has chosen at create
+  // time. The kernel pipeline's choices follow the first.
+  std::vector<std::string> targets;
+  {
+    SmallVector<StringRef> names;
+    StringRef(options.target).split(names, ',');
+    if (names.size() > 1 && (strictGpu || hls))
+      return fail("--target lists several targets for CPU libraries only; "
+                  "'" +
+                  options.target + "' names cuda or hls");
+    for (StringRef name : names) {
+      std::string canonical;
+      if (tk::Status s = tk::resolveTarget(
+              strictGpu ? "host-cuda" : (hls ? "host" : name.trim().str()),
+              canonical);
+          !s)
+        return fail("invalid --target '" + name.trim().str() +
+                    "': " + s.message);
+      if (names.size() > 1 && StringRef(canonical).split('-').first != "x86")
+        return fail("--target: multi-target libraries are for x86-64 CPUs; "
+                    "'" +
+                    name.trim().str() + "' is not one");
+      if (names.size() > 1 && StringRef(canonical).contains("cuda"))
+        return fail("--target lists several targets for CPU libraries only; "
+                    "'" +
+                    name.trim().str() + "' has cuda");
+      targets.push_back(canonical);
+    }
+  }
+  const std::string &target = targets.front();
+  std::string targetList = llvm::join(targets, ",");
   mlir::tern::PlanOptions planOptions;
   bool avx512 = false;
   {
@@ -371,6 +413,12 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
 
   if (options.emit == EmitKind::Mlir)
     return writeOutput(options.output, printModule(*module)) ? 0 : 1;
+
+  // Before any pass reads a constant: a tensor too large to compile is an
+  // error on its op, not an exhausted allocation deep inside a pass.
+  if (failed(mlir::tern::checkTensorSizes(*module)))
+    return fail("'" + options.input +
+                "' has a tensor too large to compile (see the error above)");
 
   // 2. Kernel pipeline.
   progress.step("lowering to kernel form (tern-raise, tern-lower-ternary, "
@@ -440,12 +488,17 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   if (failed(lowerPm.run(*module)))
     return fail("lowering '" + options.input +
                 "' failed (see the errors above)");
-  if (options.emit == EmitKind::Kernel)
-    return writeOutput(options.output, printModule(*module)) ? 0 : 1;
-
   // 3. Plan.
   FailureOr<func::FuncOp> entry =
       mlir::tern::findEntryFunction(*module, options.entry);
+  if (options.emit == EmitKind::Kernel) {
+    // The whole module, or with --entry the one function.
+    if (options.entry.empty())
+      return writeOutput(options.output, printModule(*module)) ? 0 : 1;
+    if (failed(entry))
+      return 1;
+    return writeOutput(options.output, printOp(*entry) + "\n") ? 0 : 1;
+  }
   if (failed(entry))
     return 1;
   FailureOr<tp::ModelPlan> plan =
@@ -461,7 +514,7 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
     llvm::errs() << f.location << ": remark: kernel " << f.kernel
                  << " runs on the CPU: " << f.reason << "\n";
   if (options.report) {
-    llvm::errs() << "ternc: report for '" << name << "' (target " << target
+    llvm::errs() << "ternc: report for '" << name << "' (target " << targetList
                  << ")\n";
     for (const tp::Step &s : plan->steps)
       if (s.kind == tp::Step::Call)
@@ -534,32 +587,58 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   };
 
   progress.step("compiling " + Twine(plan->kernels.size()) +
-                " kernels with Halide for " + target);
+                " kernels with Halide for " + targetList);
   std::vector<std::string> objects;
-  for (auto [i, k] : llvm::enumerate(plan->kernels)) {
-    progress.note("kernel " + Twine(i + 1) + "/" + Twine(plan->kernels.size()) +
-                  ": " + k.name);
-    std::string obj = inBuild(k.name + ".o");
-    if (tk::Status s = tk::compileToObject(k, target, obj); !s) {
-      reportKernelError(k, *plan, s.message);
-      return 1;
+  for (auto [v, variantTarget] : llvm::enumerate(targets)) {
+    if (targets.size() > 1)
+      progress.note("target " + Twine(v + 1) + "/" + Twine(targets.size()) +
+                    ": " + variantTarget);
+    for (auto [i, k] : llvm::enumerate(plan->kernels)) {
+      progress.note("kernel " + Twine(i + 1) + "/" +
+                    Twine(plan->kernels.size()) + ": " + k.name);
+      tk::Kernel variant = k;
+      variant.name = tp::variantKernelName(k.name, v);
+      std::string obj = inBuild(variant.name + ".o");
+      if (tk::Status s = tk::compileToObject(variant, variantTarget, obj); !s) {
+        reportKernelError(k, *plan, s.message);
+        return 1;
+      }
+      objects.push_back(obj);
     }
-    objects.push_back(obj);
   }
+  // Halide's runtime is compiled without the targets' instruction-set
+  // features: NAME_create asks the CPU for them through it, so it must run
+  // on a CPU that lacks them.
   std::string runtimeObj = inBuild("halide_runtime.o");
-  if (tk::Status s = tk::compileRuntime(target, runtimeObj); !s)
+  std::string runtimeTarget;
+  if (tk::Status s = tk::baselineTarget(target, runtimeTarget); !s)
+    return fail("cannot compile Halide's runtime: " + s.message);
+  if (tk::Status s = tk::compileRuntime(runtimeTarget, runtimeObj); !s)
     return fail("cannot compile Halide's runtime: " + s.message);
 
-  // 5. Header, driver, weights.
+  // 5. Header, driver, weights. Every output is made in the build folder
+  // and moved into the output directory only once all of them exist (step
+  // 7), so a compile that fails leaves the previous library and header as
+  // they were, never a new header beside an old library.
   progress.step("writing " + name + ".h, the driver and the weights");
-  std::string header = inOut(name + ".h");
+  std::string header = inBuild(name + ".h");
   std::string driverSrc = inBuild(name + "_driver.c");
   std::string weightsBin = inBuild(name + ".weights.bin");
   std::string weightsAsm = inBuild(name + "_weights.S");
   SmallString<256> weightsAbs(weightsBin);
   llvm::sys::fs::make_absolute(weightsAbs);
-  if (!writeFile(header, ::tern::emit::generateHeader(*plan, target)) ||
-      !writeFile(driverSrc, ::tern::emit::generateDriver(*plan)) ||
+  for (const std::string &variantTarget : targets) {
+    tk::TargetFeatures features;
+    if (tk::Status s = tk::targetFeatures(variantTarget, features); !s)
+      return fail("invalid --target '" + variantTarget + "': " + s.message);
+    plan->targets.push_back(
+        {variantTarget, features.words, features.cpuFeatures});
+  }
+  std::string buildId = ::tern::emit::buildId(
+      ::tern::emit::generateDriver(*plan), plan->weights, targetList);
+  if (!writeFile(header,
+                 ::tern::emit::generateHeader(*plan, targetList, buildId)) ||
+      !writeFile(driverSrc, ::tern::emit::generateDriver(*plan, buildId)) ||
       !writeFile(weightsBin,
                  StringRef(plan->weights.data(), plan->weights.size())) ||
       !writeFile(weightsAsm, ::tern::emit::generateWeightsAsm(
@@ -567,35 +646,12 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
     return 1;
 
   std::string runtimeLib = locate(options.argv0, TERN_BUILD_RUNTIME_LIBRARY,
-                                  "lib/libtern_runtime.a");
+                                  "lib/libtern_runtime_weak.a");
   std::string runtimeInclude =
       locate(options.argv0, TERN_BUILD_RUNTIME_INCLUDE_DIR, "include");
   if (runtimeLib.empty() || runtimeInclude.empty())
-    return fail("cannot find Tern's runtime (libtern_runtime.a and "
+    return fail("cannot find Tern's runtime (libtern_runtime_weak.a and "
                 "tern/runtime.h) next to ternc or in the build tree");
-  SmallString<256> runtimeHeaderDir(outDir);
-  llvm::sys::path::append(runtimeHeaderDir, "tern");
-  llvm::sys::fs::create_directories(runtimeHeaderDir);
-  SmallString<256> runtimeHeaderSrc(runtimeInclude);
-  llvm::sys::path::append(runtimeHeaderSrc, "tern", "runtime.h");
-  SmallString<256> runtimeHeaderDst(runtimeHeaderDir);
-  llvm::sys::path::append(runtimeHeaderDst, "runtime.h");
-  // Copied to a unique name and renamed over the destination: ternc
-  // processes writing libraries into one directory at once (parallel
-  // builds) never see a half-written header.
-  SmallString<256> runtimeHeaderTmp;
-  std::error_code ec = llvm::sys::fs::createUniqueFile(
-      runtimeHeaderDst + ".tmp%%%%%%", runtimeHeaderTmp);
-  if (!ec)
-    ec = llvm::sys::fs::copy_file(runtimeHeaderSrc, runtimeHeaderTmp);
-  if (!ec)
-    ec = llvm::sys::fs::rename(runtimeHeaderTmp, runtimeHeaderDst);
-  if (ec) {
-    llvm::sys::fs::remove(runtimeHeaderTmp);
-    return fail("cannot copy tern/runtime.h into '" + outDir +
-                "': " + ec.message());
-  }
-
   // 6. Link.
   std::string cc = options.cc;
   if (cc.empty()) {
@@ -608,7 +664,7 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   std::string weightsObj = inBuild(name + "_weights.o");
   if (!runTool(cc,
                {"-std=c99", "-O2", "-fPIC", "-Wall", "-c", driverSrc, "-o",
-                driverObj, "-I" + runtimeInclude, "-I" + outDir,
+                driverObj, "-I" + runtimeInclude, "-I" + buildDir.str().str(),
                 "-I" TERN_HALIDE_INCLUDE_DIR},
                "compile the generated driver") ||
       !runTool(cc, {"-c", weightsAsm, "-o", weightsObj},
@@ -618,15 +674,25 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   objects.push_back(weightsObj);
   objects.push_back(runtimeObj);
 
+  std::vector<std::string> outputs; // made in buildDir, moved to outDir
+  // Every library and object carries the runtime, its symbols weak
+  // (libtern_runtime_weak.a): a program that links several models (with
+  // --whole-archive, or their objects) keeps one copy of each runtime
+  // function instead of failing on duplicate definitions. (Halide's
+  // runtime is weak already.)
   if (options.emit == EmitKind::Obj) {
-    std::string obj = inOut(name + ".o");
+    outputs = {name + ".o", name + ".h"};
+    std::string obj = inBuild(name + ".o");
     std::vector<std::string> args = {"-r", "-nostdlib", "-o", obj};
     args.insert(args.end(), objects.begin(), objects.end());
+    args.insert(args.end(),
+                {"-Wl,--whole-archive", runtimeLib, "-Wl,--no-whole-archive"});
     if (!runTool(cc, args, "combine the objects into " + obj))
       return 1;
   } else {
-    std::string staticLib = inOut("lib" + name + ".a");
-    std::string sharedLib = inOut("lib" + name + ".so");
+    outputs = {"lib" + name + ".a", "lib" + name + ".so", name + ".h"};
+    std::string staticLib = inBuild("lib" + name + ".a");
+    std::string sharedLib = inBuild("lib" + name + ".so");
     llvm::sys::fs::remove(staticLib);
     // An MRI script lets ar merge the runtime archive's members in.
     std::string mri = "create " + staticLib + "\n";
@@ -645,6 +711,34 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
       return 1;
   }
 
+  // 7. Everything was made: move it into place, each file renamed over the
+  // old one (atomic within a file system). tern/runtime.h is copied to a unique
+  // name and renamed the same way, as ternc processes compiling into one
+  // directory at once share it.
+  SmallString<256> runtimeHeaderDir(outDir);
+  llvm::sys::path::append(runtimeHeaderDir, "tern");
+  llvm::sys::fs::create_directories(runtimeHeaderDir);
+  SmallString<256> runtimeHeaderSrc(runtimeInclude);
+  llvm::sys::path::append(runtimeHeaderSrc, "tern", "runtime.h");
+  SmallString<256> runtimeHeaderDst(runtimeHeaderDir);
+  llvm::sys::path::append(runtimeHeaderDst, "runtime.h");
+  SmallString<256> runtimeHeaderTmp;
+  std::error_code ec = llvm::sys::fs::createUniqueFile(
+      runtimeHeaderDst + ".tmp%%%%%%", runtimeHeaderTmp);
+  if (!ec)
+    ec = llvm::sys::fs::copy_file(runtimeHeaderSrc, runtimeHeaderTmp);
+  if (!ec)
+    ec = llvm::sys::fs::rename(runtimeHeaderTmp, runtimeHeaderDst);
+  if (ec) {
+    llvm::sys::fs::remove(runtimeHeaderTmp);
+    return fail("cannot copy tern/runtime.h into '" + outDir +
+                "': " + ec.message());
+  }
+  for (const std::string &file : outputs)
+    if (std::error_code ec = llvm::sys::fs::rename(inBuild(file), inOut(file)))
+      return fail("cannot move " + file + " into '" + outDir +
+                  "': " + ec.message());
+
   if (!options.keepTemps)
     llvm::sys::fs::remove_directories(buildDir);
   double seconds =
@@ -655,7 +749,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
                  << (options.emit == EmitKind::Obj
                          ? inOut(name + ".o")
                          : inOut("lib" + name + ".a") + ", " +
-                               inOut("lib" + name + ".so") + ", " + header)
+                               inOut("lib" + name + ".so") + ", " +
+                               inOut(name + ".h"))
                  << " in " << llvm::format("%.1f", seconds) << " s\n";
   return 0;
 }

@@ -17,6 +17,8 @@ Rules (each violation is printed as FILE:LINE: rule: text; exit status 1):
   recursion  no function calls itself
   pragma     every `#pragma HLS` is one Vitis knows (PIPELINE, UNROLL,
              ARRAY_PARTITION, INTERFACE, INLINE, DATAFLOW)
+  label      no label is defined twice in one function (a C++ error, and
+             Vitis names loops in its reports by their labels)
 """
 import re
 import sys
@@ -37,6 +39,8 @@ KNOWN_PRAGMAS = {"PIPELINE", "UNROLL", "ARRAY_PARTITION", "INTERFACE",
                  "INLINE", "DATAFLOW"}
 INCLUDE = re.compile(r'#include\s*([<"][^>"]+[>"])')
 FUNC = re.compile(r"^(?:static\s+)?void\s+(\w+)\s*\(")
+LABEL = re.compile(r"^\s*([A-Za-z_]\w*)\s*:(?!:)")
+NOT_LABELS = {"default", "public", "private", "protected"}
 
 
 def strip_comments(line, state):
@@ -74,6 +78,7 @@ def lint(path):
         lines = f.read().split("\n")
     state = [False]
     current = None
+    labels = {}  # label -> line of its definition in the current function
     header = re.sub(r"\.cpp$", ".h", path.split("/")[-1])
     for n, raw in enumerate(lines, 1):
         code = strip_comments(raw, state)
@@ -100,9 +105,18 @@ def lint(path):
         for m in FOR.finditer(code):
             if not GOOD_FOR.match(code, m.start()):
                 report("loop", "loop without static bounds: %s" % raw.strip())
+        label = LABEL.match(code)
+        if label and label.group(1) not in NOT_LABELS:
+            name = label.group(1)
+            if name in labels:
+                report("label", "label '%s' is defined twice in the same "
+                       "function (first at line %d)" % (name, labels[name]))
+            else:
+                labels[name] = n
         f = FUNC.match(code)
         if f:
             current = f.group(1)
+            labels = {}
         elif current and re.search(r"\b%s\s*\(" % re.escape(current), code):
             report("recursion", "'%s' calls itself" % current)
         if code.startswith("}"):

@@ -183,11 +183,25 @@ static bool writeTable(const std::string &path,
 
 /// Reads the claimed ops and the expected failures; false after printing
 /// why one could not be read.
+/// The claimed-ops list when --claimed is not given: the installed copy
+/// (<prefix>/share/tern/conformance/) next to an installed tool, else the
+/// source tree's.
+static std::string defaultClaimedOps() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path().parent_path() / "share" / "tern" /
+                         "conformance" / "claimed-ops.txt";
+    if (fs::exists(installed, ec))
+      return installed.string();
+  }
+  return TERN_CONFORMANCE_CLAIMED_OPS;
+}
+
 static bool readLists(const Options &options, std::set<std::string> &claimed,
                       std::map<std::string, std::string> &expected) {
-  std::string claimedPath = options.claimedOps.empty()
-                                ? TERN_CONFORMANCE_CLAIMED_OPS
-                                : options.claimedOps;
+  std::string claimedPath =
+      options.claimedOps.empty() ? defaultClaimedOps() : options.claimedOps;
   std::string error = claimedPath.empty()
                           ? "no claimed-ops file; pass --claimed FILE"
                           : readOpList(claimedPath, claimed);

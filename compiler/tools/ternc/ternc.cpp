@@ -7,11 +7,13 @@
 #include "tern/Driver/Driver.h"
 #include "tern/Import/ONNX/ONNXImporter.h"
 #include "tern/InitAll.h"
+#include "tern/Version.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 
@@ -21,6 +23,10 @@ using tern::driver::EmitKind;
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::OptionCategory category("ternc options");
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "ternc: " << tern::versionLine() << "\n"
+       << "  built with MLIR/LLVM " LLVM_VERSION_STRING " and Halide 14\n";
+  });
 
   cl::opt<std::string> input(cl::Positional,
                              cl::desc("<model.mlir | model.onnx>"),
@@ -198,6 +204,9 @@ int main(int argc, char **argv) {
                "serialized onnx.TensorProto (as in ONNX test data), for "
                "inputs that carry shapes, axes or pads (repeatable)"));
 
+  // Passes are registered before the command line is parsed: MLIR's
+  // --mlir-print-ir-before/after=PASS look their values up among them.
+  mlir::tern::registerPasses();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
@@ -282,6 +291,5 @@ int main(int argc, char **argv) {
 
   mlir::DialectRegistry registry;
   mlir::tern::registerDialects(registry);
-  mlir::tern::registerPasses();
   return tern::driver::compile(options, registry);
 }

@@ -62,6 +62,10 @@ static LogicalResult classify(const WeightSource &source,
     why = "the weight constant is not a matrix";
     return failure();
   }
+  if (exceedsTensorLimit(type)) {
+    why = "the weight constant is 2 GiB or more, over Tern's tensor limit";
+    return failure();
+  }
   std::optional<SmallVector<double>> values = getConstantFloats(attr);
   if (!values) {
     why = "the weight constant cannot be read as floating-point values";

@@ -52,7 +52,11 @@ typedef enum tern_status {
   /* Anything else: a bug in Tern; the message says where. */
   TERN_ERROR_INTERNAL = 7,
   /* No usable GPU, or a GPU call (copy, allocation, launch) failed. */
-  TERN_ERROR_DEVICE = 8
+  TERN_ERROR_DEVICE = 8,
+  /* The library was compiled for CPU features this CPU lacks (AVX-512, say);
+   * the message names them. Compile with a target list that includes one
+   * this CPU has (ternc --target=host,x86-64-linux-avx2,x86-64-linux). */
+  TERN_ERROR_UNSUPPORTED_CPU = 9
 } tern_status;
 
 /* A short constant description of `status` ("ok", "invalid argument", ...);
@@ -142,8 +146,10 @@ typedef struct tern_model_info {
  * ---------------------------------------------===*/
 
 typedef struct tern_create_options {
-  /* Threads used by this process's kernels; 0 keeps the current setting
-   * (see tern_set_num_threads). */
+  /* The most threads this instance's kernels may use at once; 0 (default)
+   * means no limit of its own (the process-wide pool size, see
+   * tern_set_num_threads, is the only bound). It applies to this instance
+   * alone: instances with different limits may run at the same time. */
   int32_t num_threads;
 } tern_create_options;
 
@@ -152,10 +158,12 @@ void tern_create_options_init(tern_create_options *options);
 
 /*===-- Threads -----------------------------------------------------------===*/
 
-/* Sets how many threads kernels may use, process-wide. 0 means one per
- * hardware thread. Negative values are an invalid argument. Each compiled
- * library applies a changed setting at its next run by restarting its
- * thread pool, so change it while none of its models is running. */
+/* Sets the size of the process's kernel thread pool. 0 means one per
+ * hardware thread (the default). Negative values are an invalid argument.
+ * Safe to call at any time, from any thread, while models run: each compiled
+ * library resizes its pool at its next run without stopping it (a run that
+ * is under way finishes on the threads it has). An instance's own limit
+ * (tern_create_options.num_threads) caps it further. */
 tern_status tern_set_num_threads(int32_t num_threads);
 
 /* The value last set with tern_set_num_threads (0 if never set). */
@@ -164,6 +172,35 @@ int32_t tern_get_num_threads(void);
 /* A counter that changes whenever tern_set_num_threads changes the setting;
  * generated code compares it to the one it last applied. */
 uint64_t tern_num_threads_generation(void);
+
+/* For generated code. The calling thread's kernel thread limit (0: none)
+ * is set to `limit` and the previous one returned; a model's run sets its
+ * instance's limit around its kernels and restores the old one after. */
+int32_t tern_exchange_thread_limit(int32_t limit);
+
+/* The calling thread's kernel thread limit (0: none). */
+int32_t tern_thread_limit(void);
+
+/* A parallel loop's body, as Halide's generated code calls it: the task
+ * runs iteration `index` and returns nonzero on failure. */
+typedef int (*tern_task_fn)(void *user_context, int index, uint8_t *closure);
+
+/* A thread pool's parallel for: runs f(user_context, i, closure) for i in
+ * [min, min + size) and returns the first nonzero result (Halide's
+ * halide_default_do_par_for has this type). */
+typedef int (*tern_par_for_fn)(void *user_context, tern_task_fn f, int min,
+                               int size, uint8_t *closure);
+
+/* For generated code: a parallel for that honours the calling thread's
+ * limit L (tern_thread_limit). Without a limit, or with no more iterations
+ * than L, it is `pool` itself. With L = 1 the iterations run in order on the
+ * calling thread. Otherwise `pool` runs L tasks that share the iterations
+ * out (each takes the next one not yet taken), so at most L threads work on
+ * this loop; a parallel loop nested inside runs on the thread that reaches
+ * it. Returns the first nonzero result of `f`; the iterations after it that
+ * had not started are skipped. */
+int tern_limited_par_for(tern_par_for_fn pool, void *user_context,
+                         tern_task_fn f, int min, int size, uint8_t *closure);
 
 /*===-- Activation arena
  * ---------------------------------------------------===*/
@@ -183,7 +220,7 @@ size_t tern_arena_size(const tern_arena *arena);
 void tern_arena_destroy(tern_arena *arena);
 
 /* Version of this runtime's ABI; generated code checks it at create time. */
-#define TERN_RUNTIME_ABI_VERSION 1
+#define TERN_RUNTIME_ABI_VERSION 2
 int32_t tern_runtime_abi_version(void);
 
 #ifdef __cplusplus

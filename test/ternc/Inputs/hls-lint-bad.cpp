@@ -12,4 +12,16 @@ static void layer(const int8_t in[4], int32_t out[4], int n) {
   layer(in, out, n);
 #pragma HLS RESOURCE variable = out core = RAM_1P
   halide_error(0, "no");
+Lloop:
+  for (int i = 0; i < 4; i++)
+    out[i] = 0;
+Lloop:
+  for (int i = 0; i < 4; i++)
+    out[i] += 1;
+}
+
+static void other(int32_t out[4]) {
+Lloop:
+  for (int i = 0; i < 4; i++)
+    out[i] = 1;
 }

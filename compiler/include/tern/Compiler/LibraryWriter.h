@@ -14,19 +14,35 @@
 #include "tern/Compiler/ModelPlan.h"
 
 #include <string>
+#include <vector>
 
 namespace tern::emit {
 
-/// True if `name` can prefix the generated C symbols: a C identifier that is
-/// not a keyword, at most 64 characters.
-bool isValidModelName(const std::string &name);
+/// Why `name` cannot prefix the generated C symbols, or "" when it can: it
+/// must be a C identifier of at most 64 characters that is not a keyword
+/// and does not collide with the runtime's (tern, tern_*) or Halide's
+/// (halide*, _halide*) symbols.
+std::string modelNameProblem(const std::string &name);
 
-/// The public header `<name>.h`.
+/// The public header `<name>.h`. With a `buildId` (see buildId()), every
+/// translation unit that includes it refers to the symbol
+/// `<name>_tern_build_<buildId>` that only the driver of that very compile
+/// defines: a program whose header and library come from different
+/// compiles (two models under one name, a stale library) fails to link
+/// instead of calling the wrong model.
 std::string generateHeader(const plan::ModelPlan &plan,
-                           const std::string &target);
+                           const std::string &target,
+                           const std::string &buildId = "");
 
-/// The C99 driver `<name>_driver.c`: info tables, create/run/destroy.
-std::string generateDriver(const plan::ModelPlan &plan);
+/// The C99 driver `<name>_driver.c`: info tables, create/run/destroy, and
+/// with a `buildId` the symbol the header refers to.
+std::string generateDriver(const plan::ModelPlan &plan,
+                           const std::string &buildId = "");
+
+/// A 16-hex-digit digest of one compile's output (the driver made without
+/// an id, the weights and the target).
+std::string buildId(const std::string &driver, const std::vector<char> &weights,
+                    const std::string &target);
 
 /// GNU assembly that defines the hidden symbol `<name>_weights_data`, 64-byte
 /// aligned, holding the bytes of the file `weightsPath`.

@@ -81,7 +81,22 @@ struct ModelPlan {
     std::string kernel, location, reason;
   };
   std::vector<Fallback> cpuFallbacks;
+  /// The targets the kernels are compiled for, filled by the driver: the
+  /// library runs the first whose features the CPU has (NAME_create
+  /// refuses, naming what is missing, when there is none). Variant i > 0
+  /// calls kernels named variantKernelName(kernel, i).
+  struct TargetVariant {
+    std::string target;                 ///< a Halide target string
+    std::vector<uint64_t> featureWords; ///< halide_can_use_target_features
+    std::vector<std::pair<int, std::string>> cpuFeatures; ///< bit, name
+  };
+  std::vector<TargetVariant> targets;
 };
+
+/// The name of kernel `name` compiled for target variant `variant`.
+inline std::string variantKernelName(const std::string &name, size_t variant) {
+  return variant == 0 ? name : name + "_v" + std::to_string(variant);
+}
 
 /// Bytes per element of `t` as stored in memory (bool is one byte).
 int64_t storageBytes(kernel::ScalarType t);

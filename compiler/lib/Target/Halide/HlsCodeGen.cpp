@@ -410,8 +410,11 @@ public:
 
   std::string error;
 
+  /// Prints one kernel's body. Its loop labels start afresh: C labels are
+  /// per function.
   void body(const Stmt &s, int indentBy) {
     indent = indentBy;
+    labels.clear();
     print_stmt(s);
   }
 
@@ -421,6 +424,15 @@ public:
 protected:
   using CodeGen_C::visit;
 
+  /// `label`, or `label_2`, `label_3` ... when this function already has it.
+  /// Halide gives a loop and its copies the same name: a split reduction's
+  /// main loop and its tail (reuse factors that do not divide the
+  /// reduction), or the steady state and the edges of a partitioned loop.
+  std::string uniqueLabel(const std::string &label) {
+    int uses = ++labels[label];
+    return uses == 1 ? label : label + "_" + std::to_string(uses);
+  }
+
   void visit(const For *op) override {
     const int64_t *min = as_const_int(op->min);
     const int64_t *extent = as_const_int(op->extent);
@@ -429,7 +441,8 @@ protected:
       return;
     }
     std::string var = print_name(op->name);
-    stream << get_indent() << "L" << Analysis::loopLabel(op->name) << ":\n";
+    stream << get_indent() << uniqueLabel("L" + Analysis::loopLabel(op->name))
+           << ":\n";
     stream << get_indent() << "for (int " << var << " = " << *min << "; " << var
            << " < " << (*min + *extent) << "; " << var << "++)";
     open_scope();
@@ -577,6 +590,8 @@ private:
     std::string x = print_expr(a), y = print_expr(b);
     print_assignment(t, x + " " + cmp + " " + y + " ? " + x + " : " + y);
   }
+
+  std::map<std::string, int> labels; // label -> uses in this function
 };
 
 } // namespace

@@ -1550,6 +1550,56 @@ Status resolveTarget(const std::string &target, std::string &canonical) {
   });
 }
 
+/// The x86 instruction-set features: what a CPU may lack.
+static const std::vector<Halide::Target::Feature> &x86IsaFeatures() {
+  static const std::vector<Halide::Target::Feature> features = {
+      Halide::Target::SSE41,
+      Halide::Target::AVX,
+      Halide::Target::AVX2,
+      Halide::Target::FMA,
+      Halide::Target::FMA4,
+      Halide::Target::F16C,
+      Halide::Target::AVX512,
+      Halide::Target::AVX512_KNL,
+      Halide::Target::AVX512_Skylake,
+      Halide::Target::AVX512_Cannonlake,
+      Halide::Target::AVX512_SapphireRapids};
+  return features;
+}
+
+Status targetFeatures(const std::string &target, TargetFeatures &out) {
+  return guarded("", [&]() -> Status {
+    Halide::Target t;
+    if (Status s = parseTarget(target, t); !s)
+      return s;
+    int numFeatures = static_cast<int>(Halide::Target::FeatureEnd);
+    out.words.assign((numFeatures + 63) / 64, 0);
+    out.cpuFeatures.clear();
+    for (int i = 0; i < numFeatures; ++i) {
+      auto f = static_cast<Halide::Target::Feature>(i);
+      if (!t.has_feature(f))
+        continue;
+      out.words[i / 64] |= uint64_t(1) << (i % 64);
+      const auto &isa = x86IsaFeatures();
+      if (std::find(isa.begin(), isa.end(), f) != isa.end())
+        out.cpuFeatures.push_back({i, Halide::Target::feature_to_name(f)});
+    }
+    return Status::success();
+  });
+}
+
+Status baselineTarget(const std::string &target, std::string &baseline) {
+  return guarded("", [&]() -> Status {
+    Halide::Target t;
+    if (Status s = parseTarget(target, t); !s)
+      return s;
+    for (Halide::Target::Feature f : x86IsaFeatures())
+      t = t.without_feature(f);
+    baseline = t.to_string();
+    return Status::success();
+  });
+}
+
 Status verifyKernel(const Kernel &k) { return Verifier(k).run(); }
 
 Status compileToObject(const Kernel &k, const std::string &target,

@@ -12,7 +12,10 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/Support/MathExtras.h"
 
+#include <cstdio>
 #include <cstring>
 
 using namespace mlir;
@@ -40,12 +43,76 @@ static int64_t storageBytes(Type type) {
   return 0;
 }
 
+std::optional<int64_t> mlir::tern::tensorBytes(ShapedType type) {
+  if (!type.hasStaticShape())
+    return std::nullopt;
+  int64_t bytes = storageBytes(type.getElementType());
+  if (bytes == 0) // index and other types without a storage width
+    bytes = 8;
+  for (int64_t dim : type.getShape())
+    if (llvm::MulOverflow(bytes, dim, bytes))
+      return std::nullopt;
+  return bytes;
+}
+
+bool mlir::tern::exceedsTensorLimit(ShapedType type) {
+  if (!type.hasStaticShape())
+    return false;
+  std::optional<int64_t> bytes = tensorBytes(type);
+  return !bytes || *bytes > kMaxTensorBytes;
+}
+
+/// "64 GiB", "2.5 GiB", "more than 2^63 bytes".
+static std::string sizeText(ShapedType type) {
+  std::optional<int64_t> bytes = tensorBytes(type);
+  if (!bytes)
+    return "more than 2^63 bytes";
+  char text[64];
+  double gib = static_cast<double>(*bytes) / double(int64_t(1) << 30);
+  std::snprintf(text, sizeof(text), "%.3g GiB", gib);
+  return text;
+}
+
+LogicalResult mlir::tern::checkTensorSizes(Operation *root) {
+  auto tooLarge = [](Type type) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    return shaped && exceedsTensorLimit(shaped);
+  };
+  auto report = [](Operation *op, StringRef what, Type type) {
+    op->emitError() << what << " " << type << " is "
+                    << sizeText(cast<ShapedType>(type))
+                    << "; Tern compiles tensors of less than 2 GiB each "
+                       "(its kernels address buffers with 32-bit offsets): "
+                       "make the layer smaller or split it";
+  };
+  WalkResult walk = root->walk([&](Operation *op) {
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (tooLarge(arg.getType())) {
+            report(op, "argument " + std::to_string(arg.getArgNumber()),
+                   arg.getType());
+            return WalkResult::interrupt();
+          }
+    for (Value result : op->getResults())
+      if (tooLarge(result.getType())) {
+        report(op,
+               op->hasTrait<OpTrait::ConstantLike>() ? "the constant"
+                                                     : "the result",
+               result.getType());
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
 std::optional<std::vector<char>>
 mlir::tern::getConstantBytes(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());
   Type elementType = type.getElementType();
   int64_t width = storageBytes(elementType);
-  if (width == 0 || !type.hasStaticShape())
+  if (width == 0 || !type.hasStaticShape() || exceedsTensorLimit(type))
     return std::nullopt;
   int64_t count = type.getNumElements();
   std::vector<char> bytes(count * width);
@@ -88,7 +155,7 @@ std::optional<SmallVector<double>>
 mlir::tern::getConstantFloats(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());
   auto floatType = dyn_cast<FloatType>(type.getElementType());
-  if (!floatType || !type.hasStaticShape())
+  if (!floatType || !type.hasStaticShape() || exceedsTensorLimit(type))
     return std::nullopt;
   SmallVector<double> values;
   values.reserve(type.getNumElements());

@@ -12,6 +12,7 @@
 
 #include "tern/Target/Halide/Kernel.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,22 @@ struct Status {
 /// string such as "x86-64-linux-avx2"), and returns the canonical string in
 /// `canonical` (the host's features spelled out for "host").
 Status resolveTarget(const std::string &target, std::string &canonical);
+
+/// What the Halide runtime checks before a library compiled for a target may
+/// run on this CPU: the target's features as halide_can_use_target_features
+/// takes them (bit i of `words` set for Halide::Target::Feature i), and the
+/// CPU features among them by bit and name (for error messages).
+struct TargetFeatures {
+  std::vector<uint64_t> words;
+  std::vector<std::pair<int, std::string>> cpuFeatures;
+};
+Status targetFeatures(const std::string &target, TargetFeatures &out);
+
+/// `target` without its x86 instruction-set features (SSE4.1, AVX, AVX2,
+/// FMA, F16C, AVX-512 ...): what Halide's runtime is compiled for, so that
+/// a library can check the CPU it is loaded on before running anything
+/// that needs those features.
+Status baselineTarget(const std::string &target, std::string &baseline);
 
 /// Checks a kernel's structure and types: indices in range, one index per
 /// buffer dimension, operand types that agree, Self only in updates, every
