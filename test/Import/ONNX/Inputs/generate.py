@@ -477,7 +477,8 @@ def model_elementwise():
     """activations: Relu, LeakyRelu(0.1), Sigmoid and the Erf form of Gelu
     exporters write (x * 0.5 * (1 + erf(x / sqrt(2)))). cast_where: Equal,
     Where, Cast to int32, Clip with min and max inputs. dropout_identity:
-    Dropout (inference) and Identity vanish."""
+    Dropout (inference) and Identity vanish. hardswish: HardSwish at opset
+    17, as PyTorch writes MobileNetV3's hardswish."""
     nodes = [
         helper.make_node("Relu", ["x"], ["a"], name="relu"),
         helper.make_node("LeakyRelu", ["a"], ["b"], name="lrelu", alpha=0.1),
@@ -505,6 +506,10 @@ def model_elementwise():
                [vi("i", TensorProto.INT32, [2, 3]), vi("c", F32, [2, 3])],
                [init("lo", np.float32(-1.0)), init("hi", np.float32(1.0))]),
          "cast_where.onnx")
+    save(model("hardswish",
+               [helper.make_node("HardSwish", ["x"], ["y"], name="hswish")],
+               [vi("x", F32, [2, 8])], [vi("y", F32, [2, 8])], opset=17),
+         "hardswish.onnx")
     save(model("dropout_identity",
                [helper.make_node("Dropout", ["x", "ratio"], ["d"],
                                  name="drop"),
