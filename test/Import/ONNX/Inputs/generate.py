@@ -528,7 +528,9 @@ def model_inputs():
     (needs --freeze-input shape=reshape_shape.pb, [3, 4]; reshape_x.pb
     freezes x too, reshape_shape_float.pb has the wrong type). uint8_input:
     a uint8 input (rejected). uint8_init: a uint8 initializer (rejected). nan_init: an initializer with a NaN and an Inf
-    (warning, kept)."""
+    (warning, kept). causal_mask: a -inf causal mask added to the scores
+    before a Softmax (no warning). inf_scale: the same mask read by a Mul
+    (warning)."""
     relu = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
     save(model("dynamic_dim", relu, [vi("x", F32, ["batch", 4])],
                [vi("y", F32, ["batch", 4])]), "dynamic_dim.onnx")
@@ -560,6 +562,21 @@ def model_inputs():
                [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
                [vi("x", F32, [4])], [vi("y", F32, [4])], [init("w", w)]),
          "nan_init.onnx")
+    # An additive causal mask (-inf above the diagonal), as PyTorch exports
+    # attention masks: Add before a Softmax; no warning.
+    mask = np.triu(np.full((4, 4), -np.inf, np.float32), 1)
+    save(model("causal_mask",
+               [helper.make_node("Add", ["scores", "mask"], ["masked"],
+                                 name="add_mask"),
+                helper.make_node("Softmax", ["masked"], ["y"], name="softmax",
+                                 axis=-1)],
+               [vi("scores", F32, [1, 4, 4])], [vi("y", F32, [1, 4, 4])],
+               [init("mask", mask)]), "causal_mask.onnx")
+    # The same infinities scaling a value: warned about.
+    save(model("inf_scale",
+               [helper.make_node("Mul", ["x", "mask"], ["y"], name="mul")],
+               [vi("x", F32, [4, 4])], [vi("y", F32, [4, 4])],
+               [init("mask", mask)]), "inf_scale.onnx")
 
 
 def model_external():
