@@ -644,6 +644,16 @@ def model_errors():
     save(model("checker_undefined", [helper.make_node(
         "Add", ["x", "nosuch"], ["y"], name="add")], x4, y4, check=False),
          "checker_undefined.onnx")
+    # Nodes out of order: the checker's topological-sort message.
+    save(model("checker_unsorted",
+               [relu("a", "y", "second"), relu("x", "a", "first")], x4, y4,
+               check=False), "checker_unsorted.onnx")
+    # gemm_dense with its weight initializer deleted.
+    m = onnx.load_from_string(good)
+    keep = [t for t in m.graph.initializer if t.name != "w"]
+    del m.graph.initializer[:]
+    m.graph.initializer.extend(keep)
+    save(m, "missing_weight.onnx")
     # IR version 0.
     save(model("checker_ir0", [relu("x", "y")], x4, y4, check=False,
                ir_version=0), "checker_ir0.onnx")
