@@ -414,11 +414,17 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
      << "  halide_dimension_t dim[" << numBuffers << "][" << maxRank
      << "];\n};\n\n"
      << "/* Halide reports kernel errors through this handler; keep the\n"
-     << " * message for tern_last_error() instead of printing it. */\n"
+     << " * message for tern_last_error() instead of printing it (without\n"
+     << " * the newline Halide ends it with). */\n"
      << "static void " << n
      << "_halide_error(void *user_context, const char *message) {\n"
+     << "  size_t len = strlen(message);\n"
      << "  (void)user_context;\n"
-     << "  tern_set_error(TERN_ERROR_KERNEL_FAILED, \"%s\", message);\n"
+     << "  while (len > 0 && (message[len - 1] == '\\n' || "
+        "message[len - 1] == ' '))\n"
+     << "    --len;\n"
+     << "  tern_set_error(TERN_ERROR_KERNEL_FAILED, \"%.*s\", (int)len, "
+        "message);\n"
      << "}\n\n";
 
   os << "static void " << n

@@ -519,6 +519,21 @@ def model_elementwise():
                [init("ratio", np.float32(0.5))]), "dropout_identity.onnx")
 
 
+def model_gather_runtime():
+    """embedding: Gather(axis 0) of a 10 x 3 table (row i holds 10 i, 10 i
+    + 1, 10 i + 2) by the int64 input 'ids' [1, 4], times 2; the
+    compiled model fails on an index outside -10..9 (gather-range.test)."""
+    table = (np.arange(10)[:, None] * 10 + np.arange(3)[None, :]).astype(
+        np.float32)
+    save(model("embedding",
+               [helper.make_node("Gather", ["embed.weight", "ids"], ["e"],
+                                 name="embed", axis=0),
+                helper.make_node("Mul", ["e", "two"], ["y"], name="scale")],
+               [vi("ids", I64, [1, 4])], [vi("y", F32, [1, 4, 3])],
+               [init("embed.weight", table), init("two", np.float32(2.0))]),
+         "embedding.onnx")
+
+
 # --- Inputs and initializers -------------------------------------------------
 
 
