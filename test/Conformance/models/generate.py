@@ -749,6 +749,14 @@ def _(rng):
         (randn(rng, 2, 3, 8, scale=4.0),), ["x"], ["y"]
 
 
+@block("hardswish_opset17", opset=17)
+def _(rng):
+    # MobileNetV3's conv + hardswish; from opset 14 PyTorch writes the
+    # HardSwish op itself instead of HardSigmoid + Mul.
+    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.Hardswish()), \
+        (randn(rng, 1, 3, 8, 8, scale=2.0),), ["x"], ["y"]
+
+
 @block("squeeze_unsqueeze_flatten")
 def _(rng):
     return Fn(lambda x: torch.flatten(x.squeeze(1).unsqueeze(-1), 1) * 2.0), \

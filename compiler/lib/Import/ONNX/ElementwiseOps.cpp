@@ -105,14 +105,27 @@ LogicalResult importSigmoid(NodeImporter &n) {
   return unary(n, {}, true, sigmoid);
 }
 
+/// max(0, min(1, alpha * x + beta)).
+Value hardSigmoid(OpBuilder &b, Location l, Value x, double alpha,
+                  double beta) {
+  Value y = add(b, l, mul(b, l, x, c(b, l, x, alpha)), c(b, l, x, beta));
+  return minimum(b, l, maximum(b, l, y, c(b, l, x, 0.0)), c(b, l, x, 1.0));
+}
+
 LogicalResult importHardSigmoid(NodeImporter &n) {
   double alpha = n.floatAttr("alpha", 0.2f), beta = n.floatAttr("beta", 0.5f);
-  return unary(
-      n, {"alpha", "beta"}, true, [&](OpBuilder &b, Location l, Value x) {
-        Value y = add(b, l, mul(b, l, x, c(b, l, x, alpha)), c(b, l, x, beta));
-        return minimum(b, l, maximum(b, l, y, c(b, l, x, 0.0)),
-                       c(b, l, x, 1.0));
-      });
+  return unary(n, {"alpha", "beta"}, true,
+               [&](OpBuilder &b, Location l, Value x) {
+                 return hardSigmoid(b, l, x, alpha, beta);
+               });
+}
+
+/// HardSwish (opset 14; PyTorch writes it for MobileNetV3's hardswish):
+/// x * HardSigmoid(x) with alpha = 1/6, beta = 0.5.
+LogicalResult importHardSwish(NodeImporter &n) {
+  return unary(n, {}, true, [](OpBuilder &b, Location l, Value x) {
+    return mul(b, l, x, hardSigmoid(b, l, x, 1.0 / 6.0, 0.5));
+  });
 }
 
 LogicalResult importSoftplus(NodeImporter &n) {
@@ -521,6 +534,7 @@ void mlir::tern::onnx_import::registerElementwiseOps(OpTable &t) {
   t["Selu"] = importSelu;
   t["Sigmoid"] = importSigmoid;
   t["HardSigmoid"] = importHardSigmoid;
+  t["HardSwish"] = importHardSwish;
   t["Softplus"] = importSoftplus;
   t["Softsign"] = importSoftsign;
   t["Tanh"] = importTanh;

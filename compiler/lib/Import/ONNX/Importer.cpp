@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
@@ -94,7 +95,8 @@ private:
   LogicalResult importNode(const onnx::NodeProto &node, int index);
   FailureOr<Value> resultValue(const std::string &name,
                                llvm::DenseSet<Value> &returned);
-  void warnNonFinite(const std::string &name, DenseElementsAttr value);
+  void warnNonFinite(const std::string &name, DenseElementsAttr value,
+                     ArrayRef<StringRef> readers);
 
   MLIRContext *ctx;
   const ONNXImportOptions &options;
@@ -112,18 +114,30 @@ Location Importer::nodeLoc(const onnx::NodeProto &node, int index) {
 }
 
 /// NaN and infinite weights are kept (a model may mean them), but they
-/// usually come from a broken export, so the user hears about them.
-void Importer::warnNonFinite(const std::string &name, DenseElementsAttr value) {
+/// usually come from a broken export, so the user hears about them. An
+/// infinity alone is no sign of one when each reader is an Add or a Where:
+/// that is an attention mask (`-inf` above the diagonal, added to the
+/// scores before a Softmax, or chosen by masked_fill), whose results are
+/// finite.
+void Importer::warnNonFinite(const std::string &name, DenseElementsAttr value,
+                             ArrayRef<StringRef> readers) {
   if (!isa<FloatType>(value.getElementType()))
     return;
-  int64_t count = 0;
-  for (const APFloat &f : value.getValues<APFloat>())
-    count += !f.isFinite();
-  if (count)
-    emitWarning(fileLoc) << "initializer '" << name << "' has " << count
-                         << " NaN or infinite value" << (count > 1 ? "s" : "")
-                         << "; they are kept as they are, and results that "
-                            "depend on them will be NaN or infinite";
+  int64_t nans = 0, infinities = 0;
+  for (const APFloat &f : value.getValues<APFloat>()) {
+    nans += f.isNaN();
+    infinities += f.isInfinity();
+  }
+  bool maskOnly = !readers.empty() && llvm::all_of(readers, [](StringRef op) {
+    return op == "Add" || op == "Where";
+  });
+  if (nans == 0 && (infinities == 0 || maskOnly))
+    return;
+  int64_t count = nans + infinities;
+  emitWarning(fileLoc) << "initializer '" << name << "' has " << count
+                       << " NaN or infinite value" << (count > 1 ? "s" : "")
+                       << "; they are kept as they are, and results that "
+                          "depend on them will be NaN or infinite";
 }
 
 LogicalResult Importer::readOpset(const onnx::ModelProto &model) {
@@ -274,6 +288,12 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
     ::tern::onnx_import::foldBatchNorms(g);
   readInferredTypes(g);
 
+  // The operator types that read each value.
+  llvm::StringMap<SmallVector<StringRef>> readers;
+  for (const onnx::NodeProto &node : g.node())
+    for (const std::string &in : node.input())
+      if (!in.empty())
+        readers[in].push_back(node.op_type());
   for (const onnx::TensorProto &t : g.initializer()) {
     std::string error;
     DenseElementsAttr a = tensorToAttr(ctx, t, error);
@@ -281,7 +301,7 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
       emitError(fileLoc) << "initializer: " << error;
       return {};
     }
-    warnNonFinite(t.name(), a);
+    warnNonFinite(t.name(), a, readers.lookup(t.name()));
     state.constants[t.name()] = a;
   }
 

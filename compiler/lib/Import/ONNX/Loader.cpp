@@ -275,6 +275,8 @@ LoadError tern::onnx_import::loadModel(const std::string &bytes,
         return {"opset " + std::to_string(o.version()) +
                 " is newer than Tern supports (7 to 17); export with "
                 "opset_version=17 or lower"};
+    if (LoadError e = checkDefinedInputs(model.graph()))
+      return e;
     if (!options.skipChecker)
       onnx::checker::check_model(model);
   } catch (const std::exception &e) {

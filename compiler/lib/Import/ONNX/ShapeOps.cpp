@@ -683,7 +683,7 @@ LogicalResult importGather(NodeImporter &n) {
   shape.append(dt.getShape().begin() + axis + 1, dt.getShape().end());
   auto outType = RankedTensorType::get(shape, dt.getElementType());
   int64_t ir = it.getRank();
-  // Constant indices are checked here; run-time ones are clamped.
+  // Constant indices are checked here; run-time ones by the kernel.
   if (DenseElementsAttr ic = n.constant(1))
     for (int64_t i : attrInts(ic))
       if (i < -dim || i >= dim) {
@@ -723,16 +723,35 @@ LogicalResult importGather(NodeImporter &n) {
   FailureOr<Value> data = n.input(0), indices = n.input(1);
   if (failed(data) || failed(indices))
     return failure();
+  // ONNX calls an index outside [-dim, dim - 1] an error; a token id past
+  // the vocabulary must not become the last row. The kernel checks each
+  // index read (tern.index_check, LinalgToKernel.h) and the run fails
+  // with this message, then the index.
+  std::string where = "node";
+  if (auto name = dyn_cast<NameLoc>(n.loc))
+    where = name.getName().str();
+  std::string message =
+      where + ": index out of range in input '" + n.node.input(1) +
+      "': valid indices are " + std::to_string(-dim) + " to " +
+      std::to_string(dim - 1) + " (axis " + std::to_string(axis) + " of '" +
+      n.node.input(0) + "' has " + std::to_string(dim) + " entries), got";
+  NamedAttrList check;
+  check.append("min", n.b.getI64IntegerAttr(-dim));
+  check.append("max", n.b.getI64IntegerAttr(dim - 1));
+  check.append("message", n.b.getStringAttr(message));
+  DictionaryAttr checkAttr = check.getDictionary(n.ctx);
   Value r = parallelGeneric(
       n.b, n.loc, shape, dt.getElementType(), {}, {},
       [&](OpBuilder &b, Location l, ValueRange) {
         SmallVector<Value> iidx;
         for (int64_t d = 0; d < ir; ++d)
           iidx.push_back(loopIndex(b, l, axis + d));
-        Value i = tensor::ExtractOp::create(b, l, *indices, iidx);
+        auto i = tensor::ExtractOp::create(b, l, *indices, iidx);
+        i->setAttr("tern.index_check", checkAttr);
         Value ix = arith::IndexCastOp::create(b, l, b.getIndexType(), i);
-        // Negative indices count from the end; out-of-range ones are
-        // clamped so that no load leaves the tensor.
+        // Negative indices count from the end. The clamp keeps every load
+        // inside the tensor (and lets Halide bound it); the check above
+        // makes an index it would move an error.
         Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, ix,
                                           indexConstant(b, l, 0));
         ix = select(b, l, neg,

@@ -375,6 +375,37 @@ tern::onnx_import::validateGraph(onnx::GraphProto &g,
   return {};
 }
 
+LoadError tern::onnx_import::checkDefinedInputs(const onnx::GraphProto &g) {
+  std::set<std::string> defined, computed;
+  for (const onnx::ValueInfoProto &v : g.input())
+    defined.insert(v.name());
+  for (const onnx::TensorProto &t : g.initializer())
+    defined.insert(t.name());
+  for (const onnx::NodeProto &n : g.node()) {
+    // A subgraph may read its parent's values; the checker judges those.
+    for (const onnx::AttributeProto &a : n.attribute())
+      if (a.has_g() || a.graphs_size())
+        return {};
+    computed.insert(n.output().begin(), n.output().end());
+  }
+  for (int i = 0; i < g.node_size(); ++i) {
+    const onnx::NodeProto &n = g.node(i);
+    for (int k = 0; k < n.input_size(); ++k) {
+      const std::string &in = n.input(k);
+      // An empty name is an optional input left out.
+      if (in.empty() || defined.count(in) || computed.count(in))
+        continue;
+      return {"reads '" + in + "' (input " + std::to_string(k) +
+                  "), which is neither a graph input, an initializer nor "
+                  "another node's output: the model is missing that value "
+                  "(an initializer deleted or left out, or a misspelled "
+                  "name); export the model again with its weights",
+              i};
+    }
+  }
+  return {};
+}
+
 const onnx::OpSchema *
 GuardedSchemaRegistry::GetSchema(const std::string &key,
                                  const int maxInclusiveVersion,

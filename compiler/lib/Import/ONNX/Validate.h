@@ -54,6 +54,13 @@ std::string checkTensorData(const onnx::TensorProto &t);
 LoadError validateGraph(onnx::GraphProto &graph,
                         const std::set<std::string> &supportedOps);
 
+/// Checks, before onnx::checker, that every node input is a graph input,
+/// an initializer or some node's output: ONNX's checker reports a missing
+/// one (a weight deleted from the initializers) as a topological-sort
+/// problem, which misleads. Inputs computed by a later node are left to the
+/// checker, whose message is right for them.
+LoadError checkDefinedInputs(const onnx::GraphProto &graph);
+
 /// The default ONNX schema registry, with the rank, axis and stride rules
 /// of the ONNX specification checked in front of the inference functions
 /// that ONNX 1.12 runs unchecked (Conv, ConvTranspose, the pools, Gemm,

@@ -138,6 +138,8 @@ const char *detail::opName(Op op) {
     return "select";
   case Op::Cast:
     return "cast";
+  case Op::Require:
+    return "require";
   }
   return nullptr;
 }
@@ -190,6 +192,8 @@ int detail::opArity(Op op) {
     return 2;
   case Op::Select:
     return 3;
+  case Op::Require:
+    return 2;
   }
   return -1;
 }
@@ -269,6 +273,16 @@ ExprRef cast(ScalarType type, ExprRef a) {
   return make(Op::Cast, type, {std::move(a)});
 }
 
+ExprRef require(ExprRef cond, ExprRef value, std::string text) {
+  ScalarType type = typeOf(value);
+  auto e = std::make_shared<Expr>();
+  e->op = Op::Require;
+  e->type = type;
+  e->args = {std::move(cond), std::move(value)};
+  e->text = std::move(text);
+  return e;
+}
+
 //===----------------------------------------------------------------------===//
 // Printing
 //===----------------------------------------------------------------------===//
@@ -313,6 +327,9 @@ void print(std::ostream &os, const ExprRef &e) {
   case Op::Load:
   case Op::Self:
     os << " #" << e->index;
+    break;
+  case Op::Require:
+    os << " \"" << e->text << "\"";
     break;
   default:
     break;

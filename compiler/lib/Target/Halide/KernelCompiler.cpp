@@ -498,6 +498,14 @@ private:
       return true;
     case Op::Cast:
       return true;
+    case Op::Require:
+      if (x.args[0]->type != ScalarType::boolean())
+        return fail("require condition has type " + x.args[0]->type.str() +
+                    ", expected bool");
+      if (x.args[1]->type != t)
+        return fail("require has a value of type " + x.args[1]->type.str() +
+                    ", expected " + t.str() + " (the result type)");
+      return true;
     }
     return fail("unknown op " + std::to_string(static_cast<int>(x.op)));
   }
@@ -1026,6 +1034,24 @@ Halide::Expr Translator::translateNode(const Expr &x) {
   }
   case Op::Select:
     return Halide::select(arg(0), arg(1), arg(2));
+  case Op::Require: {
+    // The kernel returns halide_error_code_requirement_failed, and the
+    // generated library's error handler keeps the message for
+    // tern_last_error().
+    // Halide::require would print the value before the text; this is its
+    // body with the message in order ("<text> <value>"). GPU and HLS code
+    // cannot build the message (Halide has no strings there): those
+    // kernels keep the value unchecked, as the MLIR side clamps it.
+    Expr cond = arg(0), value = arg(1);
+    if (k.schedule.device != Schedule::CPU)
+      return value;
+    Expr error =
+        Halide::Internal::requirement_failed_error(cond, {Expr(x.text), value});
+    return Halide::Internal::Call::make(value.type(),
+                                        Halide::Internal::Call::require,
+                                        {Halide::likely(cond), value, error},
+                                        Halide::Internal::Call::PureIntrinsic);
+  }
   case Op::Cast: {
     Expr a = arg(0);
     if (a.type() == t)

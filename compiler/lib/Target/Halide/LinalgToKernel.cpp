@@ -406,7 +406,27 @@ FailureOr<tk::ExprRef> GenericTranslator::translateOp(Operation *defOp,
         FailureOr<tk::ScalarType> t = typeOf(e.getResult());
         if (failed(t))
           return failure();
-        return tk::load(inputIndexFor(e.getTensor()), std::move(indices), *t);
+        tk::ExprRef value =
+            tk::load(inputIndexFor(e.getTensor()), std::move(indices), *t);
+        // An index read from memory that the model promises to be in range
+        // (ONNX Gather): outside it, the kernel fails with the message.
+        if (auto check = e->getAttrOfType<DictionaryAttr>(kIndexCheckAttr)) {
+          auto lo = check.getAs<IntegerAttr>("min");
+          auto hi = check.getAs<IntegerAttr>("max");
+          auto message = check.getAs<StringAttr>("message");
+          if (!lo || !hi || !message || t->kind != tk::ScalarType::Int) {
+            e.emitError() << kIndexCheckAttr
+                          << " must be {min, max : integer, message : string} "
+                             "on an extract of signed integers";
+            return failure();
+          }
+          tk::ExprRef inRange = tk::binary(
+              tk::Op::And,
+              tk::compare(tk::Op::Ge, value, tk::constInt(lo.getInt(), *t)),
+              tk::compare(tk::Op::Le, value, tk::constInt(hi.getInt(), *t)));
+          value = tk::require(inRange, value, message.getValue().str());
+        }
+        return value;
       })
       // Floating-point arithmetic.
       .Case([&](arith::AddFOp) { return binaryOf(tk::Op::Add); })

@@ -477,7 +477,8 @@ def model_elementwise():
     """activations: Relu, LeakyRelu(0.1), Sigmoid and the Erf form of Gelu
     exporters write (x * 0.5 * (1 + erf(x / sqrt(2)))). cast_where: Equal,
     Where, Cast to int32, Clip with min and max inputs. dropout_identity:
-    Dropout (inference) and Identity vanish."""
+    Dropout (inference) and Identity vanish. hardswish: HardSwish at opset
+    17, as PyTorch writes MobileNetV3's hardswish."""
     nodes = [
         helper.make_node("Relu", ["x"], ["a"], name="relu"),
         helper.make_node("LeakyRelu", ["a"], ["b"], name="lrelu", alpha=0.1),
@@ -505,6 +506,10 @@ def model_elementwise():
                [vi("i", TensorProto.INT32, [2, 3]), vi("c", F32, [2, 3])],
                [init("lo", np.float32(-1.0)), init("hi", np.float32(1.0))]),
          "cast_where.onnx")
+    save(model("hardswish",
+               [helper.make_node("HardSwish", ["x"], ["y"], name="hswish")],
+               [vi("x", F32, [2, 8])], [vi("y", F32, [2, 8])], opset=17),
+         "hardswish.onnx")
     save(model("dropout_identity",
                [helper.make_node("Dropout", ["x", "ratio"], ["d"],
                                  name="drop"),
@@ -512,6 +517,21 @@ def model_elementwise():
                 helper.make_node("Relu", ["i"], ["y"], name="relu")],
                [vi("x", F32, [2, 3])], [vi("y", F32, [2, 3])],
                [init("ratio", np.float32(0.5))]), "dropout_identity.onnx")
+
+
+def model_gather_runtime():
+    """embedding: Gather(axis 0) of a 10 x 3 table (row i holds 10 i, 10 i
+    + 1, 10 i + 2) by the int64 input 'ids' [1, 4], times 2; the
+    compiled model fails on an index outside -10..9 (gather-range.test)."""
+    table = (np.arange(10)[:, None] * 10 + np.arange(3)[None, :]).astype(
+        np.float32)
+    save(model("embedding",
+               [helper.make_node("Gather", ["embed.weight", "ids"], ["e"],
+                                 name="embed", axis=0),
+                helper.make_node("Mul", ["e", "two"], ["y"], name="scale")],
+               [vi("ids", I64, [1, 4])], [vi("y", F32, [1, 4, 3])],
+               [init("embed.weight", table), init("two", np.float32(2.0))]),
+         "embedding.onnx")
 
 
 # --- Inputs and initializers -------------------------------------------------
@@ -523,7 +543,9 @@ def model_inputs():
     (needs --freeze-input shape=reshape_shape.pb, [3, 4]; reshape_x.pb
     freezes x too, reshape_shape_float.pb has the wrong type). uint8_input:
     a uint8 input (rejected). uint8_init: a uint8 initializer (rejected). nan_init: an initializer with a NaN and an Inf
-    (warning, kept)."""
+    (warning, kept). causal_mask: a -inf causal mask added to the scores
+    before a Softmax (no warning). inf_scale: the same mask read by a Mul
+    (warning)."""
     relu = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
     save(model("dynamic_dim", relu, [vi("x", F32, ["batch", 4])],
                [vi("y", F32, ["batch", 4])]), "dynamic_dim.onnx")
@@ -555,6 +577,21 @@ def model_inputs():
                [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
                [vi("x", F32, [4])], [vi("y", F32, [4])], [init("w", w)]),
          "nan_init.onnx")
+    # An additive causal mask (-inf above the diagonal), as PyTorch exports
+    # attention masks: Add before a Softmax; no warning.
+    mask = np.triu(np.full((4, 4), -np.inf, np.float32), 1)
+    save(model("causal_mask",
+               [helper.make_node("Add", ["scores", "mask"], ["masked"],
+                                 name="add_mask"),
+                helper.make_node("Softmax", ["masked"], ["y"], name="softmax",
+                                 axis=-1)],
+               [vi("scores", F32, [1, 4, 4])], [vi("y", F32, [1, 4, 4])],
+               [init("mask", mask)]), "causal_mask.onnx")
+    # The same infinities scaling a value: warned about.
+    save(model("inf_scale",
+               [helper.make_node("Mul", ["x", "mask"], ["y"], name="mul")],
+               [vi("x", F32, [4, 4])], [vi("y", F32, [4, 4])],
+               [init("mask", mask)]), "inf_scale.onnx")
 
 
 def model_external():
@@ -622,6 +659,16 @@ def model_errors():
     save(model("checker_undefined", [helper.make_node(
         "Add", ["x", "nosuch"], ["y"], name="add")], x4, y4, check=False),
          "checker_undefined.onnx")
+    # Nodes out of order: the checker's topological-sort message.
+    save(model("checker_unsorted",
+               [relu("a", "y", "second"), relu("x", "a", "first")], x4, y4,
+               check=False), "checker_unsorted.onnx")
+    # gemm_dense with its weight initializer deleted.
+    m = onnx.load_from_string(good)
+    keep = [t for t in m.graph.initializer if t.name != "w"]
+    del m.graph.initializer[:]
+    m.graph.initializer.extend(keep)
+    save(m, "missing_weight.onnx")
     # IR version 0.
     save(model("checker_ir0", [relu("x", "y")], x4, y4, check=False,
                ir_version=0), "checker_ir0.onnx")

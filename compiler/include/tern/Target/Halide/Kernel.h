@@ -97,8 +97,11 @@ enum class Op {
   Ge,     ///< Halide may assume no NaN operands: test NaN with IsNan
   IsNan,  ///< Bool from one float operand
   Select, ///< args = {condition (Bool), true value, false value}
-  Cast    ///< args = {value}; converts to the node's type (C semantics,
+  Cast,   ///< args = {value}; converts to the node's type (C semantics,
           ///< float to int truncates toward zero)
+  Require ///< args = {condition (Bool), value}: the value where the
+          ///< condition holds; elsewhere the kernel fails with `text`,
+          ///< a space and the value (Halide::require)
 };
 
 struct Expr;
@@ -112,6 +115,7 @@ struct Expr {
   int64_t ival = 0;
   int index = 0;
   std::vector<ExprRef> args;
+  std::string text; ///< Require: the message, before the failing value
 };
 
 // Builders. They do not check types; KernelCompiler verifies the whole tree
@@ -128,6 +132,8 @@ ExprRef compare(Op op, ExprRef a, ExprRef b);
 ExprRef select(ExprRef cond, ExprRef t, ExprRef f);
 ExprRef isNan(ExprRef a);
 ExprRef cast(ScalarType type, ExprRef a);
+/// `value` where `cond` holds; a run-time error "<text> <value>" elsewhere.
+ExprRef require(ExprRef cond, ExprRef value, std::string text);
 
 /// Prints an expression in a compact prefix form, for messages and tests.
 std::string toString(const ExprRef &e);

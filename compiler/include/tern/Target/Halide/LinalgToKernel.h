@@ -19,6 +19,15 @@
 
 namespace mlir::tern {
 
+/// On a tensor.extract of signed integers inside a linalg.generic (the
+/// index of a gather, read from memory): `{min = LO : i64, max = HI : i64,
+/// message = "..."}`. The kernel checks LO <= value <= HI at run time and
+/// otherwise fails with the message, a space and the value, which the
+/// generated library returns as TERN_ERROR_KERNEL_FAILED with that text in
+/// tern_last_error(). The ONNX importer puts it on Gather's run-time
+/// indices, which ONNX requires in range.
+inline constexpr llvm::StringLiteral kIndexCheckAttr = "tern.index_check";
+
 /// A kernel plus the SSA values its buffers stand for.
 struct KernelBuild {
   ::tern::kernel::Kernel kernel;
