@@ -3,22 +3,29 @@
 # this copy into every model library, so that a program linking several
 # models, even with --whole-archive, keeps one copy of each runtime function
 # instead of failing on duplicate definitions.
-#   cmake -DNM=... -DOBJCOPY=... -DIN=... -DOUT=... -P WeakenRuntime.cmake
+# SYMS receives the list of those symbols, one a line, for objcopy's
+# --weaken-symbols (ternc weakens a runtime it builds for a cross target
+# with it).
+#   cmake -DNM=... -DOBJCOPY=... -DIN=... -DOUT=... -DSYMS=...
+#         -P WeakenRuntime.cmake
 execute_process(COMMAND ${NM} --defined-only --extern-only --format=posix ${IN}
   OUTPUT_VARIABLE listing RESULT_VARIABLE failed)
 if(failed)
   message(FATAL_ERROR "${NM} ${IN} failed")
 endif()
 string(REPLACE "\n" ";" lines "${listing}")
-set(args)
+set(symbols)
 foreach(line IN LISTS lines)
   # "symbol type value size"; archive member headers end with ':'.
   if(line MATCHES "^([^ :]+) [A-Za-z] ")
-    list(APPEND args "--weaken-symbol=${CMAKE_MATCH_1}")
+    list(APPEND symbols "${CMAKE_MATCH_1}")
   endif()
 endforeach()
-list(REMOVE_DUPLICATES args)
-execute_process(COMMAND ${OBJCOPY} ${args} ${IN} ${OUT}.tmp
+list(REMOVE_DUPLICATES symbols)
+list(SORT symbols)
+string(REPLACE ";" "\n" text "${symbols}")
+file(WRITE ${SYMS} "${text}\n")
+execute_process(COMMAND ${OBJCOPY} --weaken-symbols=${SYMS} ${IN} ${OUT}.tmp
   RESULT_VARIABLE failed)
 if(failed)
   message(FATAL_ERROR "${OBJCOPY} failed on ${IN}")

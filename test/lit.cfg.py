@@ -24,3 +24,11 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.tern_tools_dir, config.llvm_tools_dir]
 tools = ["tern-opt", "tern-translate", "ternc", "tern-onnx-conformance"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Cross-compiling tests (test/ternc/cross-aarch64*.test): Debian's aarch64
+# toolchain (g++-aarch64-linux-gnu), and qemu-user to run what it builds.
+import shutil
+if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("aarch64-linux-gnu-g++"):
+    config.available_features.add("aarch64-cross")
+if shutil.which("qemu-aarch64") and os.path.isdir("/usr/aarch64-linux-gnu/lib"):
+    config.available_features.add("qemu-aarch64")

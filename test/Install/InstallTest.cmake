@@ -35,7 +35,8 @@ foreach(f bin/ternc bin/tern-opt bin/tern-translate bin/tern-onnx-conformance
     bin/tern-hls-lint lib/libtern_runtime.a include/tern/runtime.h
     lib/cmake/Tern/TernConfig.cmake lib/cmake/Tern/TernTargets.cmake
     lib/pkgconfig/tern.pc share/tern/conformance/claimed-ops.txt
-    share/tern/conformance/expected-failures.txt lib/libtern_runtime_weak.a)
+    share/tern/conformance/expected-failures.txt lib/libtern_runtime_weak.a
+    lib/libtern_runtime.syms share/tern/runtime/src/Threads.cpp)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "cmake --install did not install ${f}")
   endif()

@@ -36,6 +36,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 
 using namespace mlir;
@@ -161,6 +162,69 @@ std::string locate(StringRef argv0, StringRef buildPath, StringRef relative) {
   if (!buildPath.empty() && llvm::sys::fs::exists(buildPath))
     return buildPath.str();
   return std::string();
+}
+
+/// The tool `tool` of the toolchain whose C compiler is `cc`:
+/// aarch64-linux-gnu-gcc -> aarch64-linux-gnu-ar (g++, objcopy ...), clang
+/// -> clang++ for g++; `tool` itself for a compiler named otherwise.
+std::string siblingTool(StringRef cc, StringRef tool) {
+  StringRef dir = llvm::sys::path::parent_path(cc);
+  StringRef file = llvm::sys::path::filename(cc);
+  std::string prefix;
+  for (StringRef compiler : {"gcc", "cc", "clang"})
+    if (file.ends_with(compiler)) {
+      prefix = file.drop_back(compiler.size()).str();
+      if (tool == "g++" && compiler != "gcc")
+        return (dir.empty() ? "" : dir.str() + "/") + prefix +
+               (compiler == "clang" ? "clang++" : "c++");
+      break;
+    }
+  return (dir.empty() ? "" : dir.str() + "/") + prefix + tool.str();
+}
+
+/// Tern's runtime built for a cross target: its sources compiled with the
+/// toolchain's C++ compiler, archived, and its symbols made weak as in
+/// libtern_runtime_weak.a (the list libtern_runtime.syms, written with it).
+/// Returns the archive, or "" after printing why.
+std::string
+buildRuntimeFor(StringRef argv0, StringRef cc, StringRef ar,
+                const std::function<std::string(StringRef)> &inBuild) {
+  std::string sources =
+      locate(argv0, TERN_BUILD_RUNTIME_SOURCE_DIR, "share/tern/runtime/src");
+  std::string include =
+      locate(argv0, TERN_BUILD_RUNTIME_INCLUDE_DIR, "include");
+  std::string syms =
+      locate(argv0, TERN_BUILD_RUNTIME_SYMBOLS, "lib/libtern_runtime.syms");
+  if (sources.empty() || include.empty() || syms.empty()) {
+    fail("cannot find the runtime's sources and symbol list (share/tern/"
+         "runtime/src, lib/libtern_runtime.syms) next to ternc");
+    return "";
+  }
+  std::string cxx = siblingTool(cc, "g++");
+  std::vector<std::string> objects;
+  for (StringRef file :
+       {"Arena.cpp", "Status.cpp", "Tensor.cpp", "Threads.cpp"}) {
+    SmallString<256> src(sources);
+    llvm::sys::path::append(src, file);
+    std::string obj = inBuild(("runtime_" + file + ".o").str());
+    if (!runTool(cxx,
+                 {"-std=c++17", "-O2", "-fPIC", "-fno-exceptions", "-c",
+                  std::string(src), "-I" + include, "-o", obj},
+                 "compile the runtime's " + file.str()))
+      return "";
+    objects.push_back(obj);
+  }
+  std::string strong = inBuild("libtern_runtime_target.a");
+  std::string weak = inBuild("libtern_runtime_target_weak.a");
+  llvm::sys::fs::remove(strong);
+  std::vector<std::string> args = {"rcs", strong};
+  args.insert(args.end(), objects.begin(), objects.end());
+  if (!runTool(ar, args, "archive the runtime") ||
+      !runTool(siblingTool(cc, "objcopy"),
+               {"--weaken-symbols=" + syms, strong, weak},
+               "make the runtime's symbols weak"))
+    return "";
+  return weak;
 }
 
 std::string defaultName(StringRef input) {
@@ -355,6 +419,26 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   }
   const std::string &target = targets.front();
   std::string targetList = llvm::join(targets, ",");
+  // Another architecture (cross-compiling): the driver, the weights and
+  // the runtime are compiled and linked by the toolchain the user names.
+  bool cross = false;
+  std::string arch;
+  if (tk::Status s = tk::targetArchitecture(target, cross, arch); !s)
+    return fail("invalid --target '" + target + "': " + s.message);
+  cross = !cross && !hls;
+  std::string cc = options.cc;
+  if (cc.empty()) {
+    const char *env = getenv("CC");
+    cc = env && *env ? env : "";
+  }
+  if (cross && toLibrary && cc.empty())
+    return fail("--target=" + options.target + " is for " + arch +
+                ", not this machine's architecture: give a C compiler for it "
+                "with --cc, e.g. --cc=aarch64-linux-gnu-gcc (Debian: apt "
+                "install g++-aarch64-linux-gnu), whose g++ also builds the "
+                "runtime; or use --emit=asm to look at the kernels");
+  if (cc.empty())
+    cc = "cc";
   mlir::tern::PlanOptions planOptions;
   bool avx512 = false;
   {
@@ -652,13 +736,17 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   if (runtimeLib.empty() || runtimeInclude.empty())
     return fail("cannot find Tern's runtime (libtern_runtime_weak.a and "
                 "tern/runtime.h) next to ternc or in the build tree");
-  // 6. Link.
-  std::string cc = options.cc;
-  if (cc.empty()) {
-    const char *env = getenv("CC");
-    cc = env && *env ? env : "cc";
+  // 6. Link. A cross toolchain's ar and g++ come from --cc's prefix.
+  std::string ar = !options.ar.empty() ? options.ar
+                   : cross             ? siblingTool(cc, "ar")
+                                       : "ar";
+  if (cross) {
+    progress.note("building the runtime for " + arch + " with " +
+                  siblingTool(cc, "g++"));
+    runtimeLib = buildRuntimeFor(options.argv0, cc, ar, inBuild);
+    if (runtimeLib.empty())
+      return 1;
   }
-  std::string ar = options.ar.empty() ? "ar" : options.ar;
   progress.step("linking with " + cc);
   std::string driverObj = inBuild(name + "_driver.o");
   std::string weightsObj = inBuild(name + "_weights.o");

@@ -1626,6 +1626,21 @@ Status baselineTarget(const std::string &target, std::string &baseline) {
   });
 }
 
+Status targetArchitecture(const std::string &target, bool &isHost,
+                          std::string &arch) {
+  return guarded("", [&]() -> Status {
+    Halide::Target t;
+    if (Status s = parseTarget(target, t); !s)
+      return s;
+    Halide::Target host = Halide::get_host_target();
+    isHost = t.arch == host.arch && t.bits == host.bits;
+    // "arm-64-linux-..." -> "arm-64"
+    std::string text = Halide::Target(t.os, t.arch, t.bits).to_string();
+    arch = text.substr(0, text.rfind('-'));
+    return Status::success();
+  });
+}
+
 Status verifyKernel(const Kernel &k) { return Verifier(k).run(); }
 
 Status compileToObject(const Kernel &k, const std::string &target,

@@ -50,6 +50,11 @@ Status targetFeatures(const std::string &target, TargetFeatures &out);
 /// that needs those features.
 Status baselineTarget(const std::string &target, std::string &baseline);
 
+/// Whether `target` is for this machine's architecture (arch and bits), and
+/// the target's architecture as Halide spells it ("arm-64", "x86-64").
+Status targetArchitecture(const std::string &target, bool &isHost,
+                          std::string &arch);
+
 /// Checks a kernel's structure and types: indices in range, one index per
 /// buffer dimension, operand types that agree, Self only in updates, every
 /// parallel dimension covered by the outputs.
