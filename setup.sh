@@ -9,6 +9,8 @@
 #   ./setup.sh build     install and build only
 #   ./setup.sh deps      install the packages only
 #   ./setup.sh fuzz [S]  install clang, fuzz the ONNX importer for S s (120)
+#   ./setup.sh sanitize  build with ASan + UBSan into build-asan/ and run the
+#                        unit, end-to-end and fuzz-regression tests there
 #
 # Environment: BUILD_DIR (default: build), JOBS (default: number of cores),
 # CTEST_ARGS (extra ctest arguments, e.g. "-L lit").
@@ -80,8 +82,24 @@ run_tests() {
   ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" ${CTEST_ARGS:-}
 }
 
+# ASan + UBSan over the compiler, runtime, tests and generated libraries
+# (README "Sanitizers"); any report fails the test that made it.
+sanitize() {
+  install_deps
+  local dir=${SANITIZE_BUILD_DIR:-build-asan}
+  say "configuring $dir with -DTERN_SANITIZE=ON"
+  export CCACHE_BASEDIR="$PWD"
+  cmake -G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DTERN_SANITIZE=ON
+  say "building with $JOBS jobs"
+  cmake --build "$dir" -j "$JOBS"
+  say "running ctest -L sanitize"
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+    ctest --test-dir "$dir" -L sanitize -j "$JOBS" --output-on-failure
+}
+
 case "${1:-}" in
 example) example ;;
+sanitize) sanitize ;;
 test) run_tests ;;
 build) build ;;
 deps) install_deps ;;

@@ -34,7 +34,9 @@ foreach(f libternary_mlp.a ternary_mlp.h tern/runtime.h)
   endif()
 endforeach()
 
-run_step("compiling main.c" ${CC} -std=c99 -Wall -Werror
+# EXTRA_FLAGS: the sanitizer build's flags (its libraries are instrumented).
+separate_arguments(extra UNIX_COMMAND "${EXTRA_FLAGS}")
+run_step("compiling main.c" ${CC} -std=c99 -Wall -Werror ${extra}
   ${EXAMPLE_DIR}/main.c -I${WORK_DIR} -I${EXAMPLE_DIR}
   -L${WORK_DIR} -l:libternary_mlp.a -lpthread -ldl -lm
   -o ${WORK_DIR}/ternary_mlp_main)

@@ -83,3 +83,37 @@ func.func @not_into_reduction(%x: tensor<2x8xf32>, %init: tensor<2x4xf32>) -> te
   } -> tensor<2x4xf32>
   return %acc : tensor<2x4xf32>
 }
+
+// -----
+
+// A fused kernel keeps the locations of the ops it was made from (upstream
+// keeps the consumer's alone, so ternc's report named a layer's bias after
+// the next layer's activation).
+// RUN: tern-opt %s -tern-fuse-elementwise -split-input-file -mlir-print-debuginfo | FileCheck %s --check-prefix=LOC
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+// LOC-LABEL: func.func @bias_relu
+// LOC:         linalg.generic
+// LOC:         } -> tensor<1x4xf32> loc([[FUSED:#loc[0-9]+]])
+// LOC-NOT:     linalg.generic
+// LOC-DAG:   [[FC1:#loc[0-9]+]] = loc("fc1")
+// LOC-DAG:   [[RELU:#loc[0-9]+]] = loc("relu")
+// LOC-DAG:   [[FUSED]] = loc(fused[[[FC1]], [[RELU]]])
+func.func @bias_relu(%x: tensor<1x4xf32>, %b: tensor<4xf32>) -> tensor<1x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4xf32>
+  %biased = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %b : tensor<1x4xf32>, tensor<4xf32>) outs(%e : tensor<1x4xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4xf32> loc("fc1")
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%biased : tensor<1x4xf32>) outs(%e : tensor<1x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4xf32> loc("relu")
+  return %y : tensor<1x4xf32>
+}

@@ -750,11 +750,23 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   progress.step("linking with " + cc);
   std::string driverObj = inBuild(name + "_driver.o");
   std::string weightsObj = inBuild(name + "_weights.o");
-  if (!runTool(cc,
-               {"-std=c99", "-O2", "-fPIC", "-Wall", "-c", driverSrc, "-o",
-                driverObj, "-I" + runtimeInclude, "-I" + buildDir.str().str(),
-                "-I" TERN_HALIDE_INCLUDE_DIR},
-               "compile the generated driver") ||
+  // A sanitizer build of ternc instruments the drivers it generates too.
+  SmallVector<StringRef> sanitize;
+  StringRef(TERN_DRIVER_SANITIZE_FLAGS).split(sanitize, ' ', -1, false);
+  std::vector<std::string> driverArgs = {"-std=c99",
+                                         "-O2",
+                                         "-fPIC",
+                                         "-Wall",
+                                         "-c",
+                                         driverSrc,
+                                         "-o",
+                                         driverObj,
+                                         "-I" + runtimeInclude,
+                                         "-I" + buildDir.str().str(),
+                                         "-I" TERN_HALIDE_INCLUDE_DIR};
+  for (StringRef flag : sanitize)
+    driverArgs.push_back(flag.str());
+  if (!runTool(cc, driverArgs, "compile the generated driver") ||
       !runTool(cc, {"-c", weightsAsm, "-o", weightsObj},
                "assemble the weights"))
     return 1;
@@ -792,10 +804,14 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
       return 1;
     if (!runTool(ar, {"-M"}, "create " + staticLib, mriPath))
       return 1;
-    if (!runTool(cc,
-                 {"-shared", "-o", sharedLib, "-Wl,--whole-archive", staticLib,
-                  "-Wl,--no-whole-archive", "-lpthread", "-ldl", "-lm"},
-                 "link " + sharedLib))
+    std::vector<std::string> linkArgs = {"-shared",   "-o",
+                                         sharedLib,   "-Wl,--whole-archive",
+                                         staticLib,   "-Wl,--no-whole-archive",
+                                         "-lpthread", "-ldl",
+                                         "-lm"};
+    for (StringRef flag : sanitize)
+      linkArgs.push_back(flag.str());
+    if (!runTool(cc, linkArgs, "link " + sharedLib))
       return 1;
   }
 

@@ -49,7 +49,7 @@ struct Stats {
   int64_t nonzeroBlocks = 0, totalBlocks = 0, maxBlocksPerRow = 0;
 
   double density() const {
-    return n * k ? static_cast<double>(nnz) / (n * k) : 0.0;
+    return n * k != 0 ? static_cast<double>(nnz) / (n * k) : 0.0;
   }
   double blockDensity() const {
     return totalBlocks ? static_cast<double>(nonzeroBlocks) / totalBlocks : 0.0;
