@@ -152,11 +152,14 @@ struct TernClassifyWeightsPass
       described =
           "index lists (row length " + std::to_string(stats.maxRowNnz) + ")";
     }
+    // `op` is erased by the replacement: its location is read first (the
+    // sanitizer build found the remark reading it after).
+    Location loc = op.getLoc();
     replaceBySparse(rewriter, op, op.getInput(), op.getResult().getType(), w,
                     f);
     if (report)
-      emitRemark(op.getLoc())
-          << "tern-classify-weights: ternary layer '" << layerName(op.getLoc())
+      emitRemark(loc)
+          << "tern-classify-weights: ternary layer '" << layerName(loc)
           << "' (" << n << " x " << k << "): " << summary << ", format "
           << described << ", " << d.i2Bytes << " -> " << d.bytes
           << " bytes: " << d.reason;
