@@ -93,7 +93,7 @@ sanitize() {
   say "building with $JOBS jobs"
   cmake --build "$dir" -j "$JOBS"
   say "running ctest -L sanitize"
-  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
     ctest --test-dir "$dir" -L sanitize -j "$JOBS" --output-on-failure
 }
 

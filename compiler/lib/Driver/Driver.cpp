@@ -150,16 +150,25 @@ bool runTool(StringRef program, ArrayRef<std::string> args, StringRef what,
 
 /// Finds a file installed next to ternc (`<bin>/../<relative>`) or in the
 /// build tree (`buildPath`).
-std::string locate(StringRef argv0, StringRef buildPath, StringRef relative) {
+/// A folder counts only when it holds `probe` (e.g. tern/runtime.h in an
+/// include folder: /usr/local/include exists without it).
+std::string locate(StringRef argv0, StringRef buildPath, StringRef relative,
+                   StringRef probe = "") {
+  auto found = [&](StringRef path) {
+    SmallString<256> p(path);
+    if (!probe.empty())
+      llvm::sys::path::append(p, probe);
+    return llvm::sys::fs::exists(p);
+  };
   // An installed ternc finds its own prefix's files first, even when the
   // build tree it came from still exists.
   std::string exe = llvm::sys::fs::getMainExecutable(
       argv0.str().c_str(), reinterpret_cast<void *>(&locate));
   SmallString<256> p(llvm::sys::path::parent_path(exe));
   llvm::sys::path::append(p, "..", relative);
-  if (llvm::sys::fs::exists(p))
+  if (found(p))
     return std::string(p);
-  if (!buildPath.empty() && llvm::sys::fs::exists(buildPath))
+  if (!buildPath.empty() && found(buildPath))
     return buildPath.str();
   return std::string();
 }
@@ -189,10 +198,10 @@ std::string siblingTool(StringRef cc, StringRef tool) {
 std::string
 buildRuntimeFor(StringRef argv0, StringRef cc, StringRef ar,
                 const std::function<std::string(StringRef)> &inBuild) {
-  std::string sources =
-      locate(argv0, TERN_BUILD_RUNTIME_SOURCE_DIR, "share/tern/runtime/src");
-  std::string include =
-      locate(argv0, TERN_BUILD_RUNTIME_INCLUDE_DIR, "include");
+  std::string sources = locate(argv0, TERN_BUILD_RUNTIME_SOURCE_DIR,
+                               "share/tern/runtime/src", "Threads.cpp");
+  std::string include = locate(argv0, TERN_BUILD_RUNTIME_INCLUDE_DIR, "include",
+                               "tern/runtime.h");
   std::string syms =
       locate(argv0, TERN_BUILD_RUNTIME_SYMBOLS, "lib/libtern_runtime.syms");
   if (sources.empty() || include.empty() || syms.empty()) {
@@ -732,7 +741,8 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   std::string runtimeLib = locate(options.argv0, TERN_BUILD_RUNTIME_LIBRARY,
                                   "lib/libtern_runtime_weak.a");
   std::string runtimeInclude =
-      locate(options.argv0, TERN_BUILD_RUNTIME_INCLUDE_DIR, "include");
+      locate(options.argv0, TERN_BUILD_RUNTIME_INCLUDE_DIR, "include",
+             "tern/runtime.h");
   if (runtimeLib.empty() || runtimeInclude.empty())
     return fail("cannot find Tern's runtime (libtern_runtime_weak.a and "
                 "tern/runtime.h) next to ternc or in the build tree");
