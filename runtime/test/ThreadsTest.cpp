@@ -173,6 +173,13 @@ struct LoopProbe {
   }
 
   uint8_t *closure() { return reinterpret_cast<uint8_t *>(this); }
+
+  /// Runs the probed loop (all of its iterations, from `base`) through
+  /// tern_limited_par_for on the fake pool.
+  int run() {
+    return tern_limited_par_for(FakePool::parFor, nullptr, body, base,
+                                static_cast<int>(runs.size()), closure());
+  }
 };
 
 // Sets the calling thread's limit for one scope.
@@ -198,9 +205,7 @@ TEST(ThreadLimitTest, NoLimitHandsTheLoopToThePool) {
   ScopedLimit none(0);
   LoopProbe probe(12);
   int calls = FakePool::calls;
-  EXPECT_EQ(tern_limited_par_for(FakePool::parFor, nullptr, LoopProbe::body, 0,
-                                 12, probe.closure()),
-            0);
+  EXPECT_EQ(probe.run(), 0);
   EXPECT_EQ(FakePool::calls, calls + 1);
   EXPECT_EQ(FakePool::lastSize, 12);
   EXPECT_EQ(probe.runs, std::vector<int>(12, 1));
@@ -210,9 +215,7 @@ TEST(ThreadLimitTest, LimitOneRunsInOrderOnTheCallingThread) {
   ScopedLimit one(1);
   LoopProbe probe(9);
   int calls = FakePool::calls;
-  EXPECT_EQ(tern_limited_par_for(FakePool::parFor, nullptr, LoopProbe::body, 0,
-                                 9, probe.closure()),
-            0);
+  EXPECT_EQ(probe.run(), 0);
   EXPECT_EQ(FakePool::calls, calls) << "the pool was used";
   EXPECT_EQ(probe.runs, std::vector<int>(9, 1));
   EXPECT_EQ(probe.threads,
@@ -224,9 +227,7 @@ TEST(ThreadLimitTest, LimitBoundsTheTasksRunningAtOnce) {
   for (int limit : {2, 3, 5}) {
     ScopedLimit scoped(limit);
     LoopProbe probe(40, /*base=*/100);
-    EXPECT_EQ(tern_limited_par_for(FakePool::parFor, nullptr, LoopProbe::body,
-                                   100, 40, probe.closure()),
-              0);
+    EXPECT_EQ(probe.run(), 0);
     EXPECT_EQ(FakePool::lastSize, limit) << "tasks handed to the pool";
     EXPECT_EQ(probe.runs, std::vector<int>(40, 1)) << "limit " << limit;
     EXPECT_LE(probe.mostRunning, limit);
@@ -239,9 +240,7 @@ TEST(ThreadLimitTest, LimitBoundsTheTasksRunningAtOnce) {
 TEST(ThreadLimitTest, FewerIterationsThanTheLimitGoStraightToThePool) {
   ScopedLimit scoped(8);
   LoopProbe probe(3);
-  EXPECT_EQ(tern_limited_par_for(FakePool::parFor, nullptr, LoopProbe::body, 0,
-                                 3, probe.closure()),
-            0);
+  EXPECT_EQ(probe.run(), 0);
   EXPECT_EQ(FakePool::lastSize, 3);
   EXPECT_EQ(probe.runs, std::vector<int>(3, 1));
 }
@@ -251,18 +250,14 @@ TEST(ThreadLimitTest, AFailingIterationIsReportedAndStopsTheLoop) {
     ScopedLimit one(1);
     LoopProbe probe(10);
     probe.failAt = 4;
-    EXPECT_EQ(tern_limited_par_for(FakePool::parFor, nullptr, LoopProbe::body,
-                                   0, 10, probe.closure()),
-              7);
+    EXPECT_EQ(probe.run(), 7);
     EXPECT_EQ(probe.runs, (std::vector<int>{1, 1, 1, 1, 1, 0, 0, 0, 0, 0}));
   }
   {
     ScopedLimit two(2);
     LoopProbe probe(200);
     probe.failAt = 5;
-    EXPECT_EQ(tern_limited_par_for(FakePool::parFor, nullptr, LoopProbe::body,
-                                   0, 200, probe.closure()),
-              7);
+    EXPECT_EQ(probe.run(), 7);
     int ran = 0;
     for (int runs : probe.runs) {
       EXPECT_LE(runs, 1);

@@ -18,16 +18,7 @@ file(MAKE_DIRECTORY ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
 set(example ${SOURCE_DIR}/examples/ternary-mlp)
 
-function(run_step what)
-  execute_process(COMMAND ${ARGN}
-    WORKING_DIRECTORY ${WORK_DIR}
-    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    string(JOIN " " command ${ARGN})
-    message(FATAL_ERROR "${what} failed (${rc}):\n${command}\n${out}${err}")
-  endif()
-  set(STEP_OUTPUT "${out}${err}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/../RunStep.cmake)
 
 run_step("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR}
   --prefix ${prefix})

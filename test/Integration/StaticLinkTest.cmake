@@ -12,19 +12,7 @@ endforeach()
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
 
-# Runs a command; stops with its output unless it exits 0.
-function(run_step what)
-  execute_process(COMMAND ${ARGN}
-    WORKING_DIRECTORY ${WORK_DIR}
-    RESULT_VARIABLE rc
-    OUTPUT_VARIABLE out
-    ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    string(JOIN " " command ${ARGN})
-    message(FATAL_ERROR "${what} failed (${rc}):\n${command}\n${out}${err}")
-  endif()
-  set(STEP_OUTPUT "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/../RunStep.cmake)
 
 run_step("ternc" ${TERNC} ${EXAMPLE_DIR}/model.mlir -o ${WORK_DIR}
   --name ternary_mlp --quiet)

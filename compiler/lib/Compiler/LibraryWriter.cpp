@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Compiler/LibraryWriter.h"
+#include "CText.h"
+#include "CpuDispatch.h"
 #include "tern/Version.h"
 
 #include <cstdio>
@@ -17,6 +19,7 @@
 
 using namespace tern;
 using namespace tern::emit;
+using namespace tern::emit::detail;
 using tern::kernel::ScalarType;
 
 static const std::set<std::string> &cKeywords() {
@@ -52,117 +55,6 @@ std::string emit::modelNameProblem(const std::string &name) {
   if (name.rfind("halide", 0) == 0 || name.rfind("_halide", 0) == 0)
     return "names starting with 'halide' are reserved for Halide's runtime";
   return "";
-}
-
-static std::string cString(const std::string &s);
-
-/// The driver's target tables and NAME_pick_target(): the first target
-/// whose features the CPU has (Halide's runtime, compiled for the
-/// baseline, asks the CPU), or the one TERN_TARGET names; otherwise
-/// TERN_ERROR_UNSUPPORTED_CPU naming what the most portable target needs.
-static std::string targetSelection(const plan::ModelPlan &plan) {
-  const std::string &n = plan.name;
-  size_t words = plan.targets.front().featureWords.size();
-  std::ostringstream os;
-  os << "/* The targets the kernels were compiled for, best first, and the\n"
-     << " * features each needs (Halide's feature bits). */\n"
-     << "#define " << n << "_NUM_TARGETS " << plan.targets.size() << "\n"
-     << "static const char *const " << n << "_target_names[] = {";
-  for (size_t v = 0; v < plan.targets.size(); ++v)
-    os << (v ? ", " : "") << cString(plan.targets[v].target);
-  os << "};\n"
-     << "static const uint64_t " << n << "_target_features[][" << words
-     << "] = {\n";
-  for (const plan::ModelPlan::TargetVariant &t : plan.targets) {
-    os << "    {";
-    for (size_t w = 0; w < words; ++w) {
-      char hex[32];
-      std::snprintf(hex, sizeof(hex), "0x%016llxull",
-                    static_cast<unsigned long long>(t.featureWords[w]));
-      os << (w ? ", " : "") << hex;
-    }
-    os << "},\n";
-  }
-  os << "};\n";
-  // The CPU features of the last (most portable) target, one by one, for
-  // the message when not even it runs here.
-  const plan::ModelPlan::TargetVariant &last = plan.targets.back();
-  os << "static const struct { int bit; const char *name; } " << n
-     << "_cpu_features[] = {";
-  for (const auto &[bit, name] : last.cpuFeatures)
-    os << "{" << bit << ", " << cString(name) << "}, ";
-  os << "{-1, NULL}};\n\n";
-
-  os << "static tern_status " << n << "_pick_target(int *variant) {\n"
-     << "  const char *forced = getenv(\"TERN_TARGET\");\n"
-     << "  char missing[512];\n  size_t used = 0;\n  int v, f;\n"
-     << "  missing[0] = 0;\n"
-     << "  for (v = 0; v < " << n << "_NUM_TARGETS; ++v) {\n"
-     << "    if (forced && *forced && strcmp(forced, " << n
-     << "_target_names[v]) != 0)\n      continue;\n"
-     << "    if (halide_can_use_target_features(" << words << ", " << n
-     << "_target_features[v])) {\n"
-     << "      *variant = v;\n      return TERN_OK;\n    }\n"
-     << "    if (forced && *forced)\n"
-     << "      return tern_set_error(TERN_ERROR_UNSUPPORTED_CPU, \"" << n
-     << "_create: TERN_TARGET=%s: this CPU lacks features of that target\", "
-        "forced);\n"
-     << "  }\n"
-     << "  if (forced && *forced) {\n"
-     << "    for (v = 0; v < " << n << "_NUM_TARGETS; ++v)\n"
-     << "      used += (size_t)snprintf(missing + used, sizeof(missing) - "
-        "used, \"%s%s\", v ? \", \" : \"\", "
-     << n << "_target_names[v]);\n"
-     << "    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, \"" << n
-     << "_create: TERN_TARGET=%s is not a target of this library (it has: "
-        "%s)\", forced, missing);\n"
-     << "  }\n"
-     << "  for (f = 0; " << n << "_cpu_features[f].name; ++f) {\n"
-     << "    uint64_t one[" << words << "] = {0};\n"
-     << "    one[" << n << "_cpu_features[f].bit / 64] = (uint64_t)1 << (" << n
-     << "_cpu_features[f].bit % 64);\n"
-     << "    if (!halide_can_use_target_features(" << words
-     << ", one) && "
-        "used < sizeof(missing))\n"
-     << "      used += (size_t)snprintf(missing + used, sizeof(missing) - "
-        "used, \"%s%s\", used ? \", \" : \"\", "
-     << n << "_cpu_features[f].name);\n"
-     << "  }\n"
-     << "  return tern_set_error(TERN_ERROR_UNSUPPORTED_CPU, \"" << n
-     << "_create: this CPU lacks %s, which the library's most portable "
-        "target (%s) needs; compile with a target this CPU has, e.g. "
-        "ternc --target=host,x86-64-linux-avx2,x86-64-linux\", missing[0] ? "
-        "missing : \"features\", "
-     << n << "_target_names[" << n << "_NUM_TARGETS - 1]);\n"
-     << "}\n\n";
-  return os.str();
-}
-
-/// The header's reference to the symbol that only this compile's driver
-/// defines (see generateHeader).
-static std::string linkCheck(const std::string &n, const std::string &id) {
-  std::string symbol = n + "_tern_build_" + id;
-  return "/* Every file that includes this header needs the library of the\n"
-         " * same compile: a link error naming " +
-         symbol +
-         "\n"
-         " * means the library linked (or loaded) is another model's, or an\n"
-         " * older build of this one. */\n"
-         "extern const char " +
-         symbol +
-         ";\n"
-         "#if defined(__GNUC__)\n"
-         "__attribute__((used)) static const char *const " +
-         n + "_tern_build_check = &" + symbol +
-         ";\n"
-         "#endif\n\n";
-}
-
-static std::string upper(const std::string &name) {
-  std::string s;
-  for (char c : name)
-    s += static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 static std::string sanitize(const std::string &name) {
@@ -246,46 +138,6 @@ static std::string shapeText(const std::vector<int64_t> &shape) {
   return s + "]";
 }
 
-/// `s` escaped for the inside of a C string literal: quotes, backslashes
-/// and control characters; with `printfFormat`, `%` doubled too, for a
-/// format string with no arguments.
-static std::string escapeC(const std::string &s, bool printfFormat) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '%' && printfFormat) {
-      out += "%%";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      snprintf(buf, sizeof(buf), "\\%03o", static_cast<unsigned char>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-static std::string cString(const std::string &s) {
-  return "\"" + escapeC(s, false) + "\"";
-}
-
-/// For text inside a printf format string with no arguments.
-static std::string formatSafe(const std::string &s) { return escapeC(s, true); }
-
-/// A comment-safe rendering of `s` (no "*/").
-static std::string commentSafe(const std::string &s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    out += s[i];
-    if (s[i] == '*' && i + 1 < s.size() && s[i + 1] == '/')
-      out += ' ';
-  }
-  return out;
-}
-
 static std::string portList(const std::vector<plan::Port> &ports) {
   std::string s;
   for (const plan::Port &p : ports) {
@@ -330,28 +182,6 @@ static std::string deviceDecl(const plan::ModelPlan &plan) {
   return os.str();
 }
 
-std::string emit::buildId(const std::string &driver,
-                          const std::vector<char> &weights,
-                          const std::string &target) {
-  // FNV-1a, 64 bits: a fingerprint, not a security measure.
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](const char *data, size_t size) {
-    for (size_t i = 0; i < size; ++i) {
-      h ^= static_cast<unsigned char>(data[i]);
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff; // separates the parts
-    h *= 1099511628211ull;
-  };
-  mix(driver.data(), driver.size());
-  mix(weights.data(), weights.size());
-  mix(target.data(), target.size());
-  char text[17];
-  std::snprintf(text, sizeof(text), "%016llx",
-                static_cast<unsigned long long>(h));
-  return text;
-}
-
 std::string emit::generateHeader(const plan::ModelPlan &plan,
                                  const std::string &target,
                                  const std::string &buildId) {
@@ -378,7 +208,7 @@ std::string emit::generateHeader(const plan::ModelPlan &plan,
      << "\"\n"
      << "#define " << upper(n) << "_TERN_COMMIT \"" << ::tern::gitCommit()
      << "\"\n\n"
-     << (buildId.empty() ? std::string() : linkCheck(n, buildId))
+     << (buildId.empty() ? std::string() : detail::linkCheck(n, buildId))
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "typedef struct " << n << "_model " << n << "_model;\n\n"
      << "/* Names, element types and shapes of the inputs and outputs. */\n"
@@ -441,8 +271,7 @@ struct BufferTable {
 
 } // namespace
 
-std::string emit::generateDriver(const plan::ModelPlan &plan,
-                                 const std::string &buildId) {
+std::string emit::generateDriver(const plan::ModelPlan &plan) {
   const std::string &n = plan.name;
   std::vector<std::string> params = parameterNames(plan);
   BufferTable table;
@@ -496,11 +325,8 @@ std::string emit::generateDriver(const plan::ModelPlan &plan,
      << "#include <HalideRuntime.h>\n"
      << (gpu ? "#include <HalideRuntimeCuda.h>\n" : "")
      << "#include <stdint.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
-     << "#include <string.h>\n\n";
-  if (!buildId.empty())
-    os << "/* What this compile's header refers to (see " << n << ".h). */\n"
-       << "const char " << n << "_tern_build_" << buildId << " = 1;\n\n";
-  os << "extern const unsigned char " << n << "_weights_data[];\n";
+     << "#include <string.h>\n\n"
+     << "extern const unsigned char " << n << "_weights_data[];\n";
   size_t numVariants = std::max<size_t>(1, plan.targets.size());
   for (const kernel::Kernel &k : plan.kernels)
     for (size_t v = 0; v < numVariants; ++v) {
@@ -564,7 +390,7 @@ std::string emit::generateDriver(const plan::ModelPlan &plan,
   os << "};\n\n";
 
   if (!plan.targets.empty())
-    os << targetSelection(plan);
+    os << detail::targetSelection(plan);
 
   os << "/* tern_num_threads_generation() last applied to this library's\n"
      << "   Halide runtime (one per library, shared by its models). */\n"

@@ -236,6 +236,28 @@ buildRuntimeFor(StringRef argv0, StringRef cc, StringRef ar,
   return weak;
 }
 
+/// The canonical Halide targets of --target: one, or a comma-separated list
+/// of x86-64 CPU targets for a multi-target library (every kernel compiled
+/// for each, the first the CPU has chosen at create time; the kernel
+/// pipeline's choices follow the first). Returns what is wrong, or "".
+std::string resolveTargets(StringRef spec, std::vector<std::string> &targets) {
+  SmallVector<StringRef> names;
+  spec.split(names, ',');
+  for (StringRef name : names) {
+    std::string spelled = name.trim().str(), canonical;
+    if (tk::Status s = tk::resolveTarget(spelled, canonical); !s)
+      return "invalid --target '" + spelled + "': " + s.message;
+    if (names.size() > 1 && StringRef(canonical).contains("cuda"))
+      return "--target lists several targets for CPU libraries only; '" +
+             spelled + "' has cuda";
+    if (names.size() > 1 && StringRef(canonical).split('-').first != "x86")
+      return "--target: multi-target libraries are for x86-64 CPUs; '" +
+             spelled + "' is not one";
+    targets.push_back(canonical);
+  }
+  return "";
+}
+
 std::string defaultName(StringRef input) {
   std::string stem =
       input == "-" ? "model" : llvm::sys::path::stem(input).str();
@@ -396,45 +418,20 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   if (!options.calibrate.empty() && !integer)
     return fail("--calibrate applies to integer mode (--integer or "
                 "--target=hls)");
-  // A comma-separated list of CPU targets makes a multi-target library:
-  // every kernel compiled for each, the first the CPU has chosen at create
-  // time. The kernel pipeline's choices follow the first.
   std::vector<std::string> targets;
-  {
-    SmallVector<StringRef> names;
-    StringRef(options.target).split(names, ',');
-    if (names.size() > 1 && (strictGpu || hls))
-      return fail("--target lists several targets for CPU libraries only; "
-                  "'" +
-                  options.target + "' names cuda or hls");
-    for (StringRef name : names) {
-      std::string canonical;
-      if (tk::Status s = tk::resolveTarget(
-              strictGpu ? "host-cuda" : (hls ? "host" : name.trim().str()),
-              canonical);
-          !s)
-        return fail("invalid --target '" + name.trim().str() +
-                    "': " + s.message);
-      if (names.size() > 1 && StringRef(canonical).split('-').first != "x86")
-        return fail("--target: multi-target libraries are for x86-64 CPUs; "
-                    "'" +
-                    name.trim().str() + "' is not one");
-      if (names.size() > 1 && StringRef(canonical).contains("cuda"))
-        return fail("--target lists several targets for CPU libraries only; "
-                    "'" +
-                    name.trim().str() + "' has cuda");
-      targets.push_back(canonical);
-    }
-  }
+  if (std::string problem = resolveTargets(
+          strictGpu ? "host-cuda" : (hls ? "host" : options.target), targets);
+      !problem.empty())
+    return fail(problem);
   const std::string &target = targets.front();
   std::string targetList = llvm::join(targets, ",");
   // Another architecture (cross-compiling): the driver, the weights and
   // the runtime are compiled and linked by the toolchain the user names.
-  bool cross = false;
+  bool hostArch = true;
   std::string arch;
-  if (tk::Status s = tk::targetArchitecture(target, cross, arch); !s)
+  if (tk::Status s = tk::targetArchitecture(target, hostArch, arch); !s)
     return fail("invalid --target '" + target + "': " + s.message);
-  cross = !cross && !hls;
+  bool cross = !hostArch;
   std::string cc = options.cc;
   if (cc.empty()) {
     const char *env = getenv("CC");
@@ -727,11 +724,13 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
     plan->targets.push_back(
         {variantTarget, features.words, features.cpuFeatures});
   }
-  std::string buildId = ::tern::emit::buildId(
-      ::tern::emit::generateDriver(*plan), plan->weights, targetList);
+  std::string driver = ::tern::emit::generateDriver(*plan);
+  std::string buildId =
+      ::tern::emit::buildId(driver, plan->weights, targetList);
+  driver += ::tern::emit::buildSymbolDefinition(*plan, buildId);
   if (!writeFile(header,
                  ::tern::emit::generateHeader(*plan, targetList, buildId)) ||
-      !writeFile(driverSrc, ::tern::emit::generateDriver(*plan, buildId)) ||
+      !writeFile(driverSrc, driver) ||
       !writeFile(weightsBin,
                  StringRef(plan->weights.data(), plan->weights.size())) ||
       !writeFile(weightsAsm, ::tern::emit::generateWeightsAsm(

@@ -158,11 +158,11 @@ struct TernClassifyWeightsPass
     replaceBySparse(rewriter, op, op.getInput(), op.getResult().getType(), w,
                     f);
     if (report)
-      emitRemark(loc)
-          << "tern-classify-weights: ternary layer '" << layerName(loc)
-          << "' (" << n << " x " << k << "): " << summary << ", format "
-          << described << ", " << d.i2Bytes << " -> " << d.bytes
-          << " bytes: " << d.reason;
+      emitRemark(loc) << "tern-classify-weights: ternary layer '"
+                      << layerName(loc) << "' (" << n << " x " << k
+                      << "): " << summary << ", format " << described << ", "
+                      << d.i2Bytes << " -> " << d.bytes
+                      << " bytes: " << d.reason;
     return success();
   }
 

@@ -34,13 +34,16 @@ std::string generateHeader(const plan::ModelPlan &plan,
                            const std::string &target,
                            const std::string &buildId = "");
 
-/// The C99 driver `<name>_driver.c`: info tables, create/run/destroy, and
-/// with a `buildId` the symbol the header refers to.
-std::string generateDriver(const plan::ModelPlan &plan,
-                           const std::string &buildId = "");
+/// The C99 driver `<name>_driver.c`: info tables, create/run/destroy.
+std::string generateDriver(const plan::ModelPlan &plan);
 
-/// A 16-hex-digit digest of one compile's output (the driver made without
-/// an id, the weights and the target).
+/// The driver's definition of the symbol the header refers to (see
+/// generateHeader), appended to generateDriver's text.
+std::string buildSymbolDefinition(const plan::ModelPlan &plan,
+                                  const std::string &buildId);
+
+/// A 16-hex-digit digest of one compile's output (the driver, the weights
+/// and the target).
 std::string buildId(const std::string &driver, const std::vector<char> &weights,
                     const std::string &target);
 
