@@ -35,7 +35,7 @@
 // CHECK:           arith.constant -127 : i64
 // CHECK:           arith.constant 127 : i64
 // CHECK:           arith.trunci %{{.*}} : i64 to i8
-// CHECK:         linalg.generic {{.*}} ins(%[[Q]] : tensor<1x3xi8>) outs(%{{.*}} : tensor<1x2xi32>) attrs = {tern.unroll = 4 : i64}
+// CHECK:         linalg.generic {{.*}} ins(%[[Q]] : tensor<1x3xi8>) outs(%{{.*}} : tensor<1x2xi32>) attrs = {tern.schedule = #tern.schedule<unroll = 4>}
 // CHECK-NOT:       arith.muli
 // CHECK:           %[[ADD:.*]] = arith.addi %{{.*}} : i32
 // CHECK:           %[[SUB:.*]] = arith.subi %{{.*}} : i32

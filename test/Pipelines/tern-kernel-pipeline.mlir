@@ -1,9 +1,11 @@
-// RUN: tern-opt %s --tern-kernel-pipeline | FileCheck %s --implicit-check-not=tern.ternary --implicit-check-not='#tern' --implicit-check-not='linalg.{{[^giy]}}' --implicit-check-not='tensor<3x4xf32>' --implicit-check-not='tensor<3x2xf32>'
-// RUN: tern-opt %s --pass-pipeline='builtin.module(tern-kernel-pipeline)' | FileCheck %s --implicit-check-not=tern.ternary --implicit-check-not='#tern' --implicit-check-not='linalg.{{[^giy]}}'
+// RUN: tern-opt %s --tern-kernel-pipeline | FileCheck %s --implicit-check-not=tern.ternary --implicit-check-not='#tern.{{[^s]}}' --implicit-check-not='linalg.{{[^giy]}}' --implicit-check-not='tensor<3x4xf32>' --implicit-check-not='tensor<3x2xf32>'
+// RUN: tern-opt %s --pass-pipeline='builtin.module(tern-kernel-pipeline)' | FileCheck %s --implicit-check-not=tern.ternary --implicit-check-not='#tern.{{[^s]}}' --implicit-check-not='linalg.{{[^giy]}}'
 // RUN: tern-opt %s --tern-kernel-pipeline=report=true -verify-diagnostics -o /dev/null
 
 // A two-layer ternary MLP (4 -> 3 -> 2) goes all the way to kernel form:
-// no tern op or attribute is left, and the only linalg ops are
+// no tern op or attribute is left but the kernels' #tern.schedule (written
+// by tern-select-schedule, the pipeline's last pass), and the only linalg
+// ops are
 // linalg.generic (with linalg.index and linalg.yield in their regions): no
 // linalg.matmul, linalg.fill or linalg.transpose. The implicit-check-not
 // patterns enforce that on the whole output; `linalg.{{[^giy]}}` rejects
@@ -29,7 +31,7 @@
 // Layer 1: the zero init (a generalized fill), the add/sub reduction reading
 // the packed bytes, then one elementwise kernel (scale, bias, ReLU).
 // CHECK:         %[[INIT1:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} outs(%{{.*}} : tensor<1x3xf32>)
-// CHECK:         %[[ACC1:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<1x4xf32>) outs(%[[INIT1]] : tensor<1x3xf32>)
+// CHECK:         %[[ACC1:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<1x4xf32>) outs(%[[INIT1]] : tensor<1x3xf32>) attrs = {{.*}}tern.schedule = #tern.schedule<recipe = plain, vector_width = 16, unroll = 4>}
 // CHECK-NEXT:    ^bb0(
 // CHECK-NOT:       arith.mulf
 // CHECK-NOT:       arith.muli
@@ -44,7 +46,7 @@
 
 // Layer 2: the same, reading the layer 1 activations.
 // CHECK:         %[[INIT2:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} outs(%{{.*}} : tensor<1x2xf32>)
-// CHECK:         %[[ACC2:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[H1]] : tensor<1x3xf32>) outs(%[[INIT2]] : tensor<1x2xf32>)
+// CHECK:         %[[ACC2:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[H1]] : tensor<1x3xf32>) outs(%[[INIT2]] : tensor<1x2xf32>) attrs = {{.*}}tern.schedule = #tern.schedule<recipe = plain, vector_width = 16, unroll = 4>, tern.skip_zero_input = 0 : i64}
 // CHECK-NEXT:    ^bb0(
 // CHECK-NOT:       arith.mulf
 // CHECK-NOT:       arith.muli

@@ -13,7 +13,7 @@
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
 // CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[KN]], #{{.*}}]
 // CHECK-SAME: ins(%{{.*}}, %[[W]] : tensor<4x3xf32>, tensor<3x2xf32>)
-// CHECK: tern.unroll = 4 : i64, tern.vector_blocks = 16 : i64
+// CHECK: tern.schedule = #tern.schedule<unroll = 4, vector_blocks = 16>
 func.func @transposed_b(%x: tensor<4x3xf32>, %init: tensor<4x2xf32>) -> tensor<4x2xf32> {
   %w = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
   %y = linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
@@ -62,7 +62,8 @@ func.func @int8_and_splat(%x: tensor<1x2xi8>, %x5: tensor<1x5xi8>, %init: tensor
 // -----
 
 // Left alone: weights already K x N, a constant with two users, a kernel
-// that chose its own layout (tern.vector_width), and no reduction.
+// that chose its own layout (a #tern.schedule with a vector_width), and no
+// reduction.
 
 #x = affine_map<(m, n, k) -> (m, k)>
 #w = affine_map<(m, n, k) -> (n, k)>
@@ -71,7 +72,7 @@ func.func @int8_and_splat(%x: tensor<1x2xi8>, %x5: tensor<1x5xi8>, %init: tensor
 #id = affine_map<(m, n) -> (m, n)>
 
 // CHECK-LABEL: func.func @kept
-// CHECK-NOT: tern.vector_blocks
+// CHECK-NOT: vector_blocks
 // CHECK: return
 func.func @kept(%x: tensor<1x2xf32>, %init: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<2x2xf32>) {
   %w = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
@@ -91,7 +92,7 @@ func.func @kept(%x: tensor<1x2xf32>, %init: tensor<1x2xf32>) -> (tensor<1x2xf32>
   } -> tensor<1x2xf32>
   %w2 = arith.constant dense<[[5.0, 6.0], [7.0, 8.0]]> : tensor<2x2xf32>
   %c = linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%x, %w2 : tensor<1x2xf32>, tensor<2x2xf32>) outs(%init : tensor<1x2xf32>) attrs = {tern.vector_width = 16 : i64} {
+      ins(%x, %w2 : tensor<1x2xf32>, tensor<2x2xf32>) outs(%init : tensor<1x2xf32>) attrs = {tern.schedule = #tern.schedule<vector_width = 16>} {
   ^bb0(%p: f32, %q: f32, %r: f32):
     %t = arith.mulf %p, %q : f32
     %u = arith.addf %r, %t : f32

@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Target/Halide/KernelCompiler.h"
-#include "tern/Target/Halide/Kernel.h"
+#include "tern/Kernel/Kernel.h"
 
 #include <gtest/gtest.h>
 

@@ -17,8 +17,8 @@
 // RUN: FileCheck %s --check-prefix=KERNEL < %t.kernel.mlir
 // KERNEL-NOT: linalg.matmul
 // KERNEL-NOT: tern.sparse_matmul
-// KERNEL: tern.vector_width = 16
-// KERNEL: tern.vector_width = 16
+// The two N:M kernels: their 16-output tiles, 4 reduction steps unrolled.
+// KERNEL-COUNT-2: #tern.schedule<recipe = plain, vector_width = 16, unroll = 4>
 
 // Forced formats and no sparsity at all.
 // RUN: ternc %S/Inputs/relu-mlp.mlir --prune=2:4 --sparse=ell --emit=kernel --tern-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=ELL
@@ -28,7 +28,8 @@
 // DENSE-NOT: tern-skip-zero-activations
 // RUN: FileCheck %s --check-prefix=DENSEK < %t.dense.mlir
 // DENSEK-NOT: tern.skip_zero_input
-// DENSEK-NOT: tern.vector_width
+// The dense layers: row-contiguous weights (tern-weight-layout).
+// DENSEK-COUNT-2: #tern.schedule<recipe = plain, vector_width = 16, unroll = 4, vector_blocks = 16>
 
 // The pruned, sparse model runs and matches the same pruned weights
 // through the dense kernel.

@@ -54,7 +54,7 @@
 
 // ... and a CPU kernel, reported, with --target=host-cuda.
 // RUN: ternc %S/Inputs/sum.mlir --target=host-cuda -o %t/sum --quiet --tern-report 2>&1 | FileCheck %s --check-prefix=FALLBACK
-// FALLBACK: sum.mlir:7:8: remark: kernel sum_k0 runs on the CPU: its result is a scalar (a full reduction): no parallel dimension to spread over GPU threads
+// FALLBACK: sum.mlir:7:8: remark: this kernel runs on the CPU: its result is a scalar (a full reduction): no parallel dimension to spread over GPU threads
 // FALLBACK: kernel sum_k0 (cpu)
 // RUN: FileCheck %s --input-file=%t/sum/sum.h --check-prefix=FALLBACK-HEADER
 // FALLBACK-HEADER: tern_status sum_run_device(sum_model *model,

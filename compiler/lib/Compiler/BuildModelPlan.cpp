@@ -78,13 +78,6 @@ static std::string locationString(Location loc) {
 
 /// True if every use of `op`'s results is as the init (`outs`) of a
 /// linalg.generic: a fill used that way is folded into those kernels.
-static bool usedOnlyAsInit(Operation *op) {
-  return llvm::all_of(op->getUses(), [](OpOperand &use) {
-    auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
-    return user && user.isDpsInit(&use);
-  });
-}
-
 namespace {
 
 class PlanBuilder {
@@ -110,9 +103,6 @@ private:
   tp::View newArenaView(RankedTensorType type);
   void noteUse(const tp::View &view);
   void assignArenaOffsets();
-
-  LogicalResult chooseDevice(linalg::GenericOp op, tk::Kernel &kernel,
-                             std::string &fallbackReason);
 
   func::FuncOp func;
   PlanOptions options;
@@ -277,9 +267,12 @@ LogicalResult PlanBuilder::planGeneric(linalg::GenericOp op) {
   FailureOr<KernelBuild> build = buildKernel(op, "kernel");
   if (failed(build))
     return failure();
+  // tern-select-schedule placed it; on a GPU target, a CPU kernel is a
+  // fallback (the pass said why, in a remark at the op).
   std::string fallbackReason;
-  if (failed(chooseDevice(op, build->kernel, fallbackReason)))
-    return failure();
+  if (options.gpu && build->kernel.schedule.device == tk::Schedule::CPU)
+    fallbackReason = "the GPU cannot run it (see tern-select-schedule's "
+                     "remark)";
 
   std::string text = tk::toString(build->kernel, /*includeName=*/false);
   int index;
@@ -326,32 +319,6 @@ LogicalResult PlanBuilder::planGeneric(linalg::GenericOp op) {
   plan.steps.push_back(std::move(step));
   ++plan.numKernelCalls;
   return success();
-}
-
-/// The GPU path runs kernels with at least one parallel output dimension
-/// (one thread per output point). Anything else runs on the CPU when the
-/// user allowed it, and is an error otherwise.
-LogicalResult PlanBuilder::chooseDevice(linalg::GenericOp op,
-                                        tk::Kernel &kernel,
-                                        std::string &fallbackReason) {
-  if (!options.gpu)
-    return success();
-  for (const tk::Output &out : kernel.outputs)
-    if (out.loopDims.empty()) {
-      fallbackReason = "its result is a scalar (a full reduction): no "
-                       "parallel dimension to spread over GPU threads";
-      break;
-    }
-  if (fallbackReason.empty()) {
-    kernel.schedule.device = tk::Schedule::GPU;
-    return success();
-  }
-  if (options.allowCpuFallback)
-    return success();
-  return op.emitError() << "the GPU path cannot run this kernel: "
-                        << fallbackReason
-                        << "; compile with --target=host-cuda to run it on "
-                           "the CPU";
 }
 
 void PlanBuilder::assignArenaOffsets() {
@@ -435,16 +402,14 @@ FailureOr<tp::ModelPlan> PlanBuilder::build() {
     if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
       // A fill whose every use is as a generic's init is folded into those
       // kernels' initial values and needs no step.
-      bool folded =
-          isFillLike(generic->getResult(0)) && usedOnlyAsInit(generic);
-      if (folded)
+      if (isFoldedFill(generic))
         continue;
       if (failed(planGeneric(generic)))
         return failure();
       continue;
     }
     if (auto fill = dyn_cast<linalg::FillOp>(op)) {
-      if (usedOnlyAsInit(fill) && isFillLike(fill.getResult(0)))
+      if (isFoldedFill(fill))
         continue;
       return op.emitError() << "linalg.fill is only supported as the init "
                                "of a linalg.generic; run "

@@ -452,7 +452,6 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
     StringRef(target).split(features, '-');
     planOptions.gpu = llvm::is_contained(features, "cuda");
     avx512 = llvm::is_contained(features, "avx512");
-    planOptions.allowCpuFallback = planOptions.gpu && !strictGpu;
   }
   if (thresholds && planOptions.gpu)
     return fail("--activation-threshold zeros small inputs so that CPU "
@@ -578,7 +577,32 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   if (failed(lowerPm.run(*module)))
     return fail("lowering '" + options.input +
                 "' failed (see the errors above)");
-  // 3. Plan.
+
+  // 3. Schedules (tern-select-schedule), for each --target variant: the
+  // first on the module itself, the others on copies, each planned to take
+  // its kernels from.
+  pipelineOptions.hls = hls;
+  pipelineOptions.gpuFallback = planOptions.gpu && !strictGpu;
+  pipelineOptions.hlsReuse = options.hlsReuse;
+  auto selectSchedules = [&](ModuleOp m, const std::string &variantTarget) {
+    tk::TargetDesc desc;
+    if (tk::Status s = tk::describeTarget(variantTarget, desc); !s)
+      return fail("invalid --target '" + variantTarget + "': " + s.message);
+    pipelineOptions.floatVectorBytes = desc.floatVectorBytes;
+    pipelineOptions.intVectorBytes = desc.intVectorBytes;
+    pipelineOptions.vectorRegisters = desc.vectorRegisters;
+    PassManager schedulePm(&context);
+    if (failed(configurePassManager(schedulePm, options.dumpAfter)))
+      return fail("invalid pass manager options");
+    mlir::tern::buildSchedulePipeline(schedulePm, pipelineOptions);
+    if (failed(schedulePm.run(m)))
+      return fail("choosing the schedules of '" + options.input +
+                  "' failed (see the errors above)");
+    return 0;
+  };
+  if (int rc = selectSchedules(*module, target))
+    return rc;
+  // 4. Plan.
   FailureOr<func::FuncOp> entry =
       mlir::tern::findEntryFunction(*module, options.entry);
   if (options.emit == EmitKind::Kernel) {
@@ -596,13 +620,31 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
   if (failed(plan))
     return fail("cannot generate code for '" + options.input +
                 "' (see the errors above)");
+  // The kernels of the other variants: the same plan, other schedules.
+  std::vector<std::vector<tk::Kernel>> variantKernels(targets.size());
+  for (size_t v = 1; v < targets.size(); ++v) {
+    OwningOpRef<ModuleOp> copy(module->clone());
+    if (int rc = selectSchedules(*copy, targets[v]))
+      return rc;
+    FailureOr<func::FuncOp> variantEntry =
+        mlir::tern::findEntryFunction(*copy, options.entry);
+    if (failed(variantEntry))
+      return 1;
+    FailureOr<tp::ModelPlan> variantPlan =
+        mlir::tern::buildModelPlan(*variantEntry, name, planOptions);
+    if (failed(variantPlan))
+      return fail("cannot generate code for '" + options.input +
+                  "' (see the errors above)");
+    if (variantPlan->kernels.size() != plan->kernels.size())
+      return fail("internal error: target " + targets[v] + " planned " +
+                  Twine(variantPlan->kernels.size()) + " kernels, target " +
+                  target + " " + Twine(plan->kernels.size()));
+    variantKernels[v] = std::move(variantPlan->kernels);
+  }
   progress.step("planned " + Twine(plan->numKernelCalls) + " kernel calls, " +
                 Twine(plan->kernels.size()) + " unique kernels, weights " +
                 humanBytes(plan->weights.size()) + ", activation arena " +
                 humanBytes(plan->arenaBytes));
-  for (const tp::ModelPlan::Fallback &f : plan->cpuFallbacks)
-    llvm::errs() << f.location << ": remark: kernel " << f.kernel
-                 << " runs on the CPU: " << f.reason << "\n";
   if (options.report) {
     llvm::errs() << "ternc: report for '" << name << "' (target " << targetList
                  << ")\n";
@@ -686,7 +728,7 @@ int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
     for (auto [i, k] : llvm::enumerate(plan->kernels)) {
       progress.note("kernel " + Twine(i + 1) + "/" +
                     Twine(plan->kernels.size()) + ": " + k.name);
-      tk::Kernel variant = k;
+      tk::Kernel variant = v == 0 ? k : variantKernels[v][i];
       variant.name = tp::variantKernelName(k.name, v);
       std::string obj = inBuild(variant.name + ".o");
       if (tk::Status s = tk::compileToObject(variant, variantTarget, obj); !s) {

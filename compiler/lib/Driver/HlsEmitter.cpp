@@ -1,6 +1,7 @@
 //===- HlsEmitter.cpp - ternc --target=hls: an HLS project from a plan ----===//
 //
-// The plan's kernels get Schedule::HLS and are printed by emitHls (Halide's
+// The plan's kernels (with HLS schedules from tern-select-schedule) are
+// printed by emitHls (Halide's
 // lowered statements through the HLS printer). This file adds what turns
 // them into a project: one top function that runs the plan's steps over
 // `static const` weight ROMs and local activation arrays, the testbench, the
@@ -180,9 +181,6 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
   std::vector<tk::HlsKernel> hk(plan.kernels.size());
   for (size_t i = 0; i < plan.kernels.size(); ++i) {
     tk::Kernel &k = plan.kernels[i];
-    k.schedule.device = tk::Schedule::HLS;
-    if (k.schedule.hlsReuse <= 0)
-      k.schedule.hlsReuse = std::max(1, opt.reuse);
     if (tk::Status s = tk::emitHls(k, hk[i]); !s) {
       std::string where;
       for (const tp::Step &st : plan.steps)

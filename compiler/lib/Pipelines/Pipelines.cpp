@@ -91,10 +91,26 @@ void mlir::tern::buildLowerPipeline(OpPassManager &pm,
   }
 }
 
+void mlir::tern::buildSchedulePipeline(OpPassManager &pm,
+                                       const KernelPipelineOptions &options) {
+  TernSelectSchedulePassOptions scheduleOptions;
+  scheduleOptions.device = options.hls   ? ScheduleDevice::Hls
+                           : options.gpu ? ScheduleDevice::Gpu
+                                         : ScheduleDevice::Cpu;
+  scheduleOptions.gpuFallback = options.gpuFallback;
+  scheduleOptions.floatVectorBytes = options.floatVectorBytes;
+  scheduleOptions.intVectorBytes = options.intVectorBytes;
+  scheduleOptions.vectorRegisters = options.vectorRegisters;
+  scheduleOptions.hlsReuse = options.hlsReuse;
+  pm.nest<func::FuncOp>().addPass(
+      createTernSelectSchedulePass(scheduleOptions));
+}
+
 void mlir::tern::buildKernelPipeline(OpPassManager &pm,
                                      const KernelPipelineOptions &options) {
   buildRaisePipeline(pm, options);
   buildLowerPipeline(pm, options);
+  buildSchedulePipeline(pm, options);
 }
 
 void mlir::tern::registerPipelines() {

@@ -168,8 +168,7 @@ Value tiledAccumulation(
             rb, l,
             arith::SelectOp::create(rb, l, inside, updated, acc).getResult());
       });
-  generic->setAttr("tern.unroll", b.getI64IntegerAttr(kUnroll));
-  generic->setAttr("tern.vector_width", b.getI64IntegerAttr(tile));
+  requireSchedule(generic, {.vectorWidth = tile, .unroll = kUnroll});
   return generic.getResult(0);
 }
 

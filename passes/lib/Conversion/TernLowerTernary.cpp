@@ -224,7 +224,7 @@ Value buildAddSubAccumulation(OpBuilder &b, Location loc, Value input,
         auto [plus, minus] = w.signsAt(r, row, col);
         linalg::YieldOp::create(rb, l, r.addSub(args[1], x, plus, minus));
       });
-  generic->setAttr("tern.unroll", b.getI64IntegerAttr(unrollFor(w.packing)));
+  requireSchedule(generic, {.unroll = unrollFor(w.packing)});
   return generic.getResult(0);
 }
 
@@ -391,8 +391,7 @@ private:
   }
 
   static void markUnroll(linalg::GenericOp g, int64_t factor) {
-    g->setAttr("tern.unroll",
-               IntegerAttr::get(IntegerType::get(g.getContext(), 64), factor));
+    requireSchedule(g, {.unroll = factor});
   }
 
   /// acc[m, n] = sum_k (t[n, k] == +1 ? x[m, k] : t[n, k] == -1 ? -x[m, k]
@@ -691,9 +690,7 @@ private:
           linalg::YieldOp::create(
               b, l, arith::AddIOp::create(b, l, args[2], product).getResult());
         });
-    acc->setAttr("tern.dot_product", rewriter.getI64IntegerAttr(g));
-    acc->setAttr("tern.vector_width",
-                 rewriter.getI64IntegerAttr(packing::kDotBlock));
+    requireSchedule(acc, {.vectorWidth = packing::kDotBlock, .dotProduct = g});
 
     // float(acc[m, n / 64, n % 64] - qsum[m]) for n < N.
     auto resultType = op.getResult().getType();

@@ -112,8 +112,9 @@ struct TernWeightLayoutPass
   void runOnOperation() override {
     OpBuilder b(&getContext());
     getOperation()->walk([&](linalg::GenericOp op) {
+      ScheduleAttr schedule = getSchedule(op);
       if (op.getNumReductionLoops() == 0 || !op.hasPureTensorSemantics() ||
-          op->hasAttr("tern.vector_width") || op->hasAttr("tern.dot_product"))
+          (schedule && (schedule.getVectorWidth() || schedule.getDotProduct())))
         return;
       int64_t inner = innermostOutputDim(op);
       if (inner < 0)
@@ -123,9 +124,11 @@ struct TernWeightLayoutPass
         changed |= relayout(op, *input, inner, b);
       if (!changed)
         return;
-      if (!op->hasAttr("tern.unroll"))
-        op->setAttr("tern.unroll", b.getI64IntegerAttr(4));
-      op->setAttr("tern.vector_blocks", b.getI64IntegerAttr(kVectorBlocks));
+      ScheduleRequirements r;
+      if (!schedule || !schedule.getUnroll())
+        r.unroll = 4;
+      r.vectorBlocks = kVectorBlocks;
+      requireSchedule(op, r);
     });
   }
 };

@@ -14,7 +14,7 @@
 // arith.maximumf propagates NaN: a select on isnan guards the max (the
 // constant 0 needs no check).
 // CHECK-NEXT:      init (select:f32 (isnan:bool (add:f32 (load:f32 #0 d0 d1) (load:f32 #1 d1))) (add:f32 (load:f32 #0 d0 d1) (load:f32 #1 d1)) (max:f32 (add:f32 (load:f32 #0 d0 d1) (load:f32 #1 d1)) (const:f32 0)))
-// CHECK-NEXT:    schedule vector=0 parallel=1 min_parallel_work=16384
+// CHECK-NEXT:    schedule cpu none parallel=1 min_parallel_work=16384
 func.func @bias_relu(%x: tensor<2x8xf32>, %b: tensor<8xf32>) -> tensor<2x8xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<2x8xf32>

@@ -23,13 +23,12 @@ namespace mlir::tern {
 /// choice is ambiguous or impossible.
 FailureOr<func::FuncOp> findEntryFunction(ModuleOp module, StringRef entry);
 
-/// Where kernels may run.
+/// The target of the plan.
 struct PlanOptions {
-  /// The target has a GPU: kernels get GPU schedules.
+  /// The target has a GPU (the library gets the device API); kernels that
+  /// tern-select-schedule placed on the CPU are listed in
+  /// ModelPlan::cpuFallbacks.
   bool gpu = false;
-  /// With `gpu`: kernels the GPU path cannot run go to the CPU (and are
-  /// listed in ModelPlan::cpuFallbacks) instead of being an error.
-  bool allowCpuFallback = false;
 };
 
 /// Builds the plan of `func` (in kernel form) for a library named `name`.

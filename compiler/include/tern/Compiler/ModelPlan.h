@@ -12,7 +12,7 @@
 #ifndef TERN_COMPILER_MODELPLAN_H
 #define TERN_COMPILER_MODELPLAN_H
 
-#include "tern/Target/Halide/Kernel.h"
+#include "tern/Kernel/Kernel.h"
 
 #include <cstdint>
 #include <string>

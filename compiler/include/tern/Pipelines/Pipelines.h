@@ -85,20 +85,49 @@ struct KernelPipelineOptions
                           llvm::cl::desc("Integer mode: 8 or 16-bit "
                                          "activations"),
                           llvm::cl::init(8)};
+  // The target, for tern-select-schedule (ternc fills these from --target;
+  // the device follows `gpu` and `hls`).
+  Option<bool> hls{*this, "hls",
+                   llvm::cl::desc("Kernels run on an FPGA (HLS C++)"),
+                   llvm::cl::init(false)};
+  Option<bool> gpuFallback{
+      *this, "gpu-fallback",
+      llvm::cl::desc("With gpu: kernels the GPU cannot run go to the CPU"),
+      llvm::cl::init(false)};
+  Option<int> floatVectorBytes{
+      *this, "float-vector-bytes",
+      llvm::cl::desc("Bytes of a float vector register (64: AVX-512)"),
+      llvm::cl::init(64)};
+  Option<int> intVectorBytes{
+      *this, "int-vector-bytes",
+      llvm::cl::desc("Bytes of an integer vector register (64: AVX-512)"),
+      llvm::cl::init(64)};
+  Option<int> vectorRegisters{
+      *this, "vector-registers",
+      llvm::cl::desc("Vector registers (32 with AVX-512, 16 below)"),
+      llvm::cl::init(32)};
+  Option<int> hlsReuse{*this, "hls-reuse",
+                       llvm::cl::desc("With hls: the default reuse factor"),
+                       llvm::cl::init(1)};
 };
 
 /// Input form (func + linalg on tensors) to kernel form (linalg.generic on
-/// tensors, no tern ops, no named linalg ops), on a module:
-///   [tern-prune] -> [tern-ternarize] -> tern-raise ->
-///   tern-activation-threshold -> tern-classify-weights -> tern-lower-sparse ->
-///   tern-select-ternary-kernel -> tern-lower-ternary ->
-///   linalg-generalize-named-ops
-///   -> tern-fuse-elementwise -> canonicalize -> cse
-///   -> tern-skip-zero-activations
-///   (with integer=true, tern-quantize runs after tern-raise)
-///
+/// tensors with a #tern.schedule each, no tern ops, no named linalg ops),
+/// on a module. The passes, in order (Pipelines.cpp is the list):
+///   raise:    tern-lower-activation-sparse, [tern-prune], [tern-ternarize],
+///             tern-raise
+///   (ternc calibrates here: integer-mode ranges, activation thresholds)
+///   lower:    tern-activation-threshold, [tern-quantize] (integer mode),
+///             [tern-classify-weights] (float mode, CPU), tern-lower-sparse,
+///             tern-select-ternary-kernel, tern-lower-ternary,
+///             linalg-generalize-named-ops, tern-fuse-elementwise,
+///             tern-weight-layout, canonicalize, cse,
+///             [tern-skip-zero-activations] (CPU)
+///   schedule: tern-select-schedule
 
-/// The whole kernel pipeline: buildRaisePipeline then buildLowerPipeline.
+/// The whole kernel pipeline: buildRaisePipeline, buildLowerPipeline and
+/// buildSchedulePipeline, exactly what ternc runs (with its calibration
+/// between the first two).
 void buildKernelPipeline(OpPassManager &pm,
                          const KernelPipelineOptions &options);
 
@@ -114,6 +143,11 @@ void buildRaisePipeline(OpPassManager &pm,
 /// generalization, fusion and cleanup.
 void buildLowerPipeline(OpPassManager &pm,
                         const KernelPipelineOptions &options);
+
+/// Its last step: tern-select-schedule for the target the options
+/// describe. ternc runs it once per --target variant.
+void buildSchedulePipeline(OpPassManager &pm,
+                           const KernelPipelineOptions &options);
 
 /// Registers `tern-kernel-pipeline` for tern-opt.
 void registerPipelines();

@@ -9,6 +9,7 @@
 #ifndef TERN_TARGET_HALIDE_BACKEND_H
 #define TERN_TARGET_HALIDE_BACKEND_H
 
+#include "tern/Kernel/SelectSchedule.h"
 #include "tern/Target/Halide/KernelCompiler.h"
 
 #include "Halide.h"
@@ -36,6 +37,9 @@ Status parseTarget(const std::string &name, Halide::Target &out);
 
 /// The JIT's target: this CPU, as parseTarget("host"). Call under guarded().
 Halide::Target jitTarget();
+
+/// What the schedule selector needs to know of `t` (device CPU).
+TargetDesc describe(const Halide::Target &t);
 
 /// The Halide type of a scalar type.
 Halide::Type halideType(ScalarType t);

@@ -17,6 +17,7 @@
 #include "Backend.h"
 #include "HlsLowering.h"
 #include "Translator.h"
+#include "tern/Kernel/SelectSchedule.h"
 
 #include "Halide.h"
 
@@ -129,15 +130,33 @@ Status checkNonEmpty(const std::string &path) {
   return Status::success();
 }
 
-Status buildKernel(const Kernel &k, const Halide::Target &target,
+Status buildKernel(const Kernel &given, const Halide::Target &target,
                    Built &built) {
+  // A kernel without a recipe (the C++ API, the JIT) gets the selector's
+  // choice for this target: the function tern-select-schedule runs.
+  Kernel selected;
+  const Kernel *kp = &given;
+  if (given.schedule.recipe == Schedule::Recipe::None) {
+    selected = given;
+    TargetDesc desc = detail::describe(target);
+    desc.device = given.schedule.device; // the API's kernels say where
+    Selection sel = selectSchedule(selected, desc);
+    if (!sel.ok())
+      return Status::error(kernelPrefix(given) + sel.gpuRefusal);
+    kp = &selected;
+  }
+  const Kernel &k = *kp;
   if (k.schedule.device == Schedule::GPU && !target.has_gpu_feature())
     return Status::error(kernelPrefix(k) + "has a GPU schedule but target '" +
                          target.to_string() + "' has no GPU feature");
-  Translator t(k, target, built);
+  detail::TranslateOptions options = detail::translateOptionsFor(k);
+  Translator t(k, options, built);
   std::string unsupported = t.run();
+  if (unsupported.empty())
+    unsupported = detail::applySchedule(k, built);
   if (!unsupported.empty())
     return Status::error(kernelPrefix(k) + unsupported);
+  built.pipeline = Halide::Pipeline(built.funcs);
   return Status::success();
 }
 

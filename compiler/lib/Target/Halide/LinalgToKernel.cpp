@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Target/Halide/LinalgToKernel.h"
+#include "tern/Dialect/Tern/IR/TernAttrs.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -661,6 +662,15 @@ bool mlir::tern::isFillLike(Value value) {
   return GenericTranslator::fillExpr(value) != nullptr;
 }
 
+bool mlir::tern::isFoldedFill(Operation *op) {
+  if (op->getNumResults() != 1 || !isFillLike(op->getResult(0)))
+    return false;
+  return llvm::all_of(op->getUses(), [](OpOperand &use) {
+    auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
+    return user && user.isDpsInit(&use);
+  });
+}
+
 LogicalResult GenericTranslator::run(StringRef name) {
   tk::Kernel &k = build.kernel;
   k.name = name.str();
@@ -675,26 +685,26 @@ LogicalResult GenericTranslator::run(StringRef name) {
                             << " has a dynamic extent; the Halide emitter "
                                "needs static shapes";
   k.loopExtents.assign(ranges.begin(), ranges.end());
-  if (auto unroll = op->getAttrOfType<IntegerAttr>("tern.unroll"))
-    k.schedule.reductionUnroll =
-        static_cast<int>(std::clamp<int64_t>(unroll.getInt(), 0, 64));
-  if (auto dot = op->getAttrOfType<IntegerAttr>("tern.dot_product"))
-    k.schedule.dotProduct =
-        static_cast<int>(std::clamp<int64_t>(dot.getInt(), 0, 16));
-  // Vector lanes over the outputs the kernel's weight layout was tiled for
-  // (`tern.vector_width`; the sparse lowerings store 16-output tiles).
-  if (auto width = op->getAttrOfType<IntegerAttr>("tern.vector_width"))
-    k.schedule.vectorWidth =
-        static_cast<int>(std::clamp<int64_t>(width.getInt(), 0, 64));
-  if (auto blocks = op->getAttrOfType<IntegerAttr>("tern.vector_blocks"))
-    k.schedule.vectorBlocks =
-        static_cast<int>(std::clamp<int64_t>(blocks.getInt(), 0, 16));
-  // Per layer reuse factor for HLS (`tern.hls_reuse`); 0: the driver's.
-  if (auto reuse = op->getAttrOfType<IntegerAttr>("tern.hls_reuse"))
-    k.schedule.hlsReuse =
-        static_cast<int>(std::clamp<int64_t>(reuse.getInt(), 1, 1 << 20));
-  else
+  // The schedule: complete after tern-select-schedule, else what the
+  // lowering required (the backend then selects the rest).
+  if (ScheduleAttr s = getSchedule(op)) {
+    tk::Schedule &ks = k.schedule;
+    ks.device = static_cast<tk::Schedule::Device>(s.getDevice());
+    ks.recipe = static_cast<tk::Schedule::Recipe>(s.getRecipe());
+    ks.vectorWidth = static_cast<int>(s.getVectorWidth());
+    ks.updateVectorWidth = static_cast<int>(s.getUpdateVectorWidth());
+    ks.reductionUnroll = static_cast<int>(s.getUnroll());
+    ks.vectorBlocks = static_cast<int>(s.getVectorBlocks());
+    ks.dotProduct = static_cast<int>(s.getDotProduct());
+    ks.rows = static_cast<int>(s.getRows());
+    if (s.getGpuThreads())
+      ks.gpuThreads = static_cast<int>(s.getGpuThreads());
+    if (s.getRecipe() != ScheduleRecipe::None)
+      ks.parallel = s.getParallel();
+    ks.hlsReuse = static_cast<int>(s.getHlsReuse());
+  } else {
     k.schedule.hlsReuse = 0;
+  }
   for (utils::IteratorType it : op.getIteratorTypesArray())
     k.isReduction.push_back(it == utils::IteratorType::reduction);
   bool reduces = op.getNumReductionLoops() > 0;

@@ -161,4 +161,26 @@ Status targetArchitecture(const std::string &target, bool &isHost,
   });
 }
 
+TargetDesc detail::describe(const Halide::Target &t) {
+  TargetDesc d;
+  // Halide's natural vector size is one register's bytes over the element
+  // size, with one register width for floats and one for integers.
+  d.floatVectorBytes = t.natural_vector_size(Halide::Float(32)) * 4;
+  d.intVectorBytes = t.natural_vector_size(Halide::Int(32)) * 4;
+  d.vectorRegisters = t.has_feature(Halide::Target::AVX512) ? 32 : 16;
+  return d;
+}
+
+Status describeTarget(const std::string &target, TargetDesc &out) {
+  return guarded("", [&]() -> Status {
+    Halide::Target t;
+    if (Status s = parseTarget(target, t); !s)
+      return s;
+    out = detail::describe(t);
+    if (t.has_gpu_feature())
+      out.device = Schedule::GPU;
+    return Status::success();
+  });
+}
+
 } // namespace tern::kernel

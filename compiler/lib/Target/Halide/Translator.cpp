@@ -15,7 +15,8 @@
 
 #include "Translator.h"
 #include "Backend.h"
-#include "KernelNames.h"
+#include "tern/Kernel/KernelAnalysis.h"
+#include "tern/Kernel/KernelNames.h"
 
 #include <set>
 
@@ -40,46 +41,6 @@ void constrainShape(Param p, const std::vector<int64_t> &shape,
       p.dim(j).set_bounds(0, static_cast<int>(extent));
     p.dim(j).set_stride(static_cast<int>(stride));
     stride *= extent;
-  }
-}
-
-/// Adds the loop dimensions `e` reads to `dims`.
-static void loopVarsOf(const ExprRef &e, std::set<int> &dims) {
-  if (e->op == Op::LoopVar)
-    dims.insert(e->index);
-  for (const ExprRef &a : e->args)
-    loopVarsOf(a, dims);
-}
-
-/// Whether `e` reads Self anywhere.
-static bool readsSelf(const ExprRef &e) {
-  if (e->op == Op::Self)
-    return true;
-  return std::any_of(e->args.begin(), e->args.end(), readsSelf);
-}
-
-/// Whether a select in `e` reads Self, in its condition or its values.
-static bool selectReadsSelf(const ExprRef &e) {
-  if (e->op == Op::Select && readsSelf(e))
-    return true;
-  return std::any_of(e->args.begin(), e->args.end(), selectReadsSelf);
-}
-
-/// Loop variables and constants combined with +, -, * and floor division:
-/// index expressions whose footprint over a tile Halide bounds tightly.
-static bool isAffineIndex(const ExprRef &e) {
-  switch (e->op) {
-  case Op::LoopVar:
-  case Op::Const:
-    return true;
-  case Op::Add:
-  case Op::Sub:
-  case Op::Mul:
-  case Op::FloorDiv:
-  case Op::FloorMod:
-    return isAffineIndex(e->args[0]) && isAffineIndex(e->args[1]);
-  default:
-    return false;
   }
 }
 
@@ -141,16 +102,17 @@ Halide::Expr Translator::translateNode(const Expr &x) {
   case Op::Load: {
     const Buffer &b = k.inputs[x.index];
     int rank = static_cast<int>(b.shape.size());
-    if (gatherRowsDim >= 0 && rank == 2 && x.args[0]->op == Op::LoopVar &&
-        x.args[0]->index == gatherRowsDim && isDataDependent(x.args[1])) {
-      auto [it, inserted] = transposedInputs.try_emplace(x.index);
+    if (options.transposeRowsDim >= 0 && rank == 2 &&
+        x.args[0]->op == Op::LoopVar &&
+        x.args[0]->index == options.transposeRowsDim &&
+        isDataDependent(x.args[1])) {
+      auto [it, inserted] = built.transposedInputs.try_emplace(x.index);
       if (inserted) {
         it->second = Halide::Func(built.inputs[x.index].name() + "_t");
         Halide::Var row("row"), col("col");
         it->second(row, col) = built.inputs[x.index](col, row);
       }
-      gatherInputs.insert(x.index);
-      dataGatherInputs.insert(x.index);
+      built.gatherInputs.insert(x.index);
       return it->second(
           translate(x.args[0]),
           Halide::unsafe_promise_clamped(translate(x.args[1]), 0,
@@ -167,10 +129,9 @@ Halide::Expr Translator::translateNode(const Expr &x) {
       if (isDataDependent(x.args[j])) {
         e = Halide::unsafe_promise_clamped(e, 0,
                                            static_cast<int>(b.shape[j] - 1));
-        gatherInputs.insert(x.index);
-        dataGatherInputs.insert(x.index);
+        built.gatherInputs.insert(x.index);
       } else if (!isAffineIndex(x.args[j])) {
-        gatherInputs.insert(x.index);
+        built.gatherInputs.insert(x.index);
       }
       idx.push_back(e);
     }
@@ -341,7 +302,7 @@ Halide::Expr Translator::translateNode(const Expr &x) {
     // cannot build the message (Halide has no strings there): those
     // kernels keep the value unchecked, as the MLIR side clamps it.
     Expr cond = arg(0), value = arg(1);
-    if (k.schedule.device != Schedule::CPU)
+    if (!options.runtimeChecks)
       return value;
     Expr error =
         Halide::Internal::requirement_failed_error(cond, {Expr(x.text), value});
@@ -367,188 +328,30 @@ Halide::Expr Translator::translateNode(const Expr &x) {
   return Expr();
 }
 
-/// X when `x` is U(X) for an X of type `t` (U the unsigned type of `t`'s
-/// width): an operand of LinalgToKernel's wrapping i32/i64 arithmetic.
-static ExprRef unwrapUnsigned(const ExprRef &x, ScalarType t) {
-  return x->op == Op::Cast && x->type == ScalarType::u(t.bits) &&
-                 x->args[0]->type == t
-             ? x->args[0]
-             : nullptr;
-}
-
-/// If `e` equals Self(output) + X for an X that does not read Self, returns
-/// X; otherwise null. Handles Self, Self + X, X + Self, Self - X and selects
-/// (on Self-free conditions) of those.
-static ExprRef selfAddend(const ExprRef &e, int output) {
-  auto readsSelf = [&](const ExprRef &x, const auto &self) -> bool {
-    if (x->op == Op::Self)
-      return true;
-    for (const ExprRef &a : x->args)
-      if (self(a, self))
-        return true;
-    return false;
-  };
-  auto selfFree = [&](const ExprRef &x) { return !readsSelf(x, readsSelf); };
-  auto isSelf = [&](const ExprRef &x) {
-    return x->op == Op::Self && x->index == output;
-  };
-  switch (e->op) {
-  case Op::Self:
-    if (!isSelf(e))
-      return nullptr;
-    return e->type.kind == ScalarType::Float ? constFloat(0.0, e->type)
-                                             : constInt(0, e->type);
-  case Op::Add:
-    if (isSelf(e->args[0]) && selfFree(e->args[1]))
-      return e->args[1];
-    if (isSelf(e->args[1]) && selfFree(e->args[0]))
-      return e->args[0];
-    return nullptr;
-  case Op::Sub:
-    // self - x == self + (0 - x), also for a zero x whatever its sign.
-    if (isSelf(e->args[0]) && selfFree(e->args[1]))
-      return binary(Op::Sub,
-                    e->type.kind == ScalarType::Float ? constFloat(0.0, e->type)
-                                                      : constInt(0, e->type),
-                    e->args[1]);
-    return nullptr;
-  case Op::Cast: {
-    // Wrapping i32/i64 add and sub, as LinalgToKernel writes them:
-    // T(U(self) + U(x)) and T(U(self) - U(x)), U the unsigned type of T.
-    // The addend is x, or the wrapped 0 - x.
-    const ExprRef &inner = e->args[0];
-    if (e->type.kind != ScalarType::Int ||
-        (e->type.bits != 32 && e->type.bits != 64) ||
-        (inner->op != Op::Add && inner->op != Op::Sub))
-      return nullptr;
-    ScalarType u = ScalarType::u(e->type.bits);
-    ExprRef a = unwrapUnsigned(inner->args[0], e->type),
-            b = unwrapUnsigned(inner->args[1], e->type);
-    if (!a || !b)
-      return nullptr;
-    if (inner->op == Op::Add && isSelf(b) && selfFree(a))
-      std::swap(a, b);
-    if (!isSelf(a) || !selfFree(b))
-      return nullptr;
-    if (inner->op == Op::Add)
-      return b;
-    return cast(e->type, binary(Op::Sub, constInt(0, u), cast(u, b)));
-  }
-  case Op::Select: {
-    if (!selfFree(e->args[0]))
-      return nullptr;
-    ExprRef t = selfAddend(e->args[1], output);
-    ExprRef f = t ? selfAddend(e->args[2], output) : nullptr;
-    return f ? select(e->args[0], t, f) : nullptr;
-  }
-  default:
-    return nullptr;
-  }
-}
-
-/// Rewrites an update that adds different amounts under different
-/// conditions, select(c, self + a, self), as self + select(c, a, 0) (for
-/// i32/i64 in their wrapping form, T(U(self) + U(...))). Halide
-/// 14 miscompiles the first form when the update is vectorized with a
-/// guarded tail (the guard is dropped: the first vector is updated twice and
-/// the last never); the second form is also what rfactor recognizes as an
-/// associative sum. Only the sign of a zero result can differ.
-static ExprRef hoistSelfAdd(const ExprRef &update, int output) {
-  if (update->op == Op::Add || update->op == Op::Self)
-    return update;
-  ExprRef addend = selfAddend(update, output);
-  if (!addend)
-    return update;
-  ExprRef s = self(output, update->type);
-  if (update->type.kind != ScalarType::Int ||
-      (update->type.bits != 32 && update->type.bits != 64))
-    return binary(Op::Add, s, addend);
-  // i32/i64 keep their wrapping form (see LinalgToKernel).
-  ScalarType u = ScalarType::u(update->type.bits);
-  return cast(update->type, binary(Op::Add, cast(u, s), cast(u, addend)));
-}
-
-/// The update of a dot-product kernel (Schedule::dotProduct) as a plain
-/// i32 sum, self + a * b: the wrapping form (see hoistSelfAdd) hides the
-/// associativity that vectorizing a reduction step needs (Halide's atomic())
-/// and the widening multiply that x86 turns into a dot product. The
-/// lowering that asks for the schedule bounds the sum (|sum| <= 2 * 127 * K,
-/// K below 2^22), so it never wraps. Anything else is returned unchanged.
-static ExprRef plainDotUpdate(const ExprRef &update, int output) {
-  if (update->type != ScalarType::i(32))
-    return update;
-  ExprRef addend = selfAddend(update, output);
-  if (!addend)
-    return update;
-  if (addend->op == Op::Cast && addend->args[0]->op == Op::Mul) {
-    const ExprRef &mul = addend->args[0];
-    ExprRef a = unwrapUnsigned(mul->args[0], update->type),
-            b = unwrapUnsigned(mul->args[1], update->type);
-    if (a && b)
-      addend = binary(Op::Mul, a, b);
-  }
-  return binary(Op::Add, self(output, update->type), addend);
-}
-
-/// An update `self + select(j < limit, a, 0)` over one reduction dimension
-/// j, `limit` not reading j (the sparse lowerings' per-tile slot counts):
-/// returns {limit, self + a}, so that the reduction can run to `limit` only
-/// (an RDom predicate, whose loop Halide trims) instead of testing every
-/// step. Null where the update has another form.
-static std::optional<std::pair<ExprRef, ExprRef>>
-reductionLimit(const ExprRef &update, int dim) {
-  if (update->op != Op::Add)
-    return std::nullopt;
-  for (int s = 0; s < 2; ++s) {
-    const ExprRef &self = update->args[s], &guarded = update->args[1 - s];
-    if (self->op != Op::Self || guarded->op != Op::Select)
-      continue;
-    const ExprRef &cond = guarded->args[0], &zero = guarded->args[2];
-    bool isZero = zero->op == Op::Const && zero->fval == 0 && zero->ival == 0;
-    if (!isZero || cond->op != Op::Lt || cond->args[0]->op != Op::LoopVar ||
-        cond->args[0]->index != dim)
-      continue;
-    std::set<int> used;
-    loopVarsOf(cond->args[1], used);
-    if (used.count(dim))
-      continue;
-    return std::make_pair(cond->args[1],
-                          binary(Op::Add, self, guarded->args[1]));
-  }
-  return std::nullopt;
-}
-
 std::string Translator::run() {
   // Loop dimensions: Vars for parallel ones, one RDom for the reduction
   // ones. The RDom lists the innermost (last) reduction dimension first,
   // which Halide makes the innermost loop.
   std::vector<int> reductionDims;
   for (size_t d = 0; d < k.loopExtents.size(); ++d) {
-    vars.emplace_back("d" + std::to_string(d));
+    built.vars.emplace_back("d" + std::to_string(d));
     if (k.isReduction[d])
       reductionDims.push_back(static_cast<int>(d));
   }
   loopExprs.resize(k.loopExtents.size());
   for (size_t d = 0; d < k.loopExtents.size(); ++d)
     if (!k.isReduction[d])
-      loopExprs[d] = vars[d];
+      loopExprs[d] = built.vars[d];
   if (!reductionDims.empty()) {
     Halide::Region region;
     for (auto it = reductionDims.rbegin(); it != reductionDims.rend(); ++it)
       region.emplace_back(0, static_cast<int>(k.loopExtents[*it]));
     Halide::RDom r(region, "r");
-    rdom = r;
+    built.rdom = r;
     int m = static_cast<int>(reductionDims.size());
     for (int j = 0; j < m; ++j)
       loopExprs[reductionDims[j]] = r[m - 1 - j];
   }
-
-  // A sparse GEMM: one output of (rows, outputs), a reduction, 16-lane
-  // output tiles, at least 16 rows, on the CPU.
-  if (k.schedule.device == Schedule::CPU && k.schedule.vectorWidth > 1 &&
-      rdom && k.outputs.size() == 1 && k.outputs[0].update &&
-      k.outputs[0].loopDims.size() == 2 && k.outputs[0].buffer.shape[0] >= 16)
-    gatherRowsDim = k.outputs[0].loopDims[0];
 
   Namer namer(k.name);
   for (size_t i = 0; i < k.inputs.size(); ++i) {
@@ -566,9 +369,10 @@ std::string Translator::run() {
   // Its indices are clamped into the buffer: split schedules (an unrolled
   // reduction with a ragged end, blocks of rows) evaluate the predicate
   // before their tail guard, one block past the end.
-  if (k.skipWhenZero && rdom && !compactNonzeroInputs(namer, reductionDims)) {
+  if (k.skipWhenZero && built.rdom &&
+      !compactNonzeroInputs(namer, reductionDims)) {
     Halide::Expr v = skipValue();
-    rdom->where(v != Halide::Internal::make_zero(v.type()));
+    built.rdom->where(v != Halide::Internal::make_zero(v.type()));
   }
 
   bool anyUpdate = false;
@@ -587,16 +391,10 @@ std::string Translator::run() {
             namer.get(o.buffer.name + "_acc", "acc" + std::to_string(i)));
         acc(pureArgs(o)) = translate(o.init);
         selfExpr = [&](int) { return Halide::Expr(acc(pureArgExprs(o))); };
-        ExprRef update = k.schedule.dotProduct > 1
-                             ? plainDotUpdate(o.update, static_cast<int>(i))
-                             : hoistSelfAdd(o.update, static_cast<int>(i));
-        if (reductionDims.size() == 1 && k.outputs.size() == 1)
-          if (auto limited = reductionLimit(update, reductionDims[0])) {
-            rdom->where(rdom->x < translate(limited->first));
-            update = limited->second;
-          }
-        selfUnderSelect |= selectReadsSelf(update);
-        acc(pureArgs(o)) = translate(update);
+        UpdateForm form = normalizedUpdate(k, i, options.plainDot);
+        if (form.limit)
+          built.rdom->where(built.rdom->x < translate(form.limit));
+        acc(pureArgs(o)) = translate(form.update);
         f(pureArgs(o)) = acc(pureArgExprs(o));
       } else {
         f(pureArgs(o)) = translate(o.init);
@@ -625,8 +423,6 @@ std::string Translator::run() {
     acc(pureArgs(o0)) = Halide::Tuple(init);
     selfExpr = [&](int j) { return Halide::Expr(acc(pureArgExprs(o0))[j]); };
     for (size_t i = 0; i < k.outputs.size(); ++i) {
-      if (k.outputs[i].update)
-        selfUnderSelect |= selectReadsSelf(k.outputs[i].update);
       update.push_back(k.outputs[i].update ? translate(k.outputs[i].update)
                                            : selfExpr(static_cast<int>(i)));
     }
@@ -639,32 +435,6 @@ std::string Translator::run() {
     built.funcs.push_back(f);
   }
 
-  // Vector width follows the widest element a Func stores (bool is stored
-  // as a byte).
-  auto storage = [](ScalarType t) {
-    return t.kind == ScalarType::Bool ? Halide::UInt(8) : halideType(t);
-  };
-  auto schedule = [&](size_t i, const Output &o, Halide::Type type) {
-    Halide::Func acc = built.accumulators[i];
-    if (acc.defined() && applyDotSchedule(acc, built.funcs[i], o))
-      return;
-    if (acc.defined()) {
-      applySchedule(acc, o, type);
-      acc.compute_root();
-    }
-    applySchedule(built.funcs[i], o, type);
-  };
-  if (built.funcs.size() == k.outputs.size()) {
-    for (size_t i = 0; i < built.funcs.size(); ++i)
-      schedule(i, k.outputs[i], storage(k.outputs[i].buffer.type));
-  } else {
-    Halide::Type widest = Halide::UInt(8);
-    for (const Output &o : k.outputs)
-      if (storage(o.buffer.type).bits() > widest.bits())
-        widest = storage(o.buffer.type);
-    schedule(0, k.outputs[0], widest);
-  }
-  built.pipeline = Halide::Pipeline(built.funcs);
   return "";
 }
 
@@ -693,7 +463,7 @@ bool Translator::compactNonzeroInputs(Namer &namer,
                                       const std::vector<int> &reductionDims) {
   std::set<int> used;
   loopVarsOf(k.skipWhenZero, used);
-  if (reductionDims.size() != 1 || k.schedule.device != Schedule::CPU)
+  if (reductionDims.size() != 1 || !options.compactNonzero)
     return false;
   for (int d : used)
     if (!k.isReduction[d] && k.loopExtents[d] != 1)
@@ -733,9 +503,10 @@ bool Translator::compactNonzeroInputs(Namer &namer,
   list.compute_root();
   // Every read indexed by the reduction goes through the list; Halide
   // trims the reduction loop to the count.
-  loopExprs[kdim] = Halide::unsafe_promise_clamped(list(rdom->x), 0, kMax);
+  loopExprs[kdim] =
+      Halide::unsafe_promise_clamped(list(built.rdom->x), 0, kMax);
   memo.clear();
-  rdom->where(rdom->x < count());
+  built.rdom->where(built.rdom->x < count());
   return true;
 }
 

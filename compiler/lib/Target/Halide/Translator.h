@@ -1,17 +1,18 @@
 //===- Translator.h - A Kernel as Halide Funcs, and its schedules -*- C++ -*-//
 //
-// Internal to TernHalideBackend (includes Halide.h): the translator that
-// KernelCompiler.cpp runs on each Kernel, shared with Schedules.cpp, which
-// holds the schedule recipes. The translator writes the algorithm (Funcs,
-// RDoms, updates); the recipes only schedule what it built, from
-// Kernel::schedule and the shapes.
+// Internal to TernHalideBackend (includes Halide.h). The translator writes a
+// kernel's algorithm (Funcs, RDoms, updates) into a Built and never reads
+// the schedule: the few algorithm choices a recipe depends on come as
+// TranslateOptions, which translateOptionsFor derives from the schedule.
+// applySchedule (Schedules.cpp) then runs the kernel's recipe on what was
+// built, from Kernel::schedule and the shapes.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef TERN_TARGET_HALIDE_TRANSLATOR_H
 #define TERN_TARGET_HALIDE_TRANSLATOR_H
 
-#include "tern/Target/Halide/Kernel.h"
+#include "tern/Kernel/Kernel.h"
 
 #include "Halide.h"
 
@@ -58,8 +59,37 @@ private:
   std::set<std::string> used;
 };
 
+/// The algorithm choices a schedule recipe needs from the translator.
+struct TranslateOptions {
+  /// Require nodes check their condition at run time (CPU code can build
+  /// the message; GPU and HLS code keep the value unchecked).
+  bool runtimeChecks = true;
+  /// Activation sparsity over one row compacts the nonzero inputs into a
+  /// list (CPU); otherwise every skipped point is a branch.
+  bool compactNonzero = true;
+  /// Updates in the dot-product form (plainDotUpdate) instead of
+  /// hoistSelfAdd's.
+  bool plainDot = false;
+  /// GatherRows: the loop dimension of the output rows; rank-2 inputs read
+  /// at (row, stored column) are read from a transposed copy
+  /// (Built::transposedInputs). -1: none.
+  int transposeRowsDim = -1;
+};
+
 /// A kernel translated to Halide, ready to compile or run.
 struct Built {
+  /// Per loop dimension: its Var (the parallel ones are used).
+  std::vector<Halide::Var> vars;
+  /// The reduction domain, when the kernel reduces; rdom[0] is the
+  /// innermost reduction dimension.
+  std::optional<Halide::RDom> rdom;
+  /// Inputs read at data-dependent or non-affine indices (gathers): their
+  /// footprint over a tile is unknown or loose, so they are never staged in
+  /// GPU shared memory.
+  std::set<int> gatherInputs;
+  /// The transposed copies of TranslateOptions::transposeRowsDim, by input
+  /// index (the GatherRows recipe computes them at root).
+  std::map<int, Halide::Func> transposedInputs;
   std::vector<Halide::ImageParam> inputs;
   /// The pipeline's output Funcs. One Func per output, or one Func with a
   /// Tuple value when several outputs reduce together.
@@ -88,10 +118,19 @@ struct Built {
   }
 };
 
+/// The Vars of output `o`, innermost first (Halide's order).
+inline std::vector<Halide::Var> outputArgs(const Built &built,
+                                           const Output &o) {
+  std::vector<Halide::Var> args;
+  for (auto it = o.loopDims.rbegin(); it != o.loopDims.rend(); ++it)
+    args.push_back(built.vars[*it]);
+  return args;
+}
+
 class Translator {
 public:
-  Translator(const Kernel &k, const Halide::Target &target, Built &built)
-      : k(k), target(target), built(built) {}
+  Translator(const Kernel &k, const TranslateOptions &options, Built &built)
+      : k(k), options(options), built(built) {}
 
   /// Translates the whole kernel; returns an empty string or an
   /// "unsupported" message.
@@ -99,34 +138,12 @@ public:
 
 private:
   const Kernel &k;
-  const Halide::Target &target;
+  const TranslateOptions &options;
   Built &built;
   /// Per loop dimension: its Var (parallel) or RVar (reduction) as an Expr.
   std::vector<Halide::Expr> loopExprs;
-  std::vector<Halide::Var> vars; ///< per loop dimension (parallel ones used)
-  /// The reduction domain, when the kernel reduces; rdom[0] is the
-  /// innermost reduction dimension.
-  std::optional<Halide::RDom> rdom;
-  /// Inputs read at data-dependent or non-affine indices (gathers): their
-  /// footprint over a tile is unknown or loose, so they are never staged in
-  /// GPU shared memory.
-  std::set<int> gatherInputs;
-  /// Inputs read at an index loaded from memory (a sparse kernel's stored
-  /// columns): x86 has no gather Halide 14 emits, so a vector of such reads
-  /// becomes one scalar load and insert per lane.
-  std::set<int> dataGatherInputs;
-  /// A sparse GEMM's loop dimension of the output rows, or -1. Row-major
-  /// activations read at stored columns are then read from a transposed
-  /// copy, rows innermost, so that one stored column serves 16 rows with one
-  /// dense vector load.
-  int gatherRowsDim = -1;
-  /// Those transposed copies, by input index (computed at root).
-  std::map<int, Halide::Func> transposedInputs;
   /// Maps Self(j) to an Expr; set while translating updates.
   std::function<Halide::Expr(int)> selfExpr;
-  /// An update reads its own running value under a select (a max with NaN
-  /// handling, argmax): see applySchedule's tail-free vector width.
-  bool selfUnderSelect = false;
   std::unordered_map<const Expr *, Halide::Expr> memo;
   std::unordered_map<const Expr *, bool> dataDependent;
 
@@ -134,10 +151,7 @@ private:
   Halide::Expr translate(const ExprRef &e);
   Halide::Expr translateNode(const Expr &x);
   std::vector<Halide::Var> pureArgs(const Output &o) const {
-    std::vector<Halide::Var> args;
-    for (auto it = o.loopDims.rbegin(); it != o.loopDims.rend(); ++it)
-      args.push_back(vars[*it]);
-    return args;
+    return outputArgs(built, o);
   }
   std::vector<Halide::Expr> pureArgExprs(const Output &o) const {
     std::vector<Halide::Expr> args;
@@ -148,21 +162,14 @@ private:
   Halide::Expr skipValue();
   bool compactNonzeroInputs(Namer &namer,
                             const std::vector<int> &reductionDims);
-  void applySchedule(Halide::Func f, const Output &o, Halide::Type widest);
-  bool applyDotSchedule(Halide::Func acc, Halide::Func f, const Output &o);
-  /// The schedule allows threads and the iteration space has at least
-  /// minParallelWork points (counted with saturation).
-  bool worthThreads() const {
-    int64_t work = 1;
-    for (int64_t e : k.loopExtents)
-      work = work > std::numeric_limits<int64_t>::max() / e
-                 ? std::numeric_limits<int64_t>::max()
-                 : work * e;
-    return k.schedule.parallel && work >= k.schedule.minParallelWork;
-  }
-  void applyGpuSchedule(Halide::Func f, const std::vector<Halide::Var> &v,
-                        const std::vector<int64_t> &ext);
 };
+
+/// The translation options the schedule of `k` needs.
+TranslateOptions translateOptionsFor(const Kernel &k);
+
+/// Runs the recipe of `k.schedule` on the Funcs the translator built
+/// (Schedules.cpp). Returns an empty string or why the recipe cannot apply.
+std::string applySchedule(const Kernel &k, Built &built);
 
 } // namespace tern::kernel::detail
 

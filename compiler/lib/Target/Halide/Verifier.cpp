@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Backend.h"
-#include "KernelNames.h"
+#include "tern/Kernel/KernelNames.h"
 
 #include <cctype>
 #include <limits>

@@ -18,6 +18,15 @@ using namespace mlir::tern;
 
 #include "tern/Dialect/Tern/IR/TernEnums.cpp.inc"
 
+FailureOr<bool> mlir::tern::parseBoolField(AsmParser &parser) {
+  if (succeeded(parser.parseOptionalKeyword("true")))
+    return true;
+  if (succeeded(parser.parseOptionalKeyword("false")))
+    return false;
+  return parser.emitError(parser.getCurrentLocation(),
+                          "expected 'true' or 'false'");
+}
+
 #define GET_ATTRDEF_CLASSES
 #include "tern/Dialect/Tern/IR/TernAttrs.cpp.inc"
 
@@ -55,4 +64,75 @@ EllEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "#tern.ell row_length must be >= 0, found "
                        << rowLength;
   return success();
+}
+
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   ScheduleDevice device, ScheduleRecipe recipe,
+                                   int64_t vectorWidth,
+                                   int64_t updateVectorWidth, bool parallel,
+                                   int64_t unroll, int64_t vectorBlocks,
+                                   int64_t dotProduct, int64_t rows,
+                                   int64_t gpuThreads, int64_t hlsReuse) {
+  auto range = [&](StringRef name, int64_t v, int64_t hi) -> LogicalResult {
+    if (v < 0 || v > hi)
+      return emitError() << "#tern.schedule " << name << " = " << v
+                         << " is out of range: expected 0 (unset) to " << hi;
+    return success();
+  };
+  if (failed(range("vector_width", vectorWidth, 1024)) ||
+      failed(range("update_vector_width", updateVectorWidth, 1024)) ||
+      failed(range("unroll", unroll, 64)) ||
+      failed(range("vector_blocks", vectorBlocks, 16)) ||
+      failed(range("dot_product", dotProduct, 16)) ||
+      failed(range("rows", rows, 64)) ||
+      failed(range("gpu_threads", gpuThreads, 1024)) ||
+      failed(range("hls_reuse", hlsReuse, 1 << 20)))
+    return failure();
+  // Each recipe belongs to one device.
+  ScheduleDevice expected = recipe == ScheduleRecipe::Gpu ? ScheduleDevice::Gpu
+                            : recipe == ScheduleRecipe::Hls
+                                ? ScheduleDevice::Hls
+                                : ScheduleDevice::Cpu;
+  if (recipe != ScheduleRecipe::None && device != expected)
+    return emitError() << "#tern.schedule recipe " << stringifyEnum(recipe)
+                       << " runs on " << stringifyEnum(expected) << ", not "
+                       << stringifyEnum(device);
+  if (recipe == ScheduleRecipe::Dot && dotProduct < 2)
+    return emitError() << "#tern.schedule recipe dot needs dot_product >= 2";
+  if (recipe == ScheduleRecipe::GemvBlocks && vectorBlocks < 2)
+    return emitError()
+           << "#tern.schedule recipe gemv_blocks needs vector_blocks >= 2";
+  if (recipe == ScheduleRecipe::RowBlocks && rows < 1)
+    return emitError() << "#tern.schedule recipe row_blocks needs rows >= 1";
+  if ((recipe == ScheduleRecipe::Gather ||
+       recipe == ScheduleRecipe::GatherRows) &&
+      vectorWidth < 2)
+    return emitError() << "#tern.schedule recipe " << stringifyEnum(recipe)
+                       << " needs vector_width >= 2 (its tile of outputs)";
+  if (recipe == ScheduleRecipe::Gpu && gpuThreads < 1)
+    return emitError() << "#tern.schedule recipe gpu needs gpu_threads >= 1";
+  if (recipe == ScheduleRecipe::Hls && hlsReuse < 1)
+    return emitError() << "#tern.schedule recipe hls needs hls_reuse >= 1";
+  return success();
+}
+
+ScheduleAttr mlir::tern::getSchedule(Operation *op) {
+  return op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+}
+
+void mlir::tern::requireSchedule(Operation *op, const ScheduleRequirements &r) {
+  ScheduleAttr s = getSchedule(op);
+  if (!s)
+    s = ScheduleAttr::get(op->getContext(), ScheduleDevice::Cpu,
+                          ScheduleRecipe::None, 0, 0, false, 0, 0, 0, 0, 0, 0);
+  auto pick = [](int64_t wanted, int64_t had) { return wanted ? wanted : had; };
+  op->setAttr(kScheduleAttrName,
+              ScheduleAttr::get(op->getContext(), s.getDevice(), s.getRecipe(),
+                                pick(r.vectorWidth, s.getVectorWidth()),
+                                s.getUpdateVectorWidth(), s.getParallel(),
+                                pick(r.unroll, s.getUnroll()),
+                                pick(r.vectorBlocks, s.getVectorBlocks()),
+                                pick(r.dotProduct, s.getDotProduct()),
+                                s.getRows(), s.getGpuThreads(),
+                                s.getHlsReuse()));
 }

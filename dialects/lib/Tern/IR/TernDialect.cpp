@@ -28,6 +28,21 @@ void TernDialect::initialize() {
 LogicalResult TernDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
+  if (name == kScheduleAttrName) {
+    if (!isa<ScheduleAttr>(attr.getValue()) ||
+        op->getName().getStringRef() != "linalg.generic")
+      return op->emitError() << kScheduleAttrName
+                             << " must be a #tern.schedule on a "
+                                "linalg.generic (a kernel)";
+    return success();
+  }
+  if (name == "tern.hls_reuse") {
+    auto reuse = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!reuse || reuse.getInt() < 1 || reuse.getInt() > (1 << 20))
+      return op->emitError("tern.hls_reuse must be an integer from 1 to "
+                           "2^20 (the layer's HLS reuse factor)");
+    return success();
+  }
   if (name == "tern.skip_zero_input") {
     auto index = dyn_cast<IntegerAttr>(attr.getValue());
     auto dps = dyn_cast<DestinationStyleOpInterface>(op);

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 #include "tern/Dialect/Tern/IR/TernAttrs.h"
+#include "tern/Dialect/Tern/IR/TernDialect.h"
 
 namespace mlir {
 class RewritePatternSet;

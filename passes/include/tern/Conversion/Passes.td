@@ -59,7 +59,8 @@ def TernLowerTernaryPass
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::tern::TernDialect"
   ];
 }
 
@@ -113,7 +114,7 @@ def TernQuantizePass : Pass<"tern-quantize", "::mlir::func::FuncOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::tensor::TensorDialect", "::mlir::tern::TernDialect"
   ];
 }
 
@@ -136,7 +137,8 @@ def TernLowerActivationSparsePass
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
-                           "::mlir::tensor::TensorDialect"];
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::tern::TernDialect"];
 }
 
 def TernLowerSparsePass : Pass<"tern-lower-sparse", "::mlir::func::FuncOp"> {
@@ -169,7 +171,7 @@ def TernLowerSparsePass : Pass<"tern-lower-sparse", "::mlir::func::FuncOp"> {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::tensor::TensorDialect", "::mlir::tern::TernDialect"
   ];
 }
 

@@ -156,16 +156,18 @@ def TernWeightLayoutPass
     indexing map to `(k, n)`: the same values, read as whole vectors.
 
     Constants with other users and kernels that chose their own layout
-    (`tern.vector_width`, `tern.dot_product`) are left alone. Marks the
-    kernels it changes `tern.unroll = 4`, which lets the Halide CPU schedule
-    keep blocks of up to 8 rows in registers over each loaded weight vector,
-    and `tern.vector_blocks = 16`: with one row (a GEMV), 16 vectors of
-    adjacent outputs per reduction step, one contiguous run of a weight row.
+    (a `#tern.schedule` with `vector_width` or `dot_product`) are left
+    alone. Requires of the kernels it changes (`#tern.schedule<unroll = 4,
+    vector_blocks = 16>`) an unroll of 4, which lets the CPU schedule keep
+    blocks of up to 8 rows in registers over each loaded weight vector, and
+    16 vector blocks: with one row (a GEMV), 16 vectors of adjacent outputs
+    per reduction step, one contiguous run of a weight row.
 
     Example: `tern-opt --tern-weight-layout model.mlir`.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::linalg::LinalgDialect"];
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tern::TernDialect"];
 }
 
 def TernPrunePass : Pass<"tern-prune", "::mlir::func::FuncOp"> {
@@ -309,6 +311,56 @@ def TernActivationThresholdPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];
+}
+
+def TernSelectSchedulePass
+    : Pass<"tern-select-schedule", "::mlir::func::FuncOp"> {
+  let summary = "Choose every kernel's schedule (#tern.schedule)";
+  let description = [{
+    The last pass of the lowering pipeline, and the one place schedules are
+    chosen: for each `linalg.generic` (a kernel) it decides the device
+    (CPU, GPU or HLS), the recipe the backend runs and every number the
+    recipe needs (vector width, threads, unroll, vector blocks, rows, dot
+    product width, GPU threads, HLS reuse), and writes them as the kernel's
+    `tern.schedule` attribute. What a lowering wrote there (a partial
+    `#tern.schedule` without a recipe: the vector width or unroll its
+    weight layout needs) is kept; a `tern.hls_reuse` on the kernel sets its
+    HLS reuse factor. Kernels that already have a recipe are left alone.
+    The backend applies the attribute and decides nothing.
+
+    The target is described by the options (ternc fills them from its
+    `--target`): the device, whether GPU kernels that cannot run there
+    (a scalar result) fall back to the CPU (else they are an error), the
+    vector register widths for floats and integers and the number of
+    vector registers, and the default HLS reuse factor.
+
+    Example: `tern-opt --tern-select-schedule="float-vector-bytes=32
+    int-vector-bytes=32 vector-registers=16" model.mlir` (an AVX2 CPU).
+  }];
+  let options = [
+    Option<"device", "device", "::mlir::tern::ScheduleDevice",
+           /*default=*/"::mlir::tern::ScheduleDevice::Cpu",
+           "Where kernels run: cpu, gpu or hls",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::tern::ScheduleDevice::Cpu, "cpu", "the CPU"),
+             clEnumValN(::mlir::tern::ScheduleDevice::Gpu, "gpu",
+                        "an NVIDIA GPU (CUDA)"),
+             clEnumValN(::mlir::tern::ScheduleDevice::Hls, "hls",
+                        "an FPGA through HLS C++"))}]>,
+    Option<"gpuFallback", "gpu-fallback", "bool", /*default=*/"false",
+           "device=gpu: kernels the GPU cannot run go to the CPU (with a "
+           "remark) instead of being an error">,
+    Option<"floatVectorBytes", "float-vector-bytes", "int", /*default=*/"64",
+           "Bytes of a float vector register (64: AVX-512, 32: AVX2, 16: "
+           "SSE, NEON)">,
+    Option<"intVectorBytes", "int-vector-bytes", "int", /*default=*/"64",
+           "Bytes of an integer vector register">,
+    Option<"vectorRegisters", "vector-registers", "int", /*default=*/"32",
+           "Vector registers (32 with AVX-512, 16 below)">,
+    Option<"hlsReuse", "hls-reuse", "int", /*default=*/"1",
+           "device=hls: the reuse factor of kernels without their own">
+  ];
+  let dependentDialects = ["::mlir::tern::TernDialect"];
 }
 
 #endif // TERN_TRANSFORMS_PASSES_TD

@@ -10,7 +10,8 @@
 #ifndef TERN_TARGET_HALIDE_KERNELCOMPILER_H
 #define TERN_TARGET_HALIDE_KERNELCOMPILER_H
 
-#include "tern/Target/Halide/Kernel.h"
+#include "tern/Kernel/Kernel.h"
+#include "tern/Kernel/SelectSchedule.h"
 
 #include <cstdint>
 #include <memory>
@@ -43,6 +44,11 @@ struct TargetFeatures {
   std::vector<std::pair<int, std::string>> cpuFeatures;
 };
 Status targetFeatures(const std::string &target, TargetFeatures &out);
+
+/// What the schedule selector (selectSchedule, tern-select-schedule) needs
+/// to know of `target`: its natural vector widths and registers, and the
+/// GPU as the device when it has one.
+Status describeTarget(const std::string &target, TargetDesc &out);
 
 /// `target` without its x86 instruction-set features (SSE4.1, AVX, AVX2,
 /// FMA, F16C, AVX-512 ...): what Halide's runtime is compiled for, so that

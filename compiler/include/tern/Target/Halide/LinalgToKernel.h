@@ -12,7 +12,7 @@
 #ifndef TERN_TARGET_HALIDE_LINALGTOKERNEL_H
 #define TERN_TARGET_HALIDE_LINALGTOKERNEL_H
 
-#include "tern/Target/Halide/Kernel.h"
+#include "tern/Kernel/Kernel.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Support/LLVM.h"
@@ -49,6 +49,10 @@ FailureOr<KernelBuild> buildKernel(linalg::GenericOp op, StringRef name);
 /// are folded into the init of the kernels that use them as `outs`, so they
 /// never need memory of their own.
 bool isFillLike(Value value);
+
+/// True for a fill-like op every use of which is the init of a
+/// linalg.generic: it is folded into those kernels and is no kernel itself.
+bool isFoldedFill(Operation *op);
 
 /// Maps an MLIR element type to a kernel scalar type; std::nullopt if the
 /// kernel form cannot hold it.

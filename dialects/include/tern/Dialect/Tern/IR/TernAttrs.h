@@ -14,7 +14,38 @@
 
 #include "tern/Dialect/Tern/IR/TernEnums.h.inc"
 
+namespace mlir {
+class AsmParser;
+namespace tern {
+/// Parses `true` or `false` (a boolean parameter of a Tern attribute).
+FailureOr<bool> parseBoolField(AsmParser &parser);
+} // namespace tern
+} // namespace mlir
+
 #define GET_ATTRDEF_CLASSES
 #include "tern/Dialect/Tern/IR/TernAttrs.h.inc"
+
+namespace mlir::tern {
+
+/// The attribute of a kernel (linalg.generic) that holds its
+/// #tern.schedule.
+constexpr llvm::StringLiteral kScheduleAttrName = "tern.schedule";
+
+/// What a lowering requires of the schedule of a kernel it builds, because
+/// of the weight layout it chose; 0 leaves a field as it is.
+struct ScheduleRequirements {
+  int64_t vectorWidth = 0;
+  int64_t unroll = 0;
+  int64_t vectorBlocks = 0;
+  int64_t dotProduct = 0;
+};
+
+/// Merges `r` into the (partial) #tern.schedule of `op`, creating it.
+void requireSchedule(Operation *op, const ScheduleRequirements &r);
+
+/// The #tern.schedule of `op`, or null.
+ScheduleAttr getSchedule(Operation *op);
+
+} // namespace mlir::tern
 
 #endif // TERN_DIALECT_TERN_IR_TERNATTRS_H

@@ -138,4 +138,97 @@ def Tern_EllEncodingAttr : Tern_Attr<"EllEncoding", "ell"> {
   let genVerifyDecl = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Schedules
+//===----------------------------------------------------------------------===//
+
+def Tern_DeviceCpu : I32EnumAttrCase<"Cpu", 0, "cpu">;
+def Tern_DeviceGpu : I32EnumAttrCase<"Gpu", 1, "gpu">;
+def Tern_DeviceHls : I32EnumAttrCase<"Hls", 2, "hls">;
+def Tern_ScheduleDevice : I32EnumAttr<"ScheduleDevice",
+    "where a kernel runs", [Tern_DeviceCpu, Tern_DeviceGpu, Tern_DeviceHls]> {
+  let cppNamespace = "::mlir::tern";
+  let genSpecializedAttr = 0;
+}
+
+// The order is the kernel IR's Schedule::Recipe.
+def Tern_RecipeNone : I32EnumAttrCase<"None", 0, "none">;
+def Tern_RecipePlain : I32EnumAttrCase<"Plain", 1, "plain">;
+def Tern_RecipeGemvBlocks : I32EnumAttrCase<"GemvBlocks", 2, "gemv_blocks">;
+def Tern_RecipeGather : I32EnumAttrCase<"Gather", 3, "gather">;
+def Tern_RecipeGatherRows : I32EnumAttrCase<"GatherRows", 4, "gather_rows">;
+def Tern_RecipeRowBlocks : I32EnumAttrCase<"RowBlocks", 5, "row_blocks">;
+def Tern_RecipeDot : I32EnumAttrCase<"Dot", 6, "dot">;
+def Tern_RecipeGpu : I32EnumAttrCase<"Gpu", 7, "gpu">;
+def Tern_RecipeHls : I32EnumAttrCase<"Hls", 8, "hls">;
+def Tern_ScheduleRecipe : I32EnumAttr<"ScheduleRecipe",
+    "how the backend schedules a kernel", [
+      Tern_RecipeNone, Tern_RecipePlain, Tern_RecipeGemvBlocks, Tern_RecipeGather,
+      Tern_RecipeGatherRows, Tern_RecipeRowBlocks, Tern_RecipeDot,
+      Tern_RecipeGpu, Tern_RecipeHls]> {
+  let cppNamespace = "::mlir::tern";
+  let genSpecializedAttr = 0;
+}
+
+class Tern_IntField<string desc> : DefaultValuedParameter<"int64_t", "0", desc>;
+class Tern_BoolField<string desc> : DefaultValuedParameter<"bool", "false", desc> {
+  let parser = [{ ::mlir::tern::parseBoolField($_parser) }];
+  let printer = [{ $_printer << ($_self ? "true" : "false") }];
+}
+class Tern_DefaultEnum<EnumAttrInfo info, string value> : EnumParameter<info> {
+  let defaultValue = value;
+}
+
+def Tern_ScheduleAttr : Tern_Attr<"Schedule", "schedule"> {
+  let summary = "How one kernel (a linalg.generic) is scheduled";
+  let description = [{
+    The schedule of a kernel, as the `tern.schedule` attribute of its
+    `linalg.generic`. `tern-select-schedule`, the last pass of the lowering
+    pipeline, writes a complete one (with a `recipe`) on every kernel; the
+    backend applies it and decides nothing. A lowering pass may write a
+    partial one (no `recipe`) to state what its weight layout requires, and
+    the selector keeps those fields. Omitted numbers are 0 (unset), an
+    omitted recipe `none`.
+
+    - `device`: `cpu` (default), `gpu` or `hls`.
+    - `recipe`: the backend's schedule function: `plain` (vectorize the
+      innermost output dimension, threads over the outermost), `gemv_blocks`
+      (a GEMV over row-contiguous weights, `vector_blocks` output vectors per
+      step), `gather` and `gather_rows` (reads at stored indices: the sparse
+      formats; `gather_rows` over several rows through transposed
+      activations), `row_blocks` (a ternary accumulation, `rows` rows per
+      block), `dot` (a byte dot product of `dot_product` steps: vpdpbusd with
+      AVX-512 VNNI), `gpu` (thread blocks) and `hls` (the reduction unrolled
+      by `hls_reuse`).
+    - `vector_width`: vector lanes over the innermost output dimension;
+      `update_vector_width`: the update's lanes where they differ.
+    - `parallel`: run on threads (`true` or `false`).
+    - `unroll`: unroll factor of the innermost reduction.
+    - `vector_blocks`, `dot_product`, `rows`, `gpu_threads`, `hls_reuse`: as
+      the recipes above use them.
+
+    ```mlir
+    #tern.schedule<recipe = gemv_blocks, vector_width = 16, parallel = true,
+                   unroll = 4, vector_blocks = 16>
+    #tern.schedule<unroll = 5>
+    ```
+  }];
+  let parameters = (ins
+    Tern_DefaultEnum<Tern_ScheduleDevice,
+      "::mlir::tern::ScheduleDevice::Cpu">:$device,
+    Tern_DefaultEnum<Tern_ScheduleRecipe,
+      "::mlir::tern::ScheduleRecipe::None">:$recipe,
+    Tern_IntField<"vector lanes">:$vector_width,
+    Tern_IntField<"the update's vector lanes">:$update_vector_width,
+    Tern_BoolField<"run on threads">:$parallel,
+    Tern_IntField<"reduction unroll factor">:$unroll,
+    Tern_IntField<"output vectors per GEMV step">:$vector_blocks,
+    Tern_IntField<"dot product width">:$dot_product,
+    Tern_IntField<"rows per block">:$rows,
+    Tern_IntField<"GPU threads per block">:$gpu_threads,
+    Tern_IntField<"HLS reuse factor">:$hls_reuse);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // TERN_ATTRS_TD

@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_TARGET_HALIDE_KERNEL_H
-#define TERN_TARGET_HALIDE_KERNEL_H
+#ifndef TERN_KERNEL_KERNEL_H
+#define TERN_KERNEL_KERNEL_H
 
 #include <cstdint>
 #include <memory>
@@ -160,44 +160,84 @@ struct Output {
   ExprRef update;
 };
 
-/// CPU schedule for a kernel: data, chosen by passes or defaults, applied in
-/// one place (KernelCompiler). Zero means "let the compiler choose".
+/// How a kernel is scheduled: data, chosen in one place (selectSchedule,
+/// which the `tern-select-schedule` pass runs and writes as the kernel's
+/// `#tern.schedule` attribute) and applied by the backend, which decides
+/// nothing: each recipe is one function there (Schedules.cpp) that derives
+/// its loop splits from these fields and the shapes. Lowering passes may
+/// state what their weight layout requires (a partial schedule: vector
+/// width, unroll, vector blocks, dot product); the selector honours it.
 struct Schedule {
   /// Where the kernel runs. GPU needs a target with a GPU feature (cuda)
-  /// and at least one parallel output dimension.
-  /// HLS: printed as HLS C++ (emitHls); loops run in order, the innermost
-  /// reduction dimension unrolled by ceil(extent / hlsReuse).
+  /// and at least one parallel output dimension. HLS: printed as HLS C++
+  /// (emitHls); loops run in order, the innermost reduction dimension
+  /// unrolled by ceil(extent / hlsReuse).
   enum Device { CPU, GPU, HLS };
+  /// The recipe, one per schedule function of the backend. None: not
+  /// selected yet (the backend then runs selectSchedule for its target).
+  enum class Recipe {
+    None,
+    Plain,      ///< CPU: vectorize the innermost output dimension, threads
+                ///< over the outermost; an update keeps its reduction
+                ///< innermost and unrolled
+    GemvBlocks, ///< CPU: one row of outputs over row-contiguous weights:
+                ///< `vectorBlocks` vectors of outputs per reduction step
+    Gather,     ///< CPU: reads at stored indices (sparse formats), tiles of
+                ///< `vectorWidth` outputs, one row
+    GatherRows, ///< CPU: Gather over several rows, reading a transposed
+                ///< copy of the activations, 16 rows per vector
+    RowBlocks,  ///< CPU: a ternary accumulation over several rows: blocks
+                ///< of `rows` rows inside the reduction
+    Dot,        ///< CPU: a byte dot product (vpdpbusd with AVX-512 VNNI)
+    Gpu,        ///< GPU: thread blocks over the outputs (see Schedules.cpp)
+    Hls         ///< HLS: the innermost reduction split for unrolling
+  };
   Device device = CPU;
-  int vectorWidth = 0;  ///< CPU: lanes for the innermost output dimension
-  bool parallel = true; ///< CPU: run the outermost output dimension in parallel
-  int64_t minParallelWork = 1 << 14; ///< CPU: points below which no threads
-                                     ///< start
+  Recipe recipe = Recipe::None;
+  /// Vector lanes of the innermost output dimension (every output of the
+  /// kernel). Before selection, 0 means the target's natural width for the
+  /// widest element the kernel stores.
+  int vectorWidth = 0;
+  /// Plain: the lanes of the update when they differ from vectorWidth (an
+  /// update that reads its own value under a select gets a width that
+  /// divides its extent: see Schedules.cpp); 0: vectorWidth.
+  int updateVectorWidth = 0;
+  /// CPU: run on threads. Before selection: allowed (the selector keeps it
+  /// only for at least minParallelWork points).
+  bool parallel = true;
+  int64_t minParallelWork = 1 << 14; ///< selector input: points below
+                                     ///< which no threads start
   /// GPU: threads per block along the innermost output dimension (a
   /// second dimension, if any, gets up to 4); each thread computes one
   /// output point and runs its reduction serially, in registers.
   int gpuThreads = 128;
-  /// CPU: unroll factor of the innermost reduction dimension (0: 4). The
-  /// ternary lowerings ask for the number of trits a packed byte holds
-  /// (`tern.unroll` on the linalg.generic), so that byte indices and bit
-  /// positions become constants.
+  /// CPU: unroll factor of the innermost reduction dimension. The ternary
+  /// lowerings ask for the number of trits a packed byte holds, so that
+  /// byte indices and bit positions become constants; the selector's
+  /// default is 4.
   int reductionUnroll = 0;
-  /// CPU: when > 1, a kernel with one row of outputs (a GEMV) computes this
-  /// many vectors of adjacent outputs together, each reduction step loading
-  /// one contiguous run of a weight row (`tern.vector_blocks`, set by
-  /// tern-weight-layout on the weights it made row-contiguous).
+  /// GemvBlocks: adjacent output vectors computed together, each reduction
+  /// step loading one contiguous run of a weight row (tern-weight-layout
+  /// asks for 16 on the weights it made row-contiguous; the selector caps
+  /// it by the target's vector registers and the vectors there are).
   int vectorBlocks = 0;
-  /// CPU: when > 1, the innermost reduction dimension has this extent and
-  /// is summed in vector lanes together with the innermost output
-  /// dimension (16 lanes): a byte dot product (x86 vpdpbusd with AVX-512
-  /// VNNI) when the update adds u8 * i8 products into i32. The int8 ternary
-  /// kernel asks for 4 (`tern.dot_product`); its outputs are
+  /// Dot: the innermost reduction dimension has this extent and is summed
+  /// in vector lanes together with the innermost output dimension (16
+  /// lanes): a byte dot product when the update adds u8 * i8 products into
+  /// i32. The int8 ternary kernel asks for 4; its outputs are
   /// rows x tiles x 64.
   int dotProduct = 0;
+  /// RowBlocks and Dot: rows of outputs unrolled inside the reduction.
+  int rows = 0;
   /// HLS: the reuse factor (as in hls4ml): how many steps of the innermost
-  /// reduction share one adder or multiplier. 1 unrolls it fully.
+  /// reduction share one adder or multiplier. 1 unrolls it fully; 0 before
+  /// selection: the target's default.
   int hlsReuse = 1;
 };
+
+/// The recipe's name as the `#tern.schedule` attribute spells it ("plain",
+/// "gemv_blocks", ...; "none").
+const char *recipeName(Schedule::Recipe r);
 
 /// One compiled function: `int name(halide_buffer_t *in..., *out...)`.
 struct Kernel {
@@ -223,4 +263,4 @@ std::string toString(const Kernel &k, bool includeName = true);
 
 } // namespace tern::kernel
 
-#endif // TERN_TARGET_HALIDE_KERNEL_H
+#endif // TERN_KERNEL_KERNEL_H

@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Target/Halide/Kernel.h"
-#include "KernelNames.h"
+#include "tern/Kernel/Kernel.h"
+#include "tern/Kernel/KernelNames.h"
 
 #include <algorithm>
 #include <cmath>
@@ -358,6 +358,30 @@ std::string toString(const ExprRef &e) {
   return os.str();
 }
 
+const char *recipeName(Schedule::Recipe r) {
+  switch (r) {
+  case Schedule::Recipe::None:
+    return "none";
+  case Schedule::Recipe::Plain:
+    return "plain";
+  case Schedule::Recipe::GemvBlocks:
+    return "gemv_blocks";
+  case Schedule::Recipe::Gather:
+    return "gather";
+  case Schedule::Recipe::GatherRows:
+    return "gather_rows";
+  case Schedule::Recipe::RowBlocks:
+    return "row_blocks";
+  case Schedule::Recipe::Dot:
+    return "dot";
+  case Schedule::Recipe::Gpu:
+    return "gpu";
+  case Schedule::Recipe::Hls:
+    return "hls";
+  }
+  return "none";
+}
+
 std::string toString(const Kernel &k, bool includeName) {
   // Buffer names go with the kernel's name: they only name arguments of the
   // compiled function, so layers whose buffers are named differently still
@@ -401,24 +425,29 @@ std::string toString(const Kernel &k, bool includeName) {
     os << "\n  skip when zero ";
     print(os, k.skipWhenZero);
   }
-  if (k.schedule.device == Schedule::GPU)
-    os << "\n  schedule gpu threads=" << k.schedule.gpuThreads << "\n";
-  else if (k.schedule.device == Schedule::HLS)
-    os << "\n  schedule hls reuse=" << k.schedule.hlsReuse << "\n";
-  else
-    os << "\n  schedule vector=" << k.schedule.vectorWidth
-       << " parallel=" << (k.schedule.parallel ? 1 : 0)
-       << " min_parallel_work=" << k.schedule.minParallelWork
-       << (k.schedule.reductionUnroll
-               ? " unroll=" + std::to_string(k.schedule.reductionUnroll)
-               : std::string())
-       << (k.schedule.dotProduct
-               ? " dot=" + std::to_string(k.schedule.dotProduct)
-               : std::string())
-       << (k.schedule.vectorBlocks
-               ? " blocks=" + std::to_string(k.schedule.vectorBlocks)
-               : std::string())
-       << "\n";
+  const Schedule &s = k.schedule;
+  static const char *devices[] = {"cpu", "gpu", "hls"};
+  os << "\n  schedule " << devices[s.device] << " " << recipeName(s.recipe);
+  auto field = [&](const char *name, int64_t v) {
+    if (v)
+      os << " " << name << "=" << v;
+  };
+  if (s.device == Schedule::GPU) {
+    field("threads", s.gpuThreads);
+  } else if (s.device == Schedule::HLS) {
+    field("reuse", s.hlsReuse);
+  } else {
+    field("vector", s.vectorWidth);
+    field("update_vector", s.updateVectorWidth);
+    os << " parallel=" << (s.parallel ? 1 : 0);
+    if (s.recipe == Schedule::Recipe::None)
+      os << " min_parallel_work=" << s.minParallelWork;
+    field("unroll", s.reductionUnroll);
+    field("dot", s.dotProduct);
+    field("blocks", s.vectorBlocks);
+    field("rows", s.rows);
+  }
+  os << "\n";
   return os.str();
 }
 

@@ -1,15 +1,15 @@
 //===- KernelNames.h - Op spellings for printer and backend -*- C++ -*-===//
 //
-// Kernel.cpp prints kernels and KernelCompiler.cpp names ops in its messages;
-// both must spell an op the same way, so the spelling lives here, private to
-// this folder (the public Kernel.h stays a plain data description).
+// Kernel.cpp prints kernels and the backend names ops in its messages;
+// both must spell an op the same way, so the spelling lives here, apart from
+// Kernel.h (which stays a plain data description).
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_LIB_TARGET_HALIDE_KERNELNAMES_H
-#define TERN_LIB_TARGET_HALIDE_KERNELNAMES_H
+#ifndef TERN_KERNEL_KERNELNAMES_H
+#define TERN_KERNEL_KERNELNAMES_H
 
-#include "tern/Target/Halide/Kernel.h"
+#include "tern/Kernel/Kernel.h"
 
 namespace tern::kernel::detail {
 
@@ -23,4 +23,4 @@ int opArity(Op op);
 
 } // namespace tern::kernel::detail
 
-#endif // TERN_LIB_TARGET_HALIDE_KERNELNAMES_H
+#endif // TERN_KERNEL_KERNELNAMES_H
