@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Transforms/SparseWeights.h"
+#include "tern/Analysis/SparseWeights.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Transforms/TernaryCostModel.h"
+#include "tern/Analysis/TernaryCostModel.h"
 
 #include <gtest/gtest.h>
 

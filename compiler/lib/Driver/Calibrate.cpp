@@ -2,12 +2,12 @@
 
 #include "Calibrate.h"
 
-#include "tern/Compiler/BuildModelPlan.h"
-#include "tern/Compiler/PlanRunner.h"
+#include "tern/Analysis/Layers.h"
 #include "tern/Conversion/Passes.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Pipelines/Pipelines.h"
-#include "tern/Transforms/Layers.h"
+#include "tern/Plan/BuildModelPlan.h"
+#include "tern/Plan/PlanRunner.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/IRMapping.h"

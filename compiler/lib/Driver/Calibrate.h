@@ -15,23 +15,14 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "tern/Plan/Samples.h"
 
 #include <string>
 #include <vector>
 
 namespace tern::driver {
 
-/// Sample inputs: `count` samples, each the concatenation of the model's
-/// float inputs in order (`floatsPerSample` values).
-struct Samples {
-  std::vector<float> data;
-  int64_t floatsPerSample = 0;
-  int64_t count = 0;
-  bool synthetic = false; ///< made up (no --calibrate file)
-  const float *sample(int64_t i) const {
-    return data.data() + i * floatsPerSample;
-  }
-};
+using ::tern::plan::Samples;
 
 /// Reads raw little-endian f32 samples for `func`'s inputs from `path`, or,
 /// if `path` is empty, makes 64 pseudo-random samples uniform in [-1, 1].

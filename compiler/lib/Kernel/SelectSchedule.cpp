@@ -120,9 +120,11 @@ void selectCpu(Kernel &k, const TargetDesc &target) {
   if (s.vectorBlocks > 1 && vectorize && oneRow) {
     int64_t vectors = (ext[0] + width - 1) / width;
     s.recipe = Recipe::GemvBlocks;
-    s.vectorBlocks = static_cast<int>(
-        std::min<int64_t>({static_cast<int64_t>(s.vectorBlocks), vectors,
-                           static_cast<int64_t>(target.vectorRegisters / 2)}));
+    // At most half the registers hold accumulators; a GEMV as wide as one
+    // vector keeps the recipe with blocks of one (a row-contiguous run).
+    int64_t registers = std::max(1, target.vectorRegisters / 2);
+    s.vectorBlocks = static_cast<int>(std::min<int64_t>(
+        {static_cast<int64_t>(s.vectorBlocks), vectors, registers}));
     return;
   }
   bool gathers = false;

@@ -1,11 +1,12 @@
 //===- tern-translate.cpp - Tern's translation driver -----------*- C++ -*-===//
 //
 // mlir-translate with Tern's translations (--tern-to-kernel-ir,
-// --tern-to-halide-stmt); the logic is in tern/Driver/Translations.
+// --tern-to-halide-stmt); the logic is in
+// compiler/lib/Translate/Translations.cpp.
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Driver/Translations.h"
+#include "tern/Translate/Translations.h"
 
 #include "mlir/Support/LogicalResult.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"

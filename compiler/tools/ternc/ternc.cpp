@@ -13,6 +13,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -84,6 +85,12 @@ int main(int argc, char **argv) {
       "keep-temps", cl::cat(category),
       cl::desc("Keep <output>/<name>.build/ (kernel objects, driver source, "
                "weights)"));
+  cl::opt<bool> printPipeline(
+      "print-pipeline", cl::cat(category),
+      cl::desc("Print each pass pipeline ternc runs (raise, lower, schedule), "
+               "in the syntax of tern-opt --pass-pipeline: calibration runs "
+               "between the first two; without it they are tern-opt "
+               "--tern-kernel-pipeline"));
   cl::opt<std::string> cc("cc", cl::value_desc("program"), cl::cat(category),
                           cl::desc("C compiler used to build and link the "
                                    "driver (default: $CC, else cc)"));
@@ -224,28 +231,73 @@ int main(int argc, char **argv) {
       "  cc app.c -Iout -Lout -l:libdigits.a -lpthread -ldl -lm\n"
       "  ternc model.onnx --target=hls -o hls/ --name digits   (FPGA)\n");
 
-  tern::driver::Options options;
-  options.input = input;
-  options.output = output;
-  options.name = name;
-  options.emit = emit;
-  options.target = target;
-  options.entry = entry;
-  options.dumpAfter.assign(dumpAfter.begin(), dumpAfter.end());
-  options.report = report;
-  options.quiet = quiet;
-  options.keepTemps = keepTemps;
-  options.cc = cc;
-  options.ar = ar;
-  options.argv0 = argv[0];
-  options.ternarize = ternarize.getNumOccurrences() > 0;
-  options.ternarizeLayers = ternarize;
-  options.ternaryKernel = ternaryKernel;
-  options.prune = prune;
-  options.pruneLayers = pruneLayers;
-  options.pruneGlobal = pruneGlobal;
-  options.sparse = sparse;
-  options.activationSparsity = activationSparsity;
+  // The one place flags become options: one struct per phase, enums for
+  // the enumerated choices.
+  using namespace tern::driver;
+  Options options;
+  auto unknown = [](llvm::StringRef flag, llvm::StringRef value,
+                    llvm::StringRef expected) {
+    llvm::errs() << "ternc: error: unknown --" << flag << "='" << value
+                 << "': expected " << expected << "\n";
+    return 1;
+  };
+  options.import.input = input;
+  options.import.entry = entry;
+  options.output.output = output;
+  options.output.name = name;
+  options.output.emit = emit;
+  options.output.keepTemps = keepTemps;
+  options.output.cc = cc;
+  options.output.ar = ar;
+  options.output.argv0 = argv[0];
+  options.target.target = target;
+  options.target.fpgaPart = fpgaPart;
+  options.target.clockNs = clockNs;
+  options.target.hlsReuse = hlsReuse;
+  options.diagnostics.dumpAfter.assign(dumpAfter.begin(), dumpAfter.end());
+  options.diagnostics.report = report;
+  options.diagnostics.quiet = quiet;
+  options.diagnostics.printPipeline = printPipeline;
+  ModelOptions &model = options.model;
+  model.ternarize = ternarize.getNumOccurrences() > 0;
+  model.ternarizeLayers = ternarize;
+  auto kernel = llvm::StringSwitch<std::optional<TernaryKernel>>(ternaryKernel)
+                    .Case("auto", TernaryKernel::Auto)
+                    .Case("i2", TernaryKernel::I2)
+                    .Case("bitplane", TernaryKernel::Bitplane)
+                    .Case("base3", TernaryKernel::Base3)
+                    .Case("lut", TernaryKernel::Lut)
+                    .Case("int8", TernaryKernel::Int8)
+                    .Default(std::nullopt);
+  if (!kernel)
+    return unknown("ternary-kernel", ternaryKernel,
+                   "auto, i2, bitplane, base3, lut or int8");
+  model.ternaryKernel = *kernel;
+  model.prune = prune;
+  model.pruneLayers = pruneLayers;
+  model.pruneGlobal = pruneGlobal;
+  auto format = llvm::StringSwitch<std::optional<SparseFormat>>(sparse)
+                    .Case("auto", SparseFormat::Auto)
+                    .Case("dense", SparseFormat::Dense)
+                    .Case("ell", SparseFormat::Ell)
+                    .Case("nm", SparseFormat::NM)
+                    .Case("bsr", SparseFormat::Bsr)
+                    .Default(std::nullopt);
+  if (!format)
+    return unknown("sparse", sparse, "auto, dense, ell, nm or bsr");
+  model.sparse = *format;
+  auto skip =
+      llvm::StringSwitch<std::optional<ActivationSparsity>>(activationSparsity)
+          .Case("relu", ActivationSparsity::Relu)
+          .Case("off", ActivationSparsity::Off)
+          .Default(std::nullopt);
+  if (!skip)
+    return unknown("activation-sparsity", activationSparsity, "relu or off");
+  model.activationSparsity = *skip;
+  model.activationBits = activationBits;
+  model.integer = integer;
+  model.integerBits = integerBits;
+  CalibrationOptions &calibration = options.calibration;
   if (activationThreshold.getNumOccurrences()) {
     llvm::StringRef spec = activationThreshold;
     if (!spec.consume_front("calibrate:") || spec.empty()) {
@@ -255,17 +307,11 @@ int main(int argc, char **argv) {
                       "model's inputs)\n";
       return 1;
     }
-    options.activationThresholdSamples = spec.str();
+    calibration.thresholdSamples = spec.str();
   }
-  options.activationThresholdSparsity = activationThresholdSparsity;
-  options.activationThresholdLayers = activationThresholdLayers;
-  options.activationBits = activationBits;
-  options.integer = integer;
-  options.integerBits = integerBits;
-  options.calibrate = calibrate;
-  options.fpgaPart = fpgaPart;
-  options.clockNs = clockNs;
-  options.hlsReuse = hlsReuse;
+  calibration.thresholdSparsity = activationThresholdSparsity;
+  calibration.thresholdLayers = activationThresholdLayers;
+  calibration.integerSamples = calibrate;
   for (const std::string &spec : frozenInputs) {
     auto [inputName, path] = llvm::StringRef(spec).split('=');
     if (inputName.empty() || path.empty()) {
@@ -273,7 +319,7 @@ int main(int argc, char **argv) {
                    << "' is malformed; write NAME=FILE.pb\n";
       return 1;
     }
-    options.frozenInputs[inputName.str()] = path.str();
+    options.import.frozenInputs[inputName.str()] = path.str();
   }
   for (const std::string &spec : inputShapes) {
     llvm::StringRef text(spec);
@@ -286,10 +332,10 @@ int main(int argc, char **argv) {
                       "--input-shape pixels=1x64\n";
       return 1;
     }
-    options.inputShapes[inputName.str()] = shape;
+    options.import.inputShapes[inputName.str()] = shape;
   }
 
   mlir::DialectRegistry registry;
   mlir::tern::registerDialects(registry);
-  return tern::driver::compile(options, registry);
+  return compile(options, registry);
 }

@@ -10,9 +10,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tern/Analysis/Layers.h"
 #include "tern/Conversion/Passes.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
-#include "tern/Transforms/Layers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -35,10 +35,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tern/Analysis/Layers.h"
+#include "tern/Analysis/SparseWeights.h"
 #include "tern/Conversion/Passes.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
-#include "tern/Transforms/Layers.h"
-#include "tern/Transforms/SparseWeights.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

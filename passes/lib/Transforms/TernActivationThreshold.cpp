@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Transforms/Layers.h"
+#include "tern/Analysis/Layers.h"
 #include "tern/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

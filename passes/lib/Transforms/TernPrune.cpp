@@ -7,9 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Transforms/Layers.h"
+#include "tern/Analysis/Layers.h"
+#include "tern/Analysis/SparseWeights.h"
 #include "tern/Transforms/Passes.h"
-#include "tern/Transforms/SparseWeights.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

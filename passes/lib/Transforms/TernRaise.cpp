@@ -9,10 +9,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tern/Analysis/Layers.h"
 #include "tern/Dialect/Tern/IR/ConstantData.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Dialect/Tern/IR/TernaryPacking.h"
-#include "tern/Transforms/Layers.h"
 #include "tern/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -56,11 +56,14 @@ struct TernSelectSchedulePass
     target.intVectorBytes = intVectorBytes;
     target.vectorRegisters = vectorRegisters;
     target.hlsReuse = hlsReuse;
-    if (floatVectorBytes < 1 || intVectorBytes < 1 || vectorRegisters < 1 ||
-        hlsReuse < 1) {
+    // The ranges #tern.schedule accepts: lanes up to 1024 (a byte element
+    // in a vector of 1024 bytes), HLS reuse up to 2^20.
+    auto inRange = [](int v, int hi) { return v >= 1 && v <= hi; };
+    if (!inRange(floatVectorBytes, 1024) || !inRange(intVectorBytes, 1024) ||
+        !inRange(vectorRegisters, 1024) || !inRange(hlsReuse, 1 << 20)) {
       getOperation().emitError()
-          << "tern-select-schedule: float-vector-bytes, int-vector-bytes, "
-             "vector-registers and hls-reuse must be at least 1";
+          << "tern-select-schedule: float-vector-bytes, int-vector-bytes and "
+             "vector-registers must be 1 to 1024, hls-reuse 1 to 2^20";
       return signalPassFailure();
     }
     bool failed = false;

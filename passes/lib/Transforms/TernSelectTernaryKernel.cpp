@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tern/Analysis/TernaryCostModel.h"
 #include "tern/Transforms/Passes.h"
-#include "tern/Transforms/TernaryCostModel.h"
 
 #include "mlir/IR/Matchers.h"
 

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tern/Analysis/Layers.h"
 #include "tern/Dialect/Tern/IR/ConstantData.h"
-#include "tern/Transforms/Layers.h"
 #include "tern/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -99,9 +99,9 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << stringifyEnum(device);
   if (recipe == ScheduleRecipe::Dot && dotProduct < 2)
     return emitError() << "#tern.schedule recipe dot needs dot_product >= 2";
-  if (recipe == ScheduleRecipe::GemvBlocks && vectorBlocks < 2)
+  if (recipe == ScheduleRecipe::GemvBlocks && vectorBlocks < 1)
     return emitError()
-           << "#tern.schedule recipe gemv_blocks needs vector_blocks >= 2";
+           << "#tern.schedule recipe gemv_blocks needs vector_blocks >= 1";
   if (recipe == ScheduleRecipe::RowBlocks && rows < 1)
     return emitError() << "#tern.schedule recipe row_blocks needs rows >= 1";
   if ((recipe == ScheduleRecipe::Gather ||

@@ -1,10 +1,10 @@
 //===- CpuDispatch.h - CPU check and build id of a library (private) -*- C++
 //-*-===//
 
-#ifndef TERN_COMPILER_CPUDISPATCH_H
-#define TERN_COMPILER_CPUDISPATCH_H
+#ifndef TERN_PLAN_CPUDISPATCH_H
+#define TERN_PLAN_CPUDISPATCH_H
 
-#include "tern/Compiler/ModelPlan.h"
+#include "tern/Plan/ModelPlan.h"
 
 #include <string>
 
@@ -22,4 +22,4 @@ std::string linkCheck(const std::string &name, const std::string &id);
 
 } // namespace tern::emit::detail
 
-#endif // TERN_COMPILER_CPUDISPATCH_H
+#endif // TERN_PLAN_CPUDISPATCH_H

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_TRANSFORMS_LAYERS_H
-#define TERN_TRANSFORMS_LAYERS_H
+#ifndef TERN_ANALYSIS_LAYERS_H
+#define TERN_ANALYSIS_LAYERS_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
@@ -76,4 +76,4 @@ Value buildActivationThreshold(OpBuilder &b, Location loc, Value x, float t);
 
 } // namespace mlir::tern
 
-#endif // TERN_TRANSFORMS_LAYERS_H
+#endif // TERN_ANALYSIS_LAYERS_H

@@ -1,4 +1,4 @@
-//===- HlsEmitter.cpp - ternc --target=hls: an HLS project from a plan ----===//
+//===- HlsProject.cpp - ternc --target=hls: an HLS project from a plan ----===//
 //
 // The plan's kernels (with HLS schedules from tern-select-schedule) are
 // printed by emitHls (Halide's
@@ -10,9 +10,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "HlsEmitter.h"
+#include "tern/Emit/HlsProject.h"
 
-#include "tern/Compiler/PlanRunner.h"
+#include "tern/Plan/PlanRunner.h"
 #include "tern/Target/Halide/KernelCompiler.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -27,7 +27,7 @@
 #include <map>
 #include <sstream>
 
-namespace tern::driver {
+namespace tern::emit {
 namespace {
 
 namespace tk = ::tern::kernel;
@@ -164,7 +164,7 @@ std::string fmt(double v, int digits = 1) {
 
 } // namespace
 
-int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
+int emitHlsProject(const tp::ModelPlan &planIn, const tp::Samples &samples,
                    const HlsOptions &opt) {
   auto error = [&](const std::string &msg) {
     llvm::errs() << "ternc: error: " << msg << "\n";
@@ -671,4 +671,4 @@ int emitHlsProject(const tp::ModelPlan &planIn, const Samples &samples,
   return 0;
 }
 
-} // namespace tern::driver
+} // namespace tern::emit

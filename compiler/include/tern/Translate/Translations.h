@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_DRIVER_TRANSLATIONS_H
-#define TERN_DRIVER_TRANSLATIONS_H
+#ifndef TERN_TRANSLATE_TRANSLATIONS_H
+#define TERN_TRANSLATE_TRANSLATIONS_H
 
 namespace mlir::tern {
 
@@ -14,4 +14,4 @@ void registerTranslations();
 
 } // namespace mlir::tern
 
-#endif // TERN_DRIVER_TRANSLATIONS_H
+#endif // TERN_TRANSLATE_TRANSLATIONS_H

@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Driver/Translations.h"
-#include "tern/Compiler/BuildModelPlan.h"
+#include "tern/Translate/Translations.h"
 #include "tern/InitAll.h"
+#include "tern/Plan/BuildModelPlan.h"
 #include "tern/Target/Halide/KernelCompiler.h"
 
 #include "mlir/IR/BuiltinOps.h"

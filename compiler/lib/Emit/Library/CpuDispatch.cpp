@@ -9,7 +9,7 @@
 
 #include "CpuDispatch.h"
 #include "CText.h"
-#include "tern/Compiler/LibraryWriter.h"
+#include "tern/Emit/LibraryWriter.h"
 
 #include <cstdint>
 #include <sstream>

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_TRANSFORMS_TERNARYCOSTMODEL_H
-#define TERN_TRANSFORMS_TERNARYCOSTMODEL_H
+#ifndef TERN_ANALYSIS_TERNARYCOSTMODEL_H
+#define TERN_ANALYSIS_TERNARYCOSTMODEL_H
 
 #include <cstdint>
 #include <string>
@@ -54,4 +54,4 @@ Decision choose(const Layer &layer);
 
 } // namespace mlir::tern::cost
 
-#endif // TERN_TRANSFORMS_TERNARYCOSTMODEL_H
+#endif // TERN_ANALYSIS_TERNARYCOSTMODEL_H

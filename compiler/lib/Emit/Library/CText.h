@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_COMPILER_CTEXT_H
-#define TERN_COMPILER_CTEXT_H
+#ifndef TERN_PLAN_CTEXT_H
+#define TERN_PLAN_CTEXT_H
 
 #include <cctype>
 #include <cstdio>
@@ -63,4 +63,4 @@ inline std::string upper(const std::string &name) {
 
 } // namespace tern::emit::detail
 
-#endif // TERN_COMPILER_CTEXT_H
+#endif // TERN_PLAN_CTEXT_H

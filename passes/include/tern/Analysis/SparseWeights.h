@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_TRANSFORMS_SPARSEWEIGHTS_H
-#define TERN_TRANSFORMS_SPARSEWEIGHTS_H
+#ifndef TERN_ANALYSIS_SPARSEWEIGHTS_H
+#define TERN_ANALYSIS_SPARSEWEIGHTS_H
 
 #include <cstdint>
 #include <string>
@@ -214,4 +214,4 @@ Bsr buildBsr(const std::vector<float> &w, int64_t n, int64_t k, int bn, int bk);
 
 } // namespace mlir::tern::sparse
 
-#endif // TERN_TRANSFORMS_SPARSEWEIGHTS_H
+#endif // TERN_ANALYSIS_SPARSEWEIGHTS_H

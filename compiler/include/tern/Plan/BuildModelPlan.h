@@ -8,10 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_COMPILER_BUILDMODELPLAN_H
-#define TERN_COMPILER_BUILDMODELPLAN_H
+#ifndef TERN_PLAN_BUILDMODELPLAN_H
+#define TERN_PLAN_BUILDMODELPLAN_H
 
-#include "tern/Compiler/ModelPlan.h"
+#include "tern/Plan/ModelPlan.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -39,4 +39,4 @@ buildModelPlan(func::FuncOp func, StringRef name,
 
 } // namespace mlir::tern
 
-#endif // TERN_COMPILER_BUILDMODELPLAN_H
+#endif // TERN_PLAN_BUILDMODELPLAN_H

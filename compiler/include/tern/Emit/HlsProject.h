@@ -1,7 +1,7 @@
-//===- HlsEmitter.h - ternc --target=hls: an HLS project from a plan -*- C++
-//-*-//
+//===- HlsProject.h - An HLS project from a plan ----------------*- C++ -*-===//
 //
-// Writes the directory `ternc --target=hls` promises: the model as one HLS
+// The second emitter of a plan (after LibraryWriter.h's C library): the
+// directory `ternc --target=hls` writes: the model as one HLS
 // C++ top function (NAME.cpp, NAME.h), a C-simulation testbench with golden
 // vectors from Tern's CPU build of the same integer plan (NAME_tb.cpp), a
 // Vitis HLS script (run_hls.tcl) and the per-layer schedule and resource
@@ -9,23 +9,23 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_DRIVER_HLSEMITTER_H
-#define TERN_DRIVER_HLSEMITTER_H
+#ifndef TERN_EMIT_HLSPROJECT_H
+#define TERN_EMIT_HLSPROJECT_H
 
-#include "Calibrate.h"
-
-#include "tern/Compiler/ModelPlan.h"
+#include "tern/Plan/ModelPlan.h"
+#include "tern/Plan/Samples.h"
 
 #include <string>
 #include <vector>
 
-namespace tern::driver {
+namespace tern::emit {
 
 struct HlsOptions {
   std::string outDir;
   std::string fpgaPart = "xc7z020clg400-1";
   double clockNs = 10;
-  int reuse = 1; ///< for kernels without their own `tern.hls_reuse`
+  int reuse = 1; ///< the default reuse factor, for the report (the
+                 ///< schedules, tern-select-schedule, applied it)
   std::string source;
   bool quiet = false;
   /// Samples in the testbench (at most).
@@ -35,9 +35,10 @@ struct HlsOptions {
 /// Writes the project for the integer `plan`; golden vectors are computed
 /// from `samples` (float inputs, quantized with the input scales). Returns
 /// 0, or 1 after printing an error.
-int emitHlsProject(const ::tern::plan::ModelPlan &plan, const Samples &samples,
+int emitHlsProject(const ::tern::plan::ModelPlan &plan,
+                   const ::tern::plan::Samples &samples,
                    const HlsOptions &options);
 
-} // namespace tern::driver
+} // namespace tern::emit
 
-#endif // TERN_DRIVER_HLSEMITTER_H
+#endif // TERN_EMIT_HLSPROJECT_H

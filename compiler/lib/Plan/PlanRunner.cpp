@@ -1,6 +1,6 @@
 //===- PlanRunner.cpp - Run a ModelPlan in-process with Halide's JIT ------===//
 
-#include "tern/Compiler/PlanRunner.h"
+#include "tern/Plan/PlanRunner.h"
 
 #include <cstring>
 

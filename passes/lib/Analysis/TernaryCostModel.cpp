@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Transforms/TernaryCostModel.h"
+#include "tern/Analysis/TernaryCostModel.h"
 
 using namespace mlir::tern::cost;
 

@@ -8,10 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_COMPILER_LIBRARYWRITER_H
-#define TERN_COMPILER_LIBRARYWRITER_H
+#ifndef TERN_EMIT_LIBRARYWRITER_H
+#define TERN_EMIT_LIBRARYWRITER_H
 
-#include "tern/Compiler/ModelPlan.h"
+#include "tern/Plan/ModelPlan.h"
 
 #include <string>
 #include <vector>
@@ -58,4 +58,4 @@ std::vector<std::string> parameterNames(const plan::ModelPlan &plan);
 
 } // namespace tern::emit
 
-#endif // TERN_COMPILER_LIBRARYWRITER_H
+#endif // TERN_EMIT_LIBRARYWRITER_H

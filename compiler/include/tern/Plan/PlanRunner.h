@@ -8,10 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_COMPILER_PLANRUNNER_H
-#define TERN_COMPILER_PLANRUNNER_H
+#ifndef TERN_PLAN_PLANRUNNER_H
+#define TERN_PLAN_PLANRUNNER_H
 
-#include "tern/Compiler/ModelPlan.h"
+#include "tern/Plan/ModelPlan.h"
 #include "tern/Target/Halide/KernelCompiler.h"
 
 #include <vector>
@@ -36,4 +36,4 @@ private:
 
 } // namespace tern::plan
 
-#endif // TERN_COMPILER_PLANRUNNER_H
+#endif // TERN_PLAN_PLANRUNNER_H

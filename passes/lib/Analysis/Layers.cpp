@@ -1,6 +1,6 @@
 //===- Layers.cpp - Matmul layers with constant weights -------------------===//
 
-#include "tern/Transforms/Layers.h"
+#include "tern/Analysis/Layers.h"
 #include "tern/Dialect/Tern/IR/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TERN_COMPILER_MODELPLAN_H
-#define TERN_COMPILER_MODELPLAN_H
+#ifndef TERN_PLAN_MODELPLAN_H
+#define TERN_PLAN_MODELPLAN_H
 
 #include "tern/Kernel/Kernel.h"
 
@@ -106,4 +106,4 @@ int64_t numElements(const std::vector<int64_t> &shape);
 
 } // namespace tern::plan
 
-#endif // TERN_COMPILER_MODELPLAN_H
+#endif // TERN_PLAN_MODELPLAN_H

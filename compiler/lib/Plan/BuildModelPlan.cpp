@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Compiler/BuildModelPlan.h"
+#include "tern/Plan/BuildModelPlan.h"
 #include "tern/Dialect/Tern/IR/ConstantData.h"
 #include "tern/Target/Halide/LinalgToKernel.h"
 

@@ -1,6 +1,6 @@
 //===- SparseWeights.cpp - Sparse weight analysis, pruning, formats -------===//
 
-#include "tern/Transforms/SparseWeights.h"
+#include "tern/Analysis/SparseWeights.h"
 
 #include <algorithm>
 #include <cmath>

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Compiler/LibraryWriter.h"
+#include "tern/Emit/LibraryWriter.h"
 #include "CText.h"
 #include "CpuDispatch.h"
 #include "tern/Version.h"

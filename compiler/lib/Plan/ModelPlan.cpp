@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tern/Compiler/ModelPlan.h"
+#include "tern/Plan/ModelPlan.h"
 
 using namespace tern;
 using tern::kernel::ScalarType;
