@@ -37,8 +37,8 @@ namespace {
 
 /// The reduction unroll factor the sparse accumulations ask for.
 constexpr int64_t kUnroll = 4;
-/// Outputs per tile of the stored arrays (the `tern.vector_width` the
-/// accumulations ask for): the entries of one tile's consecutive outputs for
+/// Outputs per tile of the stored arrays (the `vector_width` the
+/// accumulations require of their #tern.schedule): the entries of one tile's consecutive outputs for
 /// one slot are adjacent, and the slots of one tile follow each other, so
 /// the outputs of a tile walk their entries in one contiguous stream instead
 /// of one page per slot.
@@ -50,7 +50,7 @@ constexpr int64_t kVectorTile = 16;
 /// ELL and index lists gather activations at stored columns: below 16 rows
 /// (GEMV) the CPU schedule leaves a 64-output tile as a serial loop that
 /// LLVM vectorizes with hardware gathers (see the gather schedule in
-/// KernelCompiler.cpp; 16 outputs would be unrolled into inserts instead).
+/// Schedules.cpp; 16 outputs would be unrolled into inserts instead).
 /// From 16 rows the schedule vectorizes the rows and unrolls 16 outputs,
 /// which then stream a 16-output tile whole (a 64-output tile would be
 /// read a quarter at a time: measured 2.1x slower at batch 32).
@@ -115,7 +115,7 @@ Value cIndex(OpBuilder &b, Location l, int64_t v) {
 /// unroll of 4. With `tileSlots` (per tile, the slots its outputs use),
 /// slots past a tile's count leave acc as it is, and the Halide emitter
 /// ends the tile's reduction there (see reductionLimit in
-/// KernelCompiler.cpp).
+/// compiler/lib/Kernel/KernelAnalysis.cpp).
 Value tiledAccumulation(
     OpBuilder &b, Location loc, ValueRange stored, Value init, int64_t tile,
     function_ref<Value(OpBuilder &, Location, ValueRange)> next,

@@ -13,10 +13,10 @@
 //
 // followed by one multiplication by the scale per output. The output is
 // plain linalg on tensors, so the Halide emitter (and anything else that
-// reads linalg) compiles it without knowing about tern. Accumulations carry
-// a `tern.unroll` attribute: the reduction unroll factor at which the
-// packed byte index and bit position become constants (4 for i2, 8 for a
-// bit plane, 5 for base3), which the Halide schedule applies.
+// reads linalg) compiles it without knowing about tern. Accumulations
+// require an `unroll` of their #tern.schedule: the reduction unroll factor
+// at which the packed byte index and bit position become constants (4 for
+// i2, 8 for a bit plane, 5 for base3), which the schedule applies.
 //
 //===----------------------------------------------------------------------===//
 
@@ -580,8 +580,8 @@ private:
   /// activations quantized into blocks q[m, kb, s, b] = q(m, 16 kb + 4 s +
   /// b) (0 past K), then, per tile nt and output nl of the tile,
   ///   acc[m, nt, nl] = sum_{kb, s, b} code(nt, kb, nl, s, b) * q[m, kb, s, b]
-  /// with the innermost 4 steps (b) marked `tern.dot_product` for the
-  /// schedule, which sums them in vector lanes: an unsigned-by-signed byte
+  /// with the innermost 4 steps (b) a `dot_product` its #tern.schedule
+  /// requires, which the dot recipe sums in vector lanes: an unsigned-by-signed byte
   /// dot product (x86 vpdpbusd with AVX-512 VNNI). The result is
   /// float(acc[m, n / 64, n % 64] - sum_k q[m, k]). Null when the weights are
   /// not a constant or K passes 2^22.

@@ -1,7 +1,7 @@
 //===- HlsLowering.h - Lowered Halide modules for the HLS printer -*- C++ -*-//
 //
 // Internal to TernHalideBackend (includes Halide.h): how HlsCodeGen.cpp gets
-// the lowered statement of a kernel built by KernelCompiler.cpp.
+// the lowered statement of a kernel built by the backend (KernelCompiler.cpp).
 //
 //===----------------------------------------------------------------------===//
 

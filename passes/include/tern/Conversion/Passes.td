@@ -41,9 +41,10 @@ def TernLowerTernaryPass
       int8, an int32 add/subtract accumulation of `q`, converted to float
       and multiplied by `amax / 127` per row.
 
-    Each accumulation carries `tern.unroll`, the reduction unroll factor at
-    which byte indices and bit positions become constants (4 for i2, 8 for
-    bit planes, 5 for base3), which the Halide schedule applies. Then one
+    Each accumulation requires `#tern.schedule<unroll = U>`, the reduction
+    unroll factor at which byte indices and bit positions become constants
+    (4 for i2, 8 for bit planes, 5 for base3), which the schedule applies;
+    the int8 dot kernel requires `vector_width = 16, dot_product = 4`. Then one
     `linalg.generic` multiplies each output by its row's (or the tensor's)
     scale: the only multiply by a weight.
 
@@ -164,9 +165,10 @@ def TernLowerSparsePass : Pass<"tern-lower-sparse", "::mlir::func::FuncOp"> {
       `values[q][n]` with `q = j * C + r`:
       `acc[m, n] += values[q, n] * x[m, min(blockCol[q / C, n / R] * C + r, K - 1)]`.
 
-    Padding entries hold 0 and an in-range index. Accumulations carry
-    `tern.unroll = 4` (the Halide schedule's reduction unroll; with
-    several rows of activations, blocks of rows share each loaded entry).
+    Padding entries hold 0 and an in-range index. Accumulations require
+    `#tern.schedule<vector_width = T, unroll = 4>` (tiles of T outputs, the
+    schedule's reduction unroll; with several rows of activations, blocks
+    of rows share each loaded entry).
     A layer with no nonzeros becomes its zero fill.
   }];
   let dependentDialects = [
