@@ -29,6 +29,26 @@ const TypeDesc kTypes[] = {
     {ElemType::U64, 'u', 8, "u64"},  {ElemType::Bool, 'b', 1, "bool"},
 };
 
+// Text from a file, fit for a one-line message: bytes outside printable
+// ASCII as \xNN, at most 40 characters.
+std::string printable(const std::string &text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (out.size() >= 40) {
+      out += "...";
+      break;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+      out += char(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 const TypeDesc &desc(ElemType t) {
   for (const TypeDesc &d : kTypes)
     if (d.type == t)
@@ -60,8 +80,8 @@ template <typename T> T load(const void *data, int64_t i) {
 // 'shape': (1, 64), }. Keys may come in any order.
 class HeaderParser {
 public:
-  HeaderParser(const std::string &text, const std::string &path)
-      : s(text), path(path) {}
+  HeaderParser(const std::string &text, const std::string &file)
+      : s(text), path(file) {}
 
   void parse(std::string &descr, bool &fortran, std::vector<int64_t> &shape) {
     bool haveDescr = false, haveFortran = false, haveShape = false;
@@ -93,7 +113,7 @@ public:
         shape = parseShape();
         haveShape = true;
       } else {
-        fail("unexpected key '" + key + "'");
+        fail("unexpected key '" + printable(key) + "'");
       }
       skipSpace();
       if (peek() == ',') {
@@ -172,24 +192,24 @@ private:
 
 ElemType typeFromDescr(const std::string &descr, const std::string &path) {
   if (descr.size() < 3)
-    throw NpyError(path + ": unsupported dtype '" + descr + "'");
+    throw NpyError(path + ": unsupported dtype '" + printable(descr) + "'");
   char order = descr[0], kind = descr[1];
   std::string sizeText = descr.substr(2);
   size_t size = 0;
   for (char c : sizeText) {
     if (c < '0' || c > '9' || size > 64)
-      throw NpyError(path + ": unsupported dtype '" + descr + "'");
+      throw NpyError(path + ": unsupported dtype '" + printable(descr) + "'");
     size = size * 10 + (c - '0');
   }
   if (order == '>' && size > 1)
-    throw NpyError(path + ": big-endian data ('" + descr +
+    throw NpyError(path + ": big-endian data ('" + printable(descr) +
                    "') is not supported; save it little-endian");
   if (order != '<' && order != '|' && order != '=' && order != '>')
-    throw NpyError(path + ": unsupported dtype '" + descr + "'");
+    throw NpyError(path + ": unsupported dtype '" + printable(descr) + "'");
   for (const TypeDesc &d : kTypes)
     if (d.kind == kind && d.size == size)
       return d.type;
-  throw NpyError(path + ": unsupported dtype '" + descr +
+  throw NpyError(path + ": unsupported dtype '" + printable(descr) +
                  "' (supported: f2, f4, f8, i1, i2, i4, i8, u1, u2, u4, u8, "
                  "b1)");
 }
