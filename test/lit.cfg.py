@@ -22,7 +22,8 @@ llvm_config.use_default_substitutions()
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.tern_tools_dir, config.llvm_tools_dir]
-tools = ["tern-opt", "tern-translate", "ternc", "tern-onnx-conformance"]
+tools = ["tern-opt", "tern-translate", "ternc", "tern-onnx-conformance",
+         "tern-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Cross-compiling tests (test/ternc/cross-aarch64*.test): Debian's aarch64

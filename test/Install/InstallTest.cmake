@@ -23,7 +23,7 @@ include(${CMAKE_CURRENT_LIST_DIR}/../RunStep.cmake)
 run_step("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR}
   --prefix ${prefix})
 foreach(f bin/ternc bin/tern-opt bin/tern-translate bin/tern-onnx-conformance
-    bin/tern-hls-lint lib/libtern_runtime.a include/tern/runtime.h
+    bin/tern-hls-lint bin/tern-run lib/libtern_runtime.a include/tern/runtime.h
     lib/cmake/Tern/TernConfig.cmake lib/cmake/Tern/TernTargets.cmake
     lib/pkgconfig/tern.pc share/tern/conformance/claimed-ops.txt
     share/tern/conformance/expected-failures.txt lib/libtern_runtime_weak.a
@@ -53,6 +53,12 @@ endif()
 # The installed ternc, a C compiler and the installed runtime only.
 run_step("installed ternc" ${prefix}/bin/ternc ${example}/model.mlir
   -o ${WORK_DIR}/model --name ternary_mlp --quiet)
+# The installed tern-run loads what it compiled.
+run_step("installed tern-run" ${prefix}/bin/tern-run ${WORK_DIR}/model
+  --bench --repetitions 2)
+if(NOT STEP_OUTPUT MATCHES "output logits: f32 \\[1, 10\\]")
+  message(FATAL_ERROR "tern-run printed:\n${STEP_OUTPUT}")
+endif()
 find_program(PKG_CONFIG pkg-config)
 if(PKG_CONFIG)
   set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)

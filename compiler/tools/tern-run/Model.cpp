@@ -1,0 +1,266 @@
+//===- Model.cpp - A ternc library, loaded with dlopen --------------------===//
+
+#include "Model.h"
+
+#include "Options.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+// The activation arena's size is not in the info table: tern-run learns it by
+// interposing tern_arena_create, which every NAME_create calls once. The
+// library's own definition is weak and called through its PLT, so this one
+// (exported by tern-run's dynamic list, exports.txt) is found first; it
+// records the size and calls the library's. When it is not exported (another
+// link), the arena is reported as unknown.
+namespace {
+void *gArenaLibrary = nullptr;
+int64_t gArenaBytes = -1;
+} // namespace
+
+extern "C" __attribute__((visibility("default"))) tern_status
+tern_arena_create(size_t size_bytes, size_t alignment, tern_arena **out) {
+  using Fn = tern_status (*)(size_t, size_t, tern_arena **);
+  Fn real = gArenaLibrary ? reinterpret_cast<Fn>(
+                                dlsym(gArenaLibrary, "tern_arena_create"))
+                          : nullptr;
+  if (!real || real == &tern_arena_create) {
+    if (out)
+      *out = nullptr;
+    return TERN_ERROR_INTERNAL;
+  }
+  gArenaBytes = static_cast<int64_t>(size_bytes);
+  return real(size_bytes, alignment, out);
+}
+
+namespace tern_run {
+
+namespace {
+
+bool endsWith(const std::string &s, const std::string &suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string baseName(const std::string &path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The size of symbol `symbol` in the ELF file's .symtab (or .dynsym), or -1.
+int64_t elfSymbolSize(const std::string &path, const std::string &symbol) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+    close(fd);
+    return -1;
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  void *map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED)
+    return -1;
+  const unsigned char *base = static_cast<const unsigned char *>(map);
+  int64_t result = -1;
+  auto inside = [&](uint64_t off, uint64_t len) {
+    return off <= size && len <= size - off;
+  };
+  const Elf64_Ehdr *eh = reinterpret_cast<const Elf64_Ehdr *>(base);
+  if (std::memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 &&
+      eh->e_ident[EI_CLASS] == ELFCLASS64 &&
+      eh->e_shentsize == sizeof(Elf64_Shdr) &&
+      inside(eh->e_shoff, uint64_t(eh->e_shnum) * sizeof(Elf64_Shdr))) {
+    const Elf64_Shdr *sh =
+        reinterpret_cast<const Elf64_Shdr *>(base + eh->e_shoff);
+    for (int pass = 0; pass < 2 && result < 0; ++pass) {
+      uint32_t wanted = pass == 0 ? SHT_SYMTAB : SHT_DYNSYM;
+      for (unsigned i = 0; i < eh->e_shnum && result < 0; ++i) {
+        if (sh[i].sh_type != wanted || sh[i].sh_link >= eh->e_shnum ||
+            sh[i].sh_entsize != sizeof(Elf64_Sym) ||
+            !inside(sh[i].sh_offset, sh[i].sh_size))
+          continue;
+        const Elf64_Shdr &strtab = sh[sh[i].sh_link];
+        if (!inside(strtab.sh_offset, strtab.sh_size))
+          continue;
+        const char *strs =
+            reinterpret_cast<const char *>(base + strtab.sh_offset);
+        const Elf64_Sym *syms =
+            reinterpret_cast<const Elf64_Sym *>(base + sh[i].sh_offset);
+        size_t count = sh[i].sh_size / sizeof(Elf64_Sym);
+        for (size_t k = 0; k < count; ++k) {
+          uint32_t at = syms[k].st_name;
+          if (at >= strtab.sh_size ||
+              symbol.size() >= strtab.sh_size - at ||
+              std::memcmp(strs + at, symbol.c_str(), symbol.size() + 1) != 0)
+            continue;
+          result = static_cast<int64_t>(syms[k].st_size);
+          break;
+        }
+      }
+    }
+  }
+  munmap(map, size);
+  return result;
+}
+
+} // namespace
+
+Model::Model(const std::string &path, const std::string &nameOverride) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0)
+    throw UsageError("cannot open " + path + ": " + std::strerror(errno));
+  std::string lib = path;
+  if (S_ISDIR(st.st_mode)) {
+    std::vector<std::string> found;
+    if (DIR *dir = opendir(path.c_str())) {
+      while (dirent *e = readdir(dir)) {
+        std::string n = e->d_name;
+        if (n.size() > 6 && n.compare(0, 3, "lib") == 0 && endsWith(n, ".so"))
+          found.push_back(n);
+      }
+      closedir(dir);
+    } else {
+      throw UsageError("cannot read directory " + path + ": " +
+                       std::strerror(errno));
+    }
+    std::sort(found.begin(), found.end());
+    std::string dirSlash = endsWith(path, "/") ? path : path + "/";
+    if (!nameOverride.empty()) {
+      std::string want = "lib" + nameOverride + ".so";
+      if (std::find(found.begin(), found.end(), want) == found.end())
+        throw UsageError(path + " has no " + want);
+      lib = dirSlash + want;
+    } else if (found.empty()) {
+      throw UsageError(path +
+                       " holds no lib*.so: give a library or the directory "
+                       "ternc -o wrote");
+    } else if (found.size() > 1) {
+      std::string list;
+      for (const std::string &f : found)
+        list += (list.empty() ? "" : ", ") + f;
+      throw UsageError(path + " holds several libraries (" + list +
+                       "): give one, or --name NAME");
+    } else {
+      lib = dirSlash + found[0];
+    }
+  } else if (!S_ISREG(st.st_mode)) {
+    throw UsageError(path + " is not a file or a directory");
+  }
+  std::string file = baseName(lib);
+  if (!nameOverride.empty()) {
+    name_ = nameOverride;
+  } else if (file.size() > 6 && file.compare(0, 3, "lib") == 0 &&
+             endsWith(file, ".so")) {
+    name_ = file.substr(3, file.size() - 6);
+  } else {
+    throw UsageError("cannot tell the model name from " + file +
+                     " (not libNAME.so): pass --name NAME");
+  }
+  // dlopen searches the library path for a name without '/'.
+  library_ = lib.find('/') == std::string::npos ? "./" + lib : lib;
+
+  dlerror();
+  handle_ = dlopen(library_.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle_) {
+    const char *why = dlerror();
+    throw UsageError("cannot load " + library_ + ": " +
+                     (why ? why : "unknown dlopen error"));
+  }
+  auto sym = [&](const std::string &s, bool required) -> void * {
+    void *p = dlsym(handle_, s.c_str());
+    if (!p && required)
+      throw UsageError(library_ + " has no symbol " + s +
+                       ": not a library ternc compiled" +
+                       (nameOverride.empty()
+                            ? " (or its model name is not '" + name_ +
+                                  "': pass --name)"
+                            : std::string()));
+    return p;
+  };
+  auto infoFn = reinterpret_cast<const tern_model_info *(*)(void)>(
+      sym(name_ + "_info", true));
+  create_ = reinterpret_cast<decltype(create_)>(sym(name_ + "_create", true));
+  run_ = reinterpret_cast<decltype(run_)>(sym(name_ + "_run_tensors", true));
+  destroy_ =
+      reinterpret_cast<decltype(destroy_)>(sym(name_ + "_destroy", true));
+  target_ = reinterpret_cast<decltype(target_)>(sym(name_ + "_target", false));
+  lastError_ =
+      reinterpret_cast<decltype(lastError_)>(sym("tern_last_error", true));
+  statusString_ = reinterpret_cast<decltype(statusString_)>(
+      sym("tern_status_string", true));
+  createOptionsInit_ = reinterpret_cast<decltype(createOptionsInit_)>(
+      sym("tern_create_options_init", false));
+  info_ = infoFn();
+  if (!info_ || info_->num_inputs < 0 || info_->num_outputs < 0 ||
+      (info_->num_inputs > 0 && !info_->inputs) ||
+      (info_->num_outputs > 0 && !info_->outputs))
+    throw UsageError(library_ + ": " + name_ + "_info() returned no usable "
+                                                "info table");
+  auto checkTable = [&](const tern_tensor_info *t, int n, const char *role) {
+    for (int i = 0; i < n; ++i)
+      if (!t[i].name || t[i].rank < 0 || t[i].rank > TERN_MAX_RANK ||
+          t[i].dtype < TERN_DTYPE_F32 || t[i].dtype > TERN_DTYPE_BOOL)
+        throw UsageError(library_ + ": " + role + " " + std::to_string(i) +
+                         " of the info table is malformed");
+  };
+  checkTable(info_->inputs, info_->num_inputs, "input");
+  checkTable(info_->outputs, info_->num_outputs, "output");
+  weightBytes_ = elfSymbolSize(library_, name_ + "_weights_data");
+}
+
+// The library is never unloaded: its kernel thread pool's workers run in it
+// until the process exits.
+Model::~Model() {}
+
+void *Model::create(int numThreads, std::string &error) {
+  tern_create_options options;
+  std::memset(&options, 0, sizeof(options));
+  if (createOptionsInit_)
+    createOptionsInit_(&options);
+  options.num_threads = numThreads;
+  gArenaLibrary = handle_;
+  gArenaBytes = -1;
+  void *instance = nullptr;
+  tern_status s = create_(&instance, &options);
+  if (s != TERN_OK || !instance) {
+    error = name_ + "_create failed: " + lastError(s);
+    return nullptr;
+  }
+  if (gArenaBytes >= 0)
+    arenaBytes_ = gArenaBytes;
+  return instance;
+}
+
+tern_status Model::run(void *instance, const tern_tensor *in, size_t nin,
+                       tern_tensor *out, size_t nout) {
+  return run_(instance, in, nin, out, nout);
+}
+
+const char *Model::target(void *instance) const {
+  return target_ ? target_(instance) : nullptr;
+}
+
+void Model::destroy(void *instance) { destroy_(instance); }
+
+std::string Model::lastError(tern_status status) const {
+  const char *s = statusString_(status);
+  const char *e = lastError_();
+  std::string out = s ? s : "unknown status";
+  if (e && *e)
+    out += std::string(": ") + e;
+  return out;
+}
+
+} // namespace tern_run
