@@ -321,6 +321,10 @@ class Model:
         info = info.contents
         self.inputs = _tensor_infos(info.inputs, info.num_inputs)
         self.outputs = _tensor_infos(info.outputs, info.num_outputs)
+        #: Bytes of the weights (shared by every instance) and of this
+        #: instance's activation arena.
+        self.weight_bytes = int(info.weight_bytes)
+        self.arena_bytes = int(info.arena_bytes)
         self._input_index = {t.name: i for i, t in enumerate(self.inputs)}
 
         if isinstance(num_threads, bool) or not isinstance(

@@ -9,7 +9,7 @@ import ctypes
 
 import numpy as np
 
-TERN_RUNTIME_ABI_VERSION = 2
+TERN_RUNTIME_ABI_VERSION = 3
 TERN_MAX_RANK = 8
 TERN_OK = 0
 
@@ -73,6 +73,8 @@ class ModelInfo(ctypes.Structure):
         ("inputs", ctypes.POINTER(TensorInfo)),
         ("num_outputs", ctypes.c_int32),
         ("outputs", ctypes.POINTER(TensorInfo)),
+        ("weight_bytes", ctypes.c_int64),
+        ("arena_bytes", ctypes.c_int64),
     ]
 
 

@@ -36,6 +36,11 @@ static_assert(sizeof(void *) != 8 || offsetof(tern_tensor, shape) == 16,
 static_assert(sizeof(void *) != 8 ||
                   sizeof(tern_tensor) == 16 + 8 * TERN_MAX_RANK,
               "tern_tensor layout changed");
+static_assert(sizeof(void *) != 8 ||
+                  (offsetof(tern_model_info, weight_bytes) == 40 &&
+                   offsetof(tern_model_info, arena_bytes) == 48 &&
+                   sizeof(tern_model_info) == 56),
+              "tern_model_info layout changed");
 static_assert(offsetof(tern_tensor_info, name) == 0,
               "tern_tensor_info layout changed");
 static_assert(sizeof(void *) != 8 || offsetof(tern_tensor_info, shape) == 16,

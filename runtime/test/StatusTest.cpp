@@ -170,7 +170,7 @@ TEST(StatusTest, ErrorsArePerThread) {
 
 TEST(StatusTest, AbiVersionMatchesHeader) {
   EXPECT_EQ(tern_runtime_abi_version(), TERN_RUNTIME_ABI_VERSION);
-  EXPECT_EQ(tern_runtime_abi_version(), 2);
+  EXPECT_EQ(tern_runtime_abi_version(), 3);
 }
 
 } // namespace

@@ -11,7 +11,7 @@
 
 #include "tern/runtime.h"
 
-#if TERN_RUNTIME_ABI_VERSION != 2
+#if TERN_RUNTIME_ABI_VERSION != 3
 #error "update this check together with the ABI version"
 #endif
 
@@ -39,7 +39,7 @@ int tern_c99_header_check(void) {
   static const tern_tensor_info inputs[] = {
       {"pixels", TERN_DTYPE_F32, 2, {1, 64}},
   };
-  static const tern_model_info model = {"check", 1, inputs, 0, NULL};
+  static const tern_model_info model = {"check", 1, inputs, 0, NULL, 0, 256};
   float data[64] = {0};
   tern_tensor tensor = {NULL, TERN_DTYPE_F32, 2, {1, 64}};
   tern_create_options options;

@@ -412,6 +412,11 @@ class TernaryMlpExampleTest(Temp):
         with tern.compile(EXAMPLE / "model.mlir", self.tmp / "out",
                           name="ternary_mlp") as m:
             self.assertEqual(m.inputs[0].shape, (1, 64))
+            # What ternc's progress line says: weights 24.7 KiB (the 2-bit
+            # codes and scales of 64x128, 128x64 and 64x10 layers, biases,
+            # 64-byte aligned), an activation arena of 2.0 KiB.
+            self.assertEqual(m.weight_bytes, 25320)
+            self.assertEqual(m.arena_bytes, 2048)
             for x, want in zip(inputs, expected):
                 got = m(x.astype(np.float32).reshape(1, 64))[0]
                 tol = 1e-4 + 1e-4 * np.abs(want)

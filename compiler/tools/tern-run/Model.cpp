@@ -6,9 +6,7 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
-#include <elf.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,32 +14,6 @@
 #include <cerrno>
 #include <cstring>
 #include <vector>
-
-// The activation arena's size is not in the info table: tern-run learns it by
-// interposing tern_arena_create, which every NAME_create calls once. The
-// library's own definition is weak and called through its PLT, so this one
-// (exported by tern-run's dynamic list, exports.txt) is found first; it
-// records the size and calls the library's. When it is not exported (another
-// link), the arena is reported as unknown.
-namespace {
-void *gArenaLibrary = nullptr;
-int64_t gArenaBytes = -1;
-} // namespace
-
-extern "C" __attribute__((visibility("default"))) tern_status
-tern_arena_create(size_t size_bytes, size_t alignment, tern_arena **out) {
-  using Fn = tern_status (*)(size_t, size_t, tern_arena **);
-  Fn real = gArenaLibrary ? reinterpret_cast<Fn>(
-                                dlsym(gArenaLibrary, "tern_arena_create"))
-                          : nullptr;
-  if (!real || real == &tern_arena_create) {
-    if (out)
-      *out = nullptr;
-    return TERN_ERROR_INTERNAL;
-  }
-  gArenaBytes = static_cast<int64_t>(size_bytes);
-  return real(size_bytes, alignment, out);
-}
 
 namespace tern_run {
 
@@ -55,64 +27,6 @@ bool endsWith(const std::string &s, const std::string &suffix) {
 std::string baseName(const std::string &path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// The size of symbol `symbol` in the ELF file's .symtab (or .dynsym), or -1.
-int64_t elfSymbolSize(const std::string &path, const std::string &symbol) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  struct stat st;
-  if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
-    close(fd);
-    return -1;
-  }
-  size_t size = static_cast<size_t>(st.st_size);
-  void *map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  close(fd);
-  if (map == MAP_FAILED)
-    return -1;
-  const unsigned char *base = static_cast<const unsigned char *>(map);
-  int64_t result = -1;
-  auto inside = [&](uint64_t off, uint64_t len) {
-    return off <= size && len <= size - off;
-  };
-  const Elf64_Ehdr *eh = reinterpret_cast<const Elf64_Ehdr *>(base);
-  if (std::memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 &&
-      eh->e_ident[EI_CLASS] == ELFCLASS64 &&
-      eh->e_shentsize == sizeof(Elf64_Shdr) &&
-      inside(eh->e_shoff, uint64_t(eh->e_shnum) * sizeof(Elf64_Shdr))) {
-    const Elf64_Shdr *sh =
-        reinterpret_cast<const Elf64_Shdr *>(base + eh->e_shoff);
-    for (int pass = 0; pass < 2 && result < 0; ++pass) {
-      uint32_t wanted = pass == 0 ? SHT_SYMTAB : SHT_DYNSYM;
-      for (unsigned i = 0; i < eh->e_shnum && result < 0; ++i) {
-        if (sh[i].sh_type != wanted || sh[i].sh_link >= eh->e_shnum ||
-            sh[i].sh_entsize != sizeof(Elf64_Sym) ||
-            !inside(sh[i].sh_offset, sh[i].sh_size))
-          continue;
-        const Elf64_Shdr &strtab = sh[sh[i].sh_link];
-        if (!inside(strtab.sh_offset, strtab.sh_size))
-          continue;
-        const char *strs =
-            reinterpret_cast<const char *>(base + strtab.sh_offset);
-        const Elf64_Sym *syms =
-            reinterpret_cast<const Elf64_Sym *>(base + sh[i].sh_offset);
-        size_t count = sh[i].sh_size / sizeof(Elf64_Sym);
-        for (size_t k = 0; k < count; ++k) {
-          uint32_t at = syms[k].st_name;
-          if (at >= strtab.sh_size ||
-              symbol.size() >= strtab.sh_size - at ||
-              std::memcmp(strs + at, symbol.c_str(), symbol.size() + 1) != 0)
-            continue;
-          result = static_cast<int64_t>(syms[k].st_size);
-          break;
-        }
-      }
-    }
-  }
-  munmap(map, size);
-  return result;
 }
 
 } // namespace
@@ -181,12 +95,11 @@ Model::Model(const std::string &path, const std::string &nameOverride) {
   auto sym = [&](const std::string &s, bool required) -> void * {
     void *p = dlsym(handle_, s.c_str());
     if (!p && required)
-      throw UsageError(library_ + " has no symbol " + s +
-                       ": not a library ternc compiled" +
-                       (nameOverride.empty()
-                            ? " (or its model name is not '" + name_ +
-                                  "': pass --name)"
-                            : std::string()));
+      throw UsageError(
+          library_ + " has no symbol " + s + ": not a library ternc compiled" +
+          (nameOverride.empty()
+               ? " (or its model name is not '" + name_ + "': pass --name)"
+               : std::string()));
     return p;
   };
   auto infoFn = reinterpret_cast<const tern_model_info *(*)(void)>(
@@ -202,12 +115,21 @@ Model::Model(const std::string &path, const std::string &nameOverride) {
       sym("tern_status_string", true));
   createOptionsInit_ = reinterpret_cast<decltype(createOptionsInit_)>(
       sym("tern_create_options_init", false));
+  // The info table's layout is the runtime ABI's: refuse another one.
+  auto abiFn = reinterpret_cast<int32_t (*)(void)>(
+      sym("tern_runtime_abi_version", true));
+  if (int32_t abi = abiFn(); abi != TERN_RUNTIME_ABI_VERSION)
+    throw UsageError(library_ + ": the library uses Tern runtime ABI " +
+                     std::to_string(abi) + ", this tern-run ABI " +
+                     std::to_string(TERN_RUNTIME_ABI_VERSION) +
+                     ": recompile the model with this Tern's ternc");
   info_ = infoFn();
   if (!info_ || info_->num_inputs < 0 || info_->num_outputs < 0 ||
       (info_->num_inputs > 0 && !info_->inputs) ||
       (info_->num_outputs > 0 && !info_->outputs))
-    throw UsageError(library_ + ": " + name_ + "_info() returned no usable "
-                                                "info table");
+    throw UsageError(library_ + ": " + name_ +
+                     "_info() returned no usable "
+                     "info table");
   auto checkTable = [&](const tern_tensor_info *t, int n, const char *role) {
     for (int i = 0; i < n; ++i)
       if (!t[i].name || t[i].rank < 0 || t[i].rank > TERN_MAX_RANK ||
@@ -217,7 +139,8 @@ Model::Model(const std::string &path, const std::string &nameOverride) {
   };
   checkTable(info_->inputs, info_->num_inputs, "input");
   checkTable(info_->outputs, info_->num_outputs, "output");
-  weightBytes_ = elfSymbolSize(library_, name_ + "_weights_data");
+  weightBytes_ = info_->weight_bytes;
+  arenaBytes_ = info_->arena_bytes;
 }
 
 // The library is never unloaded: its kernel thread pool's workers run in it
@@ -230,16 +153,12 @@ void *Model::create(int numThreads, std::string &error) {
   if (createOptionsInit_)
     createOptionsInit_(&options);
   options.num_threads = numThreads;
-  gArenaLibrary = handle_;
-  gArenaBytes = -1;
   void *instance = nullptr;
   tern_status s = create_(&instance, &options);
   if (s != TERN_OK || !instance) {
     error = name_ + "_create failed: " + lastError(s);
     return nullptr;
   }
-  if (gArenaBytes >= 0)
-    arenaBytes_ = gArenaBytes;
   return instance;
 }
 

@@ -21,12 +21,12 @@ struct TypeDesc {
 };
 
 const TypeDesc kTypes[] = {
-    {ElemType::F16, 'f', 2, "f16"},  {ElemType::F32, 'f', 4, "f32"},
-    {ElemType::F64, 'f', 8, "f64"},  {ElemType::I8, 'i', 1, "i8"},
-    {ElemType::I16, 'i', 2, "i16"},  {ElemType::I32, 'i', 4, "i32"},
-    {ElemType::I64, 'i', 8, "i64"},  {ElemType::U8, 'u', 1, "u8"},
-    {ElemType::U16, 'u', 2, "u16"},  {ElemType::U32, 'u', 4, "u32"},
-    {ElemType::U64, 'u', 8, "u64"},  {ElemType::Bool, 'b', 1, "bool"},
+    {ElemType::F16, 'f', 2, "f16"}, {ElemType::F32, 'f', 4, "f32"},
+    {ElemType::F64, 'f', 8, "f64"}, {ElemType::I8, 'i', 1, "i8"},
+    {ElemType::I16, 'i', 2, "i16"}, {ElemType::I32, 'i', 4, "i32"},
+    {ElemType::I64, 'i', 8, "i64"}, {ElemType::U8, 'u', 1, "u8"},
+    {ElemType::U16, 'u', 2, "u16"}, {ElemType::U32, 'u', 4, "u32"},
+    {ElemType::U64, 'u', 8, "u64"}, {ElemType::Bool, 'b', 1, "bool"},
 };
 
 // Text from a file, fit for a one-line message: bytes outside printable
@@ -231,29 +231,54 @@ bool elemTypeIsFloat(ElemType t) { return desc(t).kind == 'f'; }
 
 ElemType elemTypeFromTern(tern_dtype d) {
   switch (d) {
-  case TERN_DTYPE_F32: return ElemType::F32;
-  case TERN_DTYPE_F64: return ElemType::F64;
-  case TERN_DTYPE_I8: return ElemType::I8;
-  case TERN_DTYPE_I16: return ElemType::I16;
-  case TERN_DTYPE_I32: return ElemType::I32;
-  case TERN_DTYPE_I64: return ElemType::I64;
-  case TERN_DTYPE_U8: return ElemType::U8;
-  case TERN_DTYPE_BOOL: return ElemType::Bool;
+  case TERN_DTYPE_F32:
+    return ElemType::F32;
+  case TERN_DTYPE_F64:
+    return ElemType::F64;
+  case TERN_DTYPE_I8:
+    return ElemType::I8;
+  case TERN_DTYPE_I16:
+    return ElemType::I16;
+  case TERN_DTYPE_I32:
+    return ElemType::I32;
+  case TERN_DTYPE_I64:
+    return ElemType::I64;
+  case TERN_DTYPE_U8:
+    return ElemType::U8;
+  case TERN_DTYPE_BOOL:
+    return ElemType::Bool;
   }
   return ElemType::F32;
 }
 
 bool elemTypeToTern(ElemType t, tern_dtype &out) {
   switch (t) {
-  case ElemType::F32: out = TERN_DTYPE_F32; return true;
-  case ElemType::F64: out = TERN_DTYPE_F64; return true;
-  case ElemType::I8: out = TERN_DTYPE_I8; return true;
-  case ElemType::I16: out = TERN_DTYPE_I16; return true;
-  case ElemType::I32: out = TERN_DTYPE_I32; return true;
-  case ElemType::I64: out = TERN_DTYPE_I64; return true;
-  case ElemType::U8: out = TERN_DTYPE_U8; return true;
-  case ElemType::Bool: out = TERN_DTYPE_BOOL; return true;
-  default: return false;
+  case ElemType::F32:
+    out = TERN_DTYPE_F32;
+    return true;
+  case ElemType::F64:
+    out = TERN_DTYPE_F64;
+    return true;
+  case ElemType::I8:
+    out = TERN_DTYPE_I8;
+    return true;
+  case ElemType::I16:
+    out = TERN_DTYPE_I16;
+    return true;
+  case ElemType::I32:
+    out = TERN_DTYPE_I32;
+    return true;
+  case ElemType::I64:
+    out = TERN_DTYPE_I64;
+    return true;
+  case ElemType::U8:
+    out = TERN_DTYPE_U8;
+    return true;
+  case ElemType::Bool:
+    out = TERN_DTYPE_BOOL;
+    return true;
+  default:
+    return false;
   }
 }
 
@@ -299,8 +324,8 @@ NpyArray readNpy(const std::string &path) {
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12)
       throw NpyError(path + ": truncated .npy header");
-    headerLen = bytes[8] | (size_t(bytes[9]) << 8) |
-                (size_t(bytes[10]) << 16) | (size_t(bytes[11]) << 24);
+    headerLen = bytes[8] | (size_t(bytes[9]) << 8) | (size_t(bytes[10]) << 16) |
+                (size_t(bytes[11]) << 24);
     headerStart = 12;
   } else {
     throw NpyError(path + ": unsupported .npy version " +
@@ -309,7 +334,8 @@ NpyArray readNpy(const std::string &path) {
   if (headerLen > bytes.size() - headerStart)
     throw NpyError(path + ": truncated .npy header (" +
                    std::to_string(headerLen) + " header bytes announced, " +
-                   std::to_string(bytes.size() - headerStart) + " in the file)");
+                   std::to_string(bytes.size() - headerStart) +
+                   " in the file)");
   std::string header(reinterpret_cast<const char *>(bytes.data()) + headerStart,
                      headerLen);
   std::string descr;
@@ -356,8 +382,8 @@ NpyArray readNpy(const std::string &path) {
 void writeNpy(const std::string &path, ElemType type,
               const std::vector<int64_t> &shape, const void *data,
               size_t bytes) {
-  std::string header = "{'descr': '" + descrFor(type) +
-                       "', 'fortran_order': False, 'shape': (";
+  std::string header =
+      "{'descr': '" + descrFor(type) + "', 'fortran_order': False, 'shape': (";
   for (size_t i = 0; i < shape.size(); ++i)
     header += (i ? ", " : "") + std::to_string(shape[i]);
   if (shape.size() == 1)
@@ -370,7 +396,14 @@ void writeNpy(const std::string &path, ElemType type,
   FILE *f = std::fopen(path.c_str(), "wb");
   if (!f)
     throw NpyError("cannot write " + path + ": " + std::strerror(errno));
-  unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+  unsigned char pre[10] = {0x93,
+                           'N',
+                           'U',
+                           'M',
+                           'P',
+                           'Y',
+                           1,
+                           0,
                            static_cast<unsigned char>(header.size() & 0xff),
                            static_cast<unsigned char>(header.size() >> 8)};
   bool ok = std::fwrite(pre, 1, 10, f) == 10 &&
@@ -383,34 +416,56 @@ void writeNpy(const std::string &path, ElemType type,
 
 double elementAsDouble(ElemType t, const void *data, int64_t i) {
   switch (t) {
-  case ElemType::F16: return halfToFloat(load<uint16_t>(data, i));
-  case ElemType::F32: return load<float>(data, i);
-  case ElemType::F64: return load<double>(data, i);
-  case ElemType::I8: return load<int8_t>(data, i);
-  case ElemType::I16: return load<int16_t>(data, i);
-  case ElemType::I32: return load<int32_t>(data, i);
-  case ElemType::I64: return static_cast<double>(load<int64_t>(data, i));
-  case ElemType::U8: return load<uint8_t>(data, i);
-  case ElemType::U16: return load<uint16_t>(data, i);
-  case ElemType::U32: return load<uint32_t>(data, i);
-  case ElemType::U64: return static_cast<double>(load<uint64_t>(data, i));
-  case ElemType::Bool: return load<uint8_t>(data, i) != 0;
+  case ElemType::F16:
+    return halfToFloat(load<uint16_t>(data, i));
+  case ElemType::F32:
+    return load<float>(data, i);
+  case ElemType::F64:
+    return load<double>(data, i);
+  case ElemType::I8:
+    return load<int8_t>(data, i);
+  case ElemType::I16:
+    return load<int16_t>(data, i);
+  case ElemType::I32:
+    return load<int32_t>(data, i);
+  case ElemType::I64:
+    return static_cast<double>(load<int64_t>(data, i));
+  case ElemType::U8:
+    return load<uint8_t>(data, i);
+  case ElemType::U16:
+    return load<uint16_t>(data, i);
+  case ElemType::U32:
+    return load<uint32_t>(data, i);
+  case ElemType::U64:
+    return static_cast<double>(load<uint64_t>(data, i));
+  case ElemType::Bool:
+    return load<uint8_t>(data, i) != 0;
   }
   return 0;
 }
 
 int64_t elementAsInt(ElemType t, const void *data, int64_t i) {
   switch (t) {
-  case ElemType::I8: return load<int8_t>(data, i);
-  case ElemType::I16: return load<int16_t>(data, i);
-  case ElemType::I32: return load<int32_t>(data, i);
-  case ElemType::I64: return load<int64_t>(data, i);
-  case ElemType::U8: return load<uint8_t>(data, i);
-  case ElemType::U16: return load<uint16_t>(data, i);
-  case ElemType::U32: return load<uint32_t>(data, i);
-  case ElemType::U64: return static_cast<int64_t>(load<uint64_t>(data, i));
-  case ElemType::Bool: return load<uint8_t>(data, i) != 0;
-  default: return static_cast<int64_t>(elementAsDouble(t, data, i));
+  case ElemType::I8:
+    return load<int8_t>(data, i);
+  case ElemType::I16:
+    return load<int16_t>(data, i);
+  case ElemType::I32:
+    return load<int32_t>(data, i);
+  case ElemType::I64:
+    return load<int64_t>(data, i);
+  case ElemType::U8:
+    return load<uint8_t>(data, i);
+  case ElemType::U16:
+    return load<uint16_t>(data, i);
+  case ElemType::U32:
+    return load<uint32_t>(data, i);
+  case ElemType::U64:
+    return static_cast<int64_t>(load<uint64_t>(data, i));
+  case ElemType::Bool:
+    return load<uint8_t>(data, i) != 0;
+  default:
+    return static_cast<int64_t>(elementAsDouble(t, data, i));
   }
 }
 

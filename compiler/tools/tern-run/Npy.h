@@ -20,7 +20,20 @@
 
 namespace tern_run {
 
-enum class ElemType { F16, F32, F64, I8, I16, I32, I64, U8, U16, U32, U64, Bool };
+enum class ElemType {
+  F16,
+  F32,
+  F64,
+  I8,
+  I16,
+  I32,
+  I64,
+  U8,
+  U16,
+  U32,
+  U64,
+  Bool
+};
 
 const char *elemTypeName(ElemType t); // "f32", "i8", "bool", ...
 size_t elemTypeSize(ElemType t);

@@ -184,9 +184,9 @@ Options parseOptions(int argc, char **argv) {
       size_t start = 0;
       while (true) {
         size_t comma = list.find(',', start);
-        std::string item = list.substr(
-            start, comma == std::string::npos ? std::string::npos
-                                              : comma - start);
+        std::string item =
+            list.substr(start, comma == std::string::npos ? std::string::npos
+                                                          : comma - start);
         o.threads.push_back(
             static_cast<int>(parseInt("--threads", item, 0, 4096)));
         if (comma == std::string::npos)

@@ -17,8 +17,8 @@ struct UsageError : std::runtime_error {
 enum class Format { Text, Markdown, Json };
 
 struct Options {
-  std::string path;              // libNAME.so or a directory ternc wrote
-  std::string name;              // --name: the model name (symbol prefix)
+  std::string path;                 // libNAME.so or a directory ternc wrote
+  std::string name;                 // --name: the model name (symbol prefix)
   std::vector<std::string> inputs;  // --input [NAME=]FILE.npy, in order
   std::vector<std::string> expects; // --expect [NAME=]FILE.npy
   bool random = false;

@@ -74,7 +74,8 @@ std::string threadsText(int t) { return t == 0 ? "auto" : std::to_string(t); }
 
 void printText(const Report &r, FILE *out) {
   std::fprintf(out, "model: %s (%s)\n", r.model.c_str(), r.library.c_str());
-  std::fprintf(out, "target: %s\n", r.target.empty() ? "unknown" : r.target.c_str());
+  std::fprintf(out, "target: %s\n",
+               r.target.empty() ? "unknown" : r.target.c_str());
   for (const InputSummary &i : r.inputs)
     std::fprintf(out, "input %s: %s %s from %s\n", i.name.c_str(),
                  elemTypeName(i.type), shapeString(i.shape).c_str(),
@@ -96,9 +97,10 @@ void printText(const Report &r, FILE *out) {
   for (const std::string &w : r.written)
     std::fprintf(out, "wrote %s\n", w.c_str());
   for (const CompareResult &c : r.compares) {
-    std::fprintf(out, "expect %s: %s, %lld of %lld elements differ (rtol %g, atol %g)",
-                 c.name.c_str(), c.ok ? "match" : "MISMATCH",
-                 (long long)c.mismatches, (long long)c.elements, c.rtol, c.atol);
+    std::fprintf(
+        out, "expect %s: %s, %lld of %lld elements differ (rtol %g, atol %g)",
+        c.name.c_str(), c.ok ? "match" : "MISMATCH", (long long)c.mismatches,
+        (long long)c.elements, c.rtol, c.atol);
     if (c.worstIndex >= 0)
       std::fprintf(out, "; worst at %s: got %s, expected %s (|diff| %s)",
                    coords(c.worstCoords).c_str(), num(c.worstGot).c_str(),
@@ -110,7 +112,8 @@ void printText(const Report &r, FILE *out) {
     return;
   std::fprintf(out, "bench: %d warmup, %d timed runs per thread count\n",
                r.warmup, r.repetitions);
-  std::fprintf(out, "weights: %s\narena: %s\n", bytesText(r.weightBytes).c_str(),
+  std::fprintf(out, "weights: %s\narena: %s\n",
+               bytesText(r.weightBytes).c_str(),
                bytesText(r.arenaBytes).c_str());
   for (const BenchStats &b : r.bench)
     std::fprintf(out,
@@ -129,22 +132,27 @@ void printMarkdown(const Report &r, FILE *out) {
   Report summary = r;
   summary.benchRan = false;
   printText(summary, out);
-  std::fprintf(out, "\n| model | target | threads | median ms | min ms | max ms "
-                    "| runs/s |\n");
+  std::fprintf(out,
+               "\n| model | target | threads | median ms | min ms | max ms "
+               "| runs/s |\n");
   std::fprintf(out, "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
   for (const BenchStats &b : r.bench)
     std::fprintf(out, "| %s | %s | %s | %.4f | %.4f | %.4f | %.1f |\n",
                  r.model.c_str(), r.target.c_str(),
                  threadsText(b.threads).c_str(), b.medianMs, b.minMs, b.maxMs,
                  b.runsPerSecond);
-  std::fprintf(out, "\nweights: %s, arena: %s, peak RSS: %s; %d warmup, %d "
-                    "timed runs each\n",
-               bytesText(r.weightBytes).c_str(), bytesText(r.arenaBytes).c_str(),
+  std::fprintf(out,
+               "\nweights: %s, arena: %s, peak RSS: %s; %d warmup, %d "
+               "timed runs each\n",
+               bytesText(r.weightBytes).c_str(),
+               bytesText(r.arenaBytes).c_str(),
                bytesText(r.peakRssBytes).c_str(), r.warmup, r.repetitions);
 }
 
 void printJson(const Report &r, FILE *out) {
-  auto opt = [](int64_t v) { return v < 0 ? std::string("null") : std::to_string(v); };
+  auto opt = [](int64_t v) {
+    return v < 0 ? std::string("null") : std::to_string(v);
+  };
   std::string s = "{\n";
   s += "  \"model\": " + jstr(r.model) + ",\n";
   s += "  \"library\": " + jstr(r.library) + ",\n";
@@ -157,8 +165,8 @@ void printJson(const Report &r, FILE *out) {
     const InputSummary &in = r.inputs[i];
     s += std::string(i ? "," : "") + "\n    {\"name\": " + jstr(in.name) +
          ", \"dtype\": " + jstr(elemTypeName(in.type)) +
-         ", \"shape\": " + jshape(in.shape) + ", \"source\": " +
-         jstr(in.source) + "}";
+         ", \"shape\": " + jshape(in.shape) +
+         ", \"source\": " + jstr(in.source) + "}";
   }
   s += r.inputs.empty() ? "],\n" : "\n  ],\n";
   s += "  \"outputs\": [";
@@ -173,9 +181,8 @@ void printJson(const Report &r, FILE *out) {
     if (!o.top.empty()) {
       s += ", \"top\": [";
       for (size_t k = 0; k < o.top.size(); ++k)
-        s += std::string(k ? ", " : "") + "[" +
-             std::to_string(o.top[k].first) + ", " + jnum(o.top[k].second) +
-             "]";
+        s += std::string(k ? ", " : "") + "[" + std::to_string(o.top[k].first) +
+             ", " + jnum(o.top[k].second) + "]";
       s += "]";
     }
     s += "}";
@@ -188,12 +195,13 @@ void printJson(const Report &r, FILE *out) {
   for (size_t i = 0; i < r.compares.size(); ++i) {
     const CompareResult &c = r.compares[i];
     s += std::string(i ? "," : "") + "\n    {\"name\": " + jstr(c.name) +
-         ", \"file\": " + jstr(c.file) + ", \"match\": " +
-         (c.ok ? "true" : "false") + ", \"mismatches\": " +
-         std::to_string(c.mismatches) + ", \"elements\": " +
-         std::to_string(c.elements) + ", \"rtol\": " + jnum(c.rtol) +
-         ", \"atol\": " + jnum(c.atol) + ", \"worst_index\": " +
-         jshape(c.worstCoords) + ", \"worst_got\": " + jnum(c.worstGot) +
+         ", \"file\": " + jstr(c.file) +
+         ", \"match\": " + (c.ok ? "true" : "false") +
+         ", \"mismatches\": " + std::to_string(c.mismatches) +
+         ", \"elements\": " + std::to_string(c.elements) +
+         ", \"rtol\": " + jnum(c.rtol) + ", \"atol\": " + jnum(c.atol) +
+         ", \"worst_index\": " + jshape(c.worstCoords) +
+         ", \"worst_got\": " + jnum(c.worstGot) +
          ", \"worst_expected\": " + jnum(c.worstExpected) + "}";
   }
   s += r.compares.empty() ? "]" : "\n  ]";
@@ -207,8 +215,8 @@ void printJson(const Report &r, FILE *out) {
            ", \"threads\": " + std::to_string(b.threads) +
            ", \"runs\": " + std::to_string(b.runs) +
            ", \"median_ms\": " + jnum(b.medianMs) +
-           ", \"min_ms\": " + jnum(b.minMs) + ", \"max_ms\": " +
-           jnum(b.maxMs) + ", \"mean_ms\": " + jnum(b.meanMs) +
+           ", \"min_ms\": " + jnum(b.minMs) + ", \"max_ms\": " + jnum(b.maxMs) +
+           ", \"mean_ms\": " + jnum(b.meanMs) +
            ", \"runs_per_s\": " + jnum(b.runsPerSecond) + "}";
     }
     s += "\n  ]";
@@ -260,7 +268,8 @@ OutputSummary summarize(const Buffer &b) {
     std::partial_sort(all.begin(), all.begin() + k, all.end(),
                       [](const auto &a, const auto &c) {
                         // Largest first, NaNs last, ties by index.
-                        bool an = std::isnan(a.second), cn = std::isnan(c.second);
+                        bool an = std::isnan(a.second),
+                             cn = std::isnan(c.second);
                         if (an || cn)
                           return !an && cn;
                         return a.second > c.second ||
@@ -289,9 +298,15 @@ BenchStats benchStats(int threads, std::vector<double> ms) {
 
 void printReport(const Report &r, FILE *out) {
   switch (r.format) {
-  case Format::Text: printText(r, out); break;
-  case Format::Markdown: printMarkdown(r, out); break;
-  case Format::Json: printJson(r, out); break;
+  case Format::Text:
+    printText(r, out);
+    break;
+  case Format::Markdown:
+    printMarkdown(r, out);
+    break;
+  case Format::Json:
+    printJson(r, out);
+    break;
   }
   std::fflush(out);
 }

@@ -72,15 +72,48 @@ void fillRandom(Buffer &b, Random &r) {
   for (int64_t i = 0; i < n; ++i) {
     void *p = b.data.data() + i * elemTypeSize(b.type);
     switch (b.type) {
-    case ElemType::F32: { float v = float(r.unit() * 2 - 1); std::memcpy(p, &v, 4); break; }
-    case ElemType::F64: { double v = r.unit() * 2 - 1; std::memcpy(p, &v, 8); break; }
-    case ElemType::I8: { int8_t v = int8_t(r.range(-10, 10)); std::memcpy(p, &v, 1); break; }
-    case ElemType::I16: { int16_t v = int16_t(r.range(-10, 10)); std::memcpy(p, &v, 2); break; }
-    case ElemType::I32: { int32_t v = int32_t(r.range(-10, 10)); std::memcpy(p, &v, 4); break; }
-    case ElemType::I64: { int64_t v = r.range(-10, 10); std::memcpy(p, &v, 8); break; }
-    case ElemType::U8: { uint8_t v = uint8_t(r.range(0, 10)); std::memcpy(p, &v, 1); break; }
-    case ElemType::Bool: { uint8_t v = uint8_t(r.range(0, 1)); std::memcpy(p, &v, 1); break; }
-    default: break;
+    case ElemType::F32: {
+      float v = float(r.unit() * 2 - 1);
+      std::memcpy(p, &v, 4);
+      break;
+    }
+    case ElemType::F64: {
+      double v = r.unit() * 2 - 1;
+      std::memcpy(p, &v, 8);
+      break;
+    }
+    case ElemType::I8: {
+      int8_t v = int8_t(r.range(-10, 10));
+      std::memcpy(p, &v, 1);
+      break;
+    }
+    case ElemType::I16: {
+      int16_t v = int16_t(r.range(-10, 10));
+      std::memcpy(p, &v, 2);
+      break;
+    }
+    case ElemType::I32: {
+      int32_t v = int32_t(r.range(-10, 10));
+      std::memcpy(p, &v, 4);
+      break;
+    }
+    case ElemType::I64: {
+      int64_t v = r.range(-10, 10);
+      std::memcpy(p, &v, 8);
+      break;
+    }
+    case ElemType::U8: {
+      uint8_t v = uint8_t(r.range(0, 10));
+      std::memcpy(p, &v, 1);
+      break;
+    }
+    case ElemType::Bool: {
+      uint8_t v = uint8_t(r.range(0, 1));
+      std::memcpy(p, &v, 1);
+      break;
+    }
+    default:
+      break;
     }
   }
 }
@@ -90,8 +123,7 @@ Buffer makeBuffer(const tern_tensor_info &t) {
   b.name = t.name;
   b.type = elemTypeFromTern(t.dtype);
   b.shape = infoShape(t);
-  b.data.assign(static_cast<size_t>(infoElements(t)) * elemTypeSize(b.type),
-                0);
+  b.data.assign(static_cast<size_t>(infoElements(t)) * elemTypeSize(b.type), 0);
   return b;
 }
 
@@ -120,8 +152,8 @@ void makeDirs(const std::string &dir) {
     struct stat st;
     if (stat(partial.c_str(), &st) == 0) {
       if (!S_ISDIR(st.st_mode))
-        throw UsageError("cannot use output directory " + dir + ": " +
-                         partial + " is not a directory");
+        throw UsageError("cannot use output directory " + dir + ": " + partial +
+                         " is not a directory");
       continue;
     }
     if (mkdir(partial.c_str(), 0777) != 0 && errno != EEXIST)
@@ -358,8 +390,8 @@ int runTool(int argc, char **argv) {
     throw RuntimeError(error);
   const char *target = model.target(instance);
   report.target = target ? target : "";
-  tern_status s = model.run(instance, in.data(), in.size(), out.data(),
-                            out.size());
+  tern_status s =
+      model.run(instance, in.data(), in.size(), out.data(), out.size());
   if (s != TERN_OK) {
     std::string why = model.lastError(s);
     model.destroy(instance);
@@ -369,8 +401,8 @@ int runTool(int argc, char **argv) {
   report.arenaBytes = model.arenaBytes();
 
   for (int i = 0; i < info->num_inputs; ++i)
-    report.inputs.push_back({inputs[i].name, inputs[i].type, inputs[i].shape,
-                             sources[i]});
+    report.inputs.push_back(
+        {inputs[i].name, inputs[i].type, inputs[i].shape, sources[i]});
   for (Buffer &b : outputs)
     report.outputs.push_back(summarize(b));
 
@@ -406,8 +438,8 @@ int runTool(int argc, char **argv) {
       for (int w = 0; w < o.warmup; ++w)
         if ((s = model.run(inst, in.data(), in.size(), out.data(),
                            out.size())) != TERN_OK)
-          throw RuntimeError(model.name() + "_run_tensors failed: " +
-                             model.lastError(s));
+          throw RuntimeError(model.name() +
+                             "_run_tensors failed: " + model.lastError(s));
       std::vector<double> ms;
       ms.reserve(o.repetitions);
       for (int r = 0; r < o.repetitions; ++r) {
@@ -415,9 +447,10 @@ int runTool(int argc, char **argv) {
         s = model.run(inst, in.data(), in.size(), out.data(), out.size());
         auto t1 = std::chrono::steady_clock::now();
         if (s != TERN_OK)
-          throw RuntimeError(model.name() + "_run_tensors failed: " +
-                             model.lastError(s));
-        ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+          throw RuntimeError(model.name() +
+                             "_run_tensors failed: " + model.lastError(s));
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(t1 - t0).count());
       }
       model.destroy(inst);
       report.bench.push_back(benchStats(threads, ms));

@@ -133,13 +133,17 @@ size_t tern_tensor_info_size_bytes(const tern_tensor_info *info);
 tern_status tern_tensor_check(const tern_tensor *tensor,
                               const tern_tensor_info *info, const char *role);
 
-/* A model's interface: its name and its inputs and outputs in call order. */
+/* A model's interface: its name and its inputs and outputs in call order,
+ * and what an instance costs: the bytes of its weights (shared by every
+ * instance) and of its activation arena (one per instance). */
 typedef struct tern_model_info {
   const char *name;
   int32_t num_inputs;
   const tern_tensor_info *inputs;
   int32_t num_outputs;
   const tern_tensor_info *outputs;
+  int64_t weight_bytes;
+  int64_t arena_bytes;
 } tern_model_info;
 
 /*===-- Model creation options
@@ -220,7 +224,7 @@ size_t tern_arena_size(const tern_arena *arena);
 void tern_arena_destroy(tern_arena *arena);
 
 /* Version of this runtime's ABI; generated code checks it at create time. */
-#define TERN_RUNTIME_ABI_VERSION 2
+#define TERN_RUNTIME_ABI_VERSION 3
 int32_t tern_runtime_abi_version(void);
 
 #ifdef __cplusplus

@@ -362,7 +362,8 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
      << cString(n) << ", " << plan.inputs.size() << ", "
      << (plan.inputs.empty() ? "NULL" : n + "_input_info") << ", "
      << plan.outputs.size() << ", "
-     << (plan.outputs.empty() ? "NULL" : n + "_output_info") << "};\n\n"
+     << (plan.outputs.empty() ? "NULL" : n + "_output_info") << ", "
+     << plan.weights.size() << ", " << plan.arenaBytes << "};\n\n"
      << "const tern_model_info *" << n << "_info(void) { return &" << n
      << "_model_info; }\n\n";
 
