@@ -45,6 +45,9 @@ mlir::tern::selectLayers(ArrayRef<Operation *> layers, StringRef spec,
   spec.split(wanted, ',', -1, false);
   for (StringRef &w : wanted)
     w = w.trim();
+  // A blank entry (`fc1, ,fc2`) names nothing; it must not match the empty
+  // first part of names that start with '/'.
+  llvm::erase_if(wanted, [](StringRef w) { return w.empty(); });
   bool all = wanted.size() == 1 && wanted[0] == "all";
   std::vector<bool> selected(layers.size(), false);
   llvm::StringSet<> seen;

@@ -115,11 +115,18 @@ struct TernTernarizePass
     if (cst->use_empty())
       cst->erase();
     double rel = norm > 0 ? std::sqrt(err / norm) : 0.0;
+    // N x K as the other passes print it: the constant is K x N with the
+    // default maps, N x K with the transposed-B ones.
+    std::string why;
+    FailureOr<WeightSource> source = findWeights(op, why);
+    bool nByK = succeeded(source) && source->transposed;
+    int64_t n = type.getDimSize(nByK ? 0 : 1),
+            k = type.getDimSize(nByK ? 1 : 0);
     op.emitRemark() << "tern-ternarize: ternarized layer '"
-                    << layerName(op.getLoc()) << "' (" << type.getDimSize(1)
-                    << " x " << type.getDimSize(0) << "): scale "
-                    << formatDouble("%.6g", scale) << ", relative error "
-                    << formatDouble("%.4f", rel) << ", zeros "
+                    << layerName(op.getLoc()) << "' (" << n << " x " << k
+                    << "): scale " << formatDouble("%.6g", scale)
+                    << ", relative error " << formatDouble("%.4f", rel)
+                    << ", zeros "
                     << formatDouble("%.1f%%",
                                     100.0 * zeros /
                                         std::max<size_t>(w.size(), 1));
