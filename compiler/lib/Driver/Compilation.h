@@ -101,7 +101,7 @@ private:
   // Files (compileKernels onwards).
   std::string outDir, buildDir, runtimeInclude, runtimeLib;
   std::vector<std::string> objects, outputs;
-  std::string driverSrc, weightsAsm, header;
+  std::string driverSrc, weightsAsm;
 };
 
 } // namespace tern::driver::detail

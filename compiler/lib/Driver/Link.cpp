@@ -95,7 +95,7 @@ LogicalResult Compilation::writeLibrarySources() {
   // fails leaves the previous library and header as they were, never a new
   // header beside an old library.
   progress.step("writing " + name + ".h, the driver and the weights");
-  header = inBuild(name + ".h");
+  std::string header = inBuild(name + ".h");
   driverSrc = inBuild(name + "_driver.c");
   std::string weightsBin = inBuild(name + ".weights.bin");
   weightsAsm = inBuild(name + "_weights.S");

@@ -18,15 +18,22 @@ struct TypeDesc {
   char kind; // 'f', 'i', 'u', 'b'
   size_t size;
   const char *name;
+  int dtype; // the runtime's tern_dtype, or -1: none
 };
 
 const TypeDesc kTypes[] = {
-    {ElemType::F16, 'f', 2, "f16"}, {ElemType::F32, 'f', 4, "f32"},
-    {ElemType::F64, 'f', 8, "f64"}, {ElemType::I8, 'i', 1, "i8"},
-    {ElemType::I16, 'i', 2, "i16"}, {ElemType::I32, 'i', 4, "i32"},
-    {ElemType::I64, 'i', 8, "i64"}, {ElemType::U8, 'u', 1, "u8"},
-    {ElemType::U16, 'u', 2, "u16"}, {ElemType::U32, 'u', 4, "u32"},
-    {ElemType::U64, 'u', 8, "u64"}, {ElemType::Bool, 'b', 1, "bool"},
+    {ElemType::F16, 'f', 2, "f16", -1},
+    {ElemType::F32, 'f', 4, "f32", TERN_DTYPE_F32},
+    {ElemType::F64, 'f', 8, "f64", TERN_DTYPE_F64},
+    {ElemType::I8, 'i', 1, "i8", TERN_DTYPE_I8},
+    {ElemType::I16, 'i', 2, "i16", TERN_DTYPE_I16},
+    {ElemType::I32, 'i', 4, "i32", TERN_DTYPE_I32},
+    {ElemType::I64, 'i', 8, "i64", TERN_DTYPE_I64},
+    {ElemType::U8, 'u', 1, "u8", TERN_DTYPE_U8},
+    {ElemType::U16, 'u', 2, "u16", -1},
+    {ElemType::U32, 'u', 4, "u32", -1},
+    {ElemType::U64, 'u', 8, "u64", -1},
+    {ElemType::Bool, 'b', 1, "bool", TERN_DTYPE_BOOL},
 };
 
 // Text from a file, fit for a one-line message: bytes outside printable
@@ -230,56 +237,18 @@ size_t elemTypeSize(ElemType t) { return desc(t).size; }
 bool elemTypeIsFloat(ElemType t) { return desc(t).kind == 'f'; }
 
 ElemType elemTypeFromTern(tern_dtype d) {
-  switch (d) {
-  case TERN_DTYPE_F32:
-    return ElemType::F32;
-  case TERN_DTYPE_F64:
-    return ElemType::F64;
-  case TERN_DTYPE_I8:
-    return ElemType::I8;
-  case TERN_DTYPE_I16:
-    return ElemType::I16;
-  case TERN_DTYPE_I32:
-    return ElemType::I32;
-  case TERN_DTYPE_I64:
-    return ElemType::I64;
-  case TERN_DTYPE_U8:
-    return ElemType::U8;
-  case TERN_DTYPE_BOOL:
-    return ElemType::Bool;
-  }
+  for (const TypeDesc &t : kTypes)
+    if (t.dtype == d)
+      return t.type;
   return ElemType::F32;
 }
 
 bool elemTypeToTern(ElemType t, tern_dtype &out) {
-  switch (t) {
-  case ElemType::F32:
-    out = TERN_DTYPE_F32;
-    return true;
-  case ElemType::F64:
-    out = TERN_DTYPE_F64;
-    return true;
-  case ElemType::I8:
-    out = TERN_DTYPE_I8;
-    return true;
-  case ElemType::I16:
-    out = TERN_DTYPE_I16;
-    return true;
-  case ElemType::I32:
-    out = TERN_DTYPE_I32;
-    return true;
-  case ElemType::I64:
-    out = TERN_DTYPE_I64;
-    return true;
-  case ElemType::U8:
-    out = TERN_DTYPE_U8;
-    return true;
-  case ElemType::Bool:
-    out = TERN_DTYPE_BOOL;
-    return true;
-  default:
+  int d = desc(t).dtype;
+  if (d < 0)
     return false;
-  }
+  out = static_cast<tern_dtype>(d);
+  return true;
 }
 
 int64_t NpyArray::numElements() const {

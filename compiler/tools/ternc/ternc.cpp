@@ -13,13 +13,24 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 
+#include <optional>
+
 namespace cl = llvm::cl;
 using tern::driver::EmitKind;
+
+/// The value of an enum of Driver.h whose spelling() is `text` (values 0
+/// to `last`), or none.
+template <typename Enum>
+static std::optional<Enum> fromSpelling(llvm::StringRef text, Enum last) {
+  for (int i = 0; i <= static_cast<int>(last); ++i)
+    if (text == tern::driver::spelling(static_cast<Enum>(i)))
+      return static_cast<Enum>(i);
+  return std::nullopt;
+}
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -261,14 +272,9 @@ int main(int argc, char **argv) {
   ModelOptions &model = options.model;
   model.ternarize = ternarize.getNumOccurrences() > 0;
   model.ternarizeLayers = ternarize;
-  auto kernel = llvm::StringSwitch<std::optional<TernaryKernel>>(ternaryKernel)
-                    .Case("auto", TernaryKernel::Auto)
-                    .Case("i2", TernaryKernel::I2)
-                    .Case("bitplane", TernaryKernel::Bitplane)
-                    .Case("base3", TernaryKernel::Base3)
-                    .Case("lut", TernaryKernel::Lut)
-                    .Case("int8", TernaryKernel::Int8)
-                    .Default(std::nullopt);
+  // Each enum's spellings are Driver.cpp's spelling(); the last value
+  // bounds the search.
+  auto kernel = fromSpelling(ternaryKernel, TernaryKernel::Int8);
   if (!kernel)
     return unknown("ternary-kernel", ternaryKernel,
                    "auto, i2, bitplane, base3, lut or int8");
@@ -276,21 +282,11 @@ int main(int argc, char **argv) {
   model.prune = prune;
   model.pruneLayers = pruneLayers;
   model.pruneGlobal = pruneGlobal;
-  auto format = llvm::StringSwitch<std::optional<SparseFormat>>(sparse)
-                    .Case("auto", SparseFormat::Auto)
-                    .Case("dense", SparseFormat::Dense)
-                    .Case("ell", SparseFormat::Ell)
-                    .Case("nm", SparseFormat::NM)
-                    .Case("bsr", SparseFormat::Bsr)
-                    .Default(std::nullopt);
+  auto format = fromSpelling(sparse, SparseFormat::Bsr);
   if (!format)
     return unknown("sparse", sparse, "auto, dense, ell, nm or bsr");
   model.sparse = *format;
-  auto skip =
-      llvm::StringSwitch<std::optional<ActivationSparsity>>(activationSparsity)
-          .Case("relu", ActivationSparsity::Relu)
-          .Case("off", ActivationSparsity::Off)
-          .Default(std::nullopt);
+  auto skip = fromSpelling(activationSparsity, ActivationSparsity::Off);
   if (!skip)
     return unknown("activation-sparsity", activationSparsity, "relu or off");
   model.activationSparsity = *skip;

@@ -38,10 +38,10 @@ namespace {
 /// The reduction unroll factor the sparse accumulations ask for.
 constexpr int64_t kUnroll = 4;
 /// Outputs per tile of the stored arrays (the `vector_width` the
-/// accumulations require of their #tern.schedule): the entries of one tile's consecutive outputs for
-/// one slot are adjacent, and the slots of one tile follow each other, so
-/// the outputs of a tile walk their entries in one contiguous stream instead
-/// of one page per slot.
+/// accumulations require of their #tern.schedule): the entries of one tile's
+/// consecutive outputs for one slot are adjacent, and the slots of one tile
+/// follow each other, so the outputs of a tile walk their entries in one
+/// contiguous stream instead of one page per slot.
 ///
 /// N:M layers read no activation at a stored index: their tiles are one
 /// 16-lane vector. BSR's GEMV schedule unrolls a 16-output tile into scalar

@@ -581,8 +581,8 @@ private:
   /// b) (0 past K), then, per tile nt and output nl of the tile,
   ///   acc[m, nt, nl] = sum_{kb, s, b} code(nt, kb, nl, s, b) * q[m, kb, s, b]
   /// with the innermost 4 steps (b) a `dot_product` its #tern.schedule
-  /// requires, which the dot recipe sums in vector lanes: an unsigned-by-signed byte
-  /// dot product (x86 vpdpbusd with AVX-512 VNNI). The result is
+  /// requires, which the dot recipe sums in vector lanes: an unsigned-by-signed
+  /// byte dot product (x86 vpdpbusd with AVX-512 VNNI). The result is
   /// float(acc[m, n / 64, n % 64] - sum_k q[m, k]). Null when the weights are
   /// not a constant or K passes 2^22.
   Value accumulateInt8Dot(PatternRewriter &rewriter, TernaryMatmulOp op,
