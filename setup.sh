@@ -24,9 +24,10 @@ JOBS=${JOBS:-$(nproc)}
 # Google Benchmark, ccache, ONNX (with protobuf) and its backend test data;
 # pkg-config for the install test; the aarch64 cross toolchain and
 # qemu-user for the cross-compiling tests; NumPy for the Python package
-# (python/tern/) and its test.
+# (python/tern/) and its test; jsonschema for the efficiency report's
+# schema test.
 PACKAGES=(
-  cmake ninja-build g++ gcc binutils ccache python3 python3-numpy pkgconf
+  cmake ninja-build g++ gcc binutils ccache python3 python3-numpy python3-jsonschema pkgconf
   g++-aarch64-linux-gnu qemu-user
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libhalide14-0-dev

@@ -238,6 +238,11 @@ def load(path, name=None, num_threads=0):
 # The model
 # --------------------------------------------------------------------------
 
+def _text(c_string):
+    """A C string of an info table as str ("" for NULL)."""
+    return c_string.decode("utf-8", "replace") if c_string else ""
+
+
 def _shape_text(shape):
     return "[" + ", ".join(str(int(d)) for d in shape) + "]"
 
@@ -325,6 +330,15 @@ class Model:
         #: instance's activation arena.
         self.weight_bytes = int(info.weight_bytes)
         self.arena_bytes = int(info.arena_bytes)
+        #: The layers, as the model's source names them, in the order they
+        #: first run: dicts with name, op, format, weight_bytes, bytes (read
+        #: and written in one run) and ops (additions and multiplications).
+        self.layers = [{
+            "name": _text(l.name), "op": _text(l.op),
+            "format": _text(l.format), "weight_bytes": int(l.weight_bytes),
+            "bytes": int(l.bytes), "ops": int(l.ops),
+            "kernel_calls": int(l.kernel_calls),
+        } for l in (info.layers[i] for i in range(info.num_layers))]
         self._input_index = {t.name: i for i, t in enumerate(self.inputs)}
 
         if isinstance(num_threads, bool) or not isinstance(
@@ -342,6 +356,52 @@ class Model:
         self._handle = handle
         target = self._f["target"](handle)
         self.target = target.decode() if target is not None else None
+
+    # -- profiling --------------------------------------------------------
+
+    def profile(self, *args, runs=10, warmup=1, **kwargs):
+        """Runs the model `warmup` times, then `runs` times with per-layer
+        timing on (NAME_set_profiling), and returns self.layers with each
+        layer's mean "seconds" per run and its "share" of their total.
+        Takes the inputs as __call__ does."""
+        if runs < 1 or warmup < 0:
+            raise ValueError("runs must be at least 1 and warmup at least 0")
+        for _ in range(warmup):
+            self(*args, **kwargs)
+        self._profiling(True)
+        try:
+            for _ in range(runs):
+                self(*args, **kwargs)
+            ns = (ctypes.c_uint64 * max(1, len(self.layers)))()
+            done = ctypes.c_int64()
+            with self._lock:
+                if self._handle is None:
+                    raise ValueError("model '%s' is closed" % self.name)
+                status = self._f["profile"](self._handle, ns,
+                                            len(self.layers),
+                                            ctypes.byref(done))
+                if status != _capi.TERN_OK:
+                    raise self._error(status, "%s_profile" % self.name)
+        finally:
+            self._profiling(False)
+        total = sum(ns[i] for i in range(len(self.layers))) or 1
+        result = []
+        for i, layer in enumerate(self.layers):
+            entry = dict(layer)
+            entry["seconds"] = ns[i] * 1e-9 / max(1, done.value)
+            entry["share"] = ns[i] / total
+            result.append(entry)
+        return result
+
+    def _profiling(self, enabled):
+        with self._lock:
+            if self._handle is None:
+                if enabled:
+                    raise ValueError("model '%s' is closed" % self.name)
+                return
+            status = self._f["set_profiling"](self._handle, int(enabled))
+            if status != _capi.TERN_OK:
+                raise self._error(status, "%s_set_profiling" % self.name)
 
     # -- lifetime ----------------------------------------------------------
 

@@ -9,7 +9,7 @@ import ctypes
 
 import numpy as np
 
-TERN_RUNTIME_ABI_VERSION = 3
+TERN_RUNTIME_ABI_VERSION = 4
 TERN_MAX_RANK = 8
 TERN_OK = 0
 
@@ -65,6 +65,19 @@ class Tensor(ctypes.Structure):
     ]
 
 
+class LayerInfo(ctypes.Structure):
+    """typedef struct tern_layer_info."""
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("op", ctypes.c_char_p),
+        ("format", ctypes.c_char_p),
+        ("weight_bytes", ctypes.c_int64),
+        ("bytes", ctypes.c_int64),
+        ("ops", ctypes.c_int64),
+        ("kernel_calls", ctypes.c_int32),
+    ]
+
+
 class ModelInfo(ctypes.Structure):
     """typedef struct tern_model_info."""
     _fields_ = [
@@ -75,6 +88,8 @@ class ModelInfo(ctypes.Structure):
         ("outputs", ctypes.POINTER(TensorInfo)),
         ("weight_bytes", ctypes.c_int64),
         ("arena_bytes", ctypes.c_int64),
+        ("num_layers", ctypes.c_int32),
+        ("layers", ctypes.POINTER(LayerInfo)),
     ]
 
 
@@ -111,6 +126,14 @@ def bind(lib, name):
                               ctypes.POINTER(Tensor), ctypes.c_size_t])
     # const char *NAME_target(const NAME_model *);
     f["target"] = proto(name + "_target", ctypes.c_char_p, [model_p])
+    # tern_status NAME_set_profiling(NAME_model *, int32_t);
+    f["set_profiling"] = proto(name + "_set_profiling", c_tern_status,
+                               [model_p, ctypes.c_int32])
+    # tern_status NAME_profile(const NAME_model *, uint64_t *, int32_t,
+    #                          int64_t *);
+    f["profile"] = proto(name + "_profile", c_tern_status,
+                         [model_p, ctypes.POINTER(ctypes.c_uint64),
+                          ctypes.c_int32, ctypes.POINTER(ctypes.c_int64)])
     # void NAME_destroy(NAME_model *);
     f["destroy"] = proto(name + "_destroy", None, [model_p])
     # The runtime this library carries (weak symbols: with ctypes' default

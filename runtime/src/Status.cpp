@@ -15,6 +15,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 namespace {
 
@@ -98,5 +99,12 @@ tern_status tern_set_error(tern_status status, const char *format, ...) {
 }
 
 int32_t tern_runtime_abi_version(void) { return TERN_RUNTIME_ABI_VERSION; }
+
+uint64_t tern_clock_ns(void) {
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<uint64_t>(t.tv_sec) * 1000000000u +
+         static_cast<uint64_t>(t.tv_nsec);
+}
 
 } // extern "C"

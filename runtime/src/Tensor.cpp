@@ -39,8 +39,16 @@ static_assert(sizeof(void *) != 8 ||
 static_assert(sizeof(void *) != 8 ||
                   (offsetof(tern_model_info, weight_bytes) == 40 &&
                    offsetof(tern_model_info, arena_bytes) == 48 &&
-                   sizeof(tern_model_info) == 56),
+                   offsetof(tern_model_info, num_layers) == 56 &&
+                   offsetof(tern_model_info, layers) == 64 &&
+                   sizeof(tern_model_info) == 72),
               "tern_model_info layout changed");
+static_assert(sizeof(void *) != 8 ||
+                  (offsetof(tern_layer_info, weight_bytes) == 24 &&
+                   offsetof(tern_layer_info, ops) == 40 &&
+                   offsetof(tern_layer_info, kernel_calls) == 48 &&
+                   sizeof(tern_layer_info) == 56),
+              "tern_layer_info layout changed");
 static_assert(offsetof(tern_tensor_info, name) == 0,
               "tern_tensor_info layout changed");
 static_assert(sizeof(void *) != 8 || offsetof(tern_tensor_info, shape) == 16,

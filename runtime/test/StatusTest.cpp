@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -170,7 +171,16 @@ TEST(StatusTest, ErrorsArePerThread) {
 
 TEST(StatusTest, AbiVersionMatchesHeader) {
   EXPECT_EQ(tern_runtime_abi_version(), TERN_RUNTIME_ABI_VERSION);
-  EXPECT_EQ(tern_runtime_abi_version(), 3);
+  EXPECT_EQ(tern_runtime_abi_version(), 4);
+}
+
+// The profile's clock: monotonic, in nanoseconds.
+TEST(StatusTest, ClockIsMonotonicNanoseconds) {
+  uint64_t a = tern_clock_ns();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  uint64_t b = tern_clock_ns();
+  EXPECT_GE(b - a, 2000000u);
+  EXPECT_LT(b - a, 2000000000u);
 }
 
 } // namespace

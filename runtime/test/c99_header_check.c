@@ -11,7 +11,7 @@
 
 #include "tern/runtime.h"
 
-#if TERN_RUNTIME_ABI_VERSION != 3
+#if TERN_RUNTIME_ABI_VERSION != 4
 #error "update this check together with the ABI version"
 #endif
 
@@ -39,7 +39,11 @@ int tern_c99_header_check(void) {
   static const tern_tensor_info inputs[] = {
       {"pixels", TERN_DTYPE_F32, 2, {1, 64}},
   };
-  static const tern_model_info model = {"check", 1, inputs, 0, NULL, 0, 256};
+  static const tern_layer_info layers[] = {
+      {"/fc1/Gemm", "Gemm", "ternary i2, add_sub", 2048, 4096, 16384, 1},
+  };
+  static const tern_model_info model = {"check", 1,   inputs, 0,     NULL,
+                                        0,       256, 1,      layers};
   float data[64] = {0};
   tern_tensor tensor = {NULL, TERN_DTYPE_F32, 2, {1, 64}};
   tern_create_options options;
@@ -63,6 +67,7 @@ int tern_c99_header_check(void) {
   (void)tern_exchange_thread_limit(tern_thread_limit());
   (void)tern_limited_par_for(check_pool, NULL, check_task, 0, 4, NULL);
   return (int)(tern_get_num_threads() + (int32_t)tern_num_threads_generation() +
-               tern_runtime_abi_version() +
+               tern_runtime_abi_version() + (int32_t)(tern_clock_ns() & 1) +
+               (int32_t)model.layers[0].kernel_calls +
                (int32_t)tern_dtype_size(TERN_DTYPE_I8));
 }

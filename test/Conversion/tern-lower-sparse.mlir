@@ -19,7 +19,7 @@
 // CHECK-SAME:    %[[X:.*]]: tensor<1x5xf32>
 // CHECK-DAG:     %[[COLS:.*]] = arith.constant dense<{{\[\[\[}}1, 0, 0, {{.*}}], [4, 0, 0, {{.*}}]]]> : tensor<1x2x64xi16>
 // CHECK-DAG:     %[[VALS:.*]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00, 0.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, {{.*}}]]]> : tensor<1x2x64xf32>
-// CHECK:         linalg.generic {indexing_maps = [#[[TILE]], #[[TILE]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[VALS]], %[[COLS]] : tensor<1x2x64xf32>, tensor<1x2x64xi16>) outs(%{{.*}} : tensor<1x2xf32>) attrs = {tern.schedule = #tern.schedule<vector_width = 64, unroll = 4>}
+// CHECK:         linalg.generic {indexing_maps = [#[[TILE]], #[[TILE]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[VALS]], %[[COLS]] : tensor<1x2x64xf32>, tensor<1x2x64xi16>) outs(%{{.*}} : tensor<1x2xf32>) attrs = {tern.schedule = #tern.schedule<vector_width = 64, unroll = 4>, tern.weights = {elements = 10 : i64, format = "sparse CSR", nonzeros = 3 : i64}}
 // CHECK:         ^bb0(%[[V:.*]]: f32, %[[C:.*]]: i16, %[[ACC:.*]]: f32):
 // CHECK:           %[[CI:.*]] = arith.index_cast %[[C]] : i16 to index
 // CHECK:           %[[XV:.*]] = tensor.extract %[[X]][%{{.*}}, %[[CI]]]
@@ -122,7 +122,7 @@ func.func @ell_tiles(%x: tensor<16x5xf32>) -> tensor<16x17xf32> {
 // schedule vectorizes the rows and streams a whole tile per slot.
 // CHECK-LABEL: func.func @ell_rows(
 // CHECK:         tensor<1x3x16xf32>
-// CHECK:         linalg.generic {{.*}} attrs = {tern.schedule = #tern.schedule<vector_width = 16, unroll = 4>}
+// CHECK:         linalg.generic {{.*}} attrs = {tern.schedule = #tern.schedule<vector_width = 16, unroll = 4>, tern.weights = {elements = {{[0-9]+}} : i64, format = "sparse {{.*}}", nonzeros = {{[0-9]+}} : i64}}
 #ELLR = #tern.ell<row_length = 3>
 func.func @ell_rows(%x: tensor<16x5xf32>) -> tensor<16x2xf32> {
   %w = arith.constant dense<[[0.0, 1.0, 0.0, 0.0, 2.0], [3.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<2x5xf32, #ELLR>
@@ -141,7 +141,7 @@ func.func @ell_rows(%x: tensor<16x5xf32>) -> tensor<16x2xf32> {
 // CHECK-DAG:     arith.constant dense<{{\[\[\[}}1.000000e+00, 5.000000e+00, {{.*}}], [2.000000e+00, 0.000000e+00, {{.*}}], [3.000000e+00, 7.000000e+00, {{.*}}], [0.000000e+00, {{.*}}]]]> : tensor<1x4x16xf32>
 // CHECK:         %[[DIM:.*]] = tensor.dim %[[X]]
 // CHECK:         tensor.empty(%[[DIM]]) : tensor<?x2xf32>
-// CHECK:         linalg.generic {{.*}} attrs = {tern.schedule = #tern.schedule<vector_width = 16, unroll = 4>}
+// CHECK:         linalg.generic {{.*}} attrs = {tern.schedule = #tern.schedule<vector_width = 16, unroll = 4>, tern.weights = {elements = {{[0-9]+}} : i64, format = "sparse {{.*}}", nonzeros = {{[0-9]+}} : i64}}
 // CHECK:         ^bb0(%[[V:.*]]: f32, %[[I:.*]]: i8, %[[ACC:.*]]: f32):
 // CHECK:           %[[M:.*]] = linalg.index 0
 // CHECK:           %[[J:.*]] = linalg.index 2
@@ -167,7 +167,7 @@ func.func @nm(%x: tensor<?x6xf32>) -> tensor<?x2xf32> {
 // CHECK-LABEL: func.func @nm_ternary(
 // CHECK-DAG:     %[[CODES:.*]] = arith.constant dense<{{\[\[\[}}2, -1, 0, {{.*}}], [-4, 0, {{.*}}], [1, 2, {{.*}}], [0, 0, {{.*}}]]]> : tensor<1x4x16xi8>
 // CHECK-DAG:     arith.constant dense<[5.000000e-01, 2.000000e+00]> : tensor<2xf32>
-// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[CODES]] : tensor<1x4x16xi8>) {{.*}} attrs = {tern.schedule = #tern.schedule<vector_width = 16, unroll = 4>}
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[CODES]] : tensor<1x4x16xi8>) {{.*}} attrs = {tern.schedule = #tern.schedule<vector_width = 16, unroll = 4>, tern.weights = {elements = {{[0-9]+}} : i64, format = "sparse {{.*}}", nonzeros = {{[0-9]+}} : i64}}
 // CHECK:         ^bb0(%[[C:.*]]: i8, %[[ACC:.*]]: f32):
 // CHECK-COUNT-4:   tensor.extract
 // CHECK-NOT:       arith.mulf

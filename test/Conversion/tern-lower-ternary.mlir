@@ -59,7 +59,7 @@
 // CHECK-NEXT:    %[[T:.*]] = linalg.transpose ins(%[[W]] : tensor<3x2xi8>) outs(%[[T_EMPTY]] : tensor<2x3xi8>) permutation = [1, 0]
 // CHECK:         %[[EMPTY:.*]] = tensor.empty() : tensor<2x3xf32>
 // CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[EMPTY]] : tensor<2x3xf32>) -> tensor<2x3xf32>
-// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<2x8xf32>) outs(%[[INIT]] : tensor<2x3xf32>) attrs =  {tern.schedule = #tern.schedule<unroll = 4>} {
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<2x8xf32>) outs(%[[INIT]] : tensor<2x3xf32>) attrs =  {tern.schedule = #tern.schedule<unroll = 4>, tern.weights = {elements = 24 : i64, format = "ternary i2, add_sub", nonzeros = 24 : i64}} {
 // CHECK-NEXT:    ^bb0(%[[IN:.*]]: f32, %[[OUT:.*]]: f32):
 // CHECK-NEXT:      %[[N:.*]] = linalg.index 1 : index
 // CHECK-NEXT:      %[[K:.*]] = linalg.index 2 : index
@@ -115,7 +115,7 @@ func.func @per_row(%x: tensor<2x8xf32>, %w: tensor<3x2xi8>, %s: tensor<3xf32>)
 // CHECK:         %[[T:.*]] = linalg.transpose ins(%[[W]] : tensor<5x3xi8>) outs(%{{.*}} : tensor<3x5xi8>) permutation = [1, 0]
 // CHECK:         %[[EMPTY:.*]] = tensor.empty() : tensor<4x5xf32>
 // CHECK:         %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<4x5xf32>)
-// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<4x10xf32>) outs(%[[INIT]] : tensor<4x5xf32>) attrs =  {tern.schedule = #tern.schedule<unroll = 4>} {
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<4x10xf32>) outs(%[[INIT]] : tensor<4x5xf32>) attrs =  {tern.schedule = #tern.schedule<unroll = 4>, tern.weights = {elements = 50 : i64, format = "ternary i2, add_sub", nonzeros = 50 : i64}} {
 // CHECK:           tensor.extract %[[T]][%{{.*}}, %{{.*}}] : tensor<3x5xi8>
 // CHECK:           arith.shrui
 // CHECK:           arith.andi
@@ -156,7 +156,7 @@ func.func @per_tensor(%x: tensor<4x10xf32>, %w: tensor<5x3xi8>,
 // CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[DIM]]) : tensor<?x3xf16>
 // CHECK:         %[[ACCEMPTY:.*]] = tensor.empty(%[[DIM]]) : tensor<?x3xf32>
 // CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[ACCEMPTY]] : tensor<?x3xf32>) -> tensor<?x3xf32>
-// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<?x8xf16>) outs(%[[INIT]] : tensor<?x3xf32>) attrs =  {tern.schedule = #tern.schedule<unroll = 4>} {
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$MK]], #[[$MN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<?x8xf16>) outs(%[[INIT]] : tensor<?x3xf32>) attrs =  {tern.schedule = #tern.schedule<unroll = 4>, tern.weights = {elements = 24 : i64, format = "ternary i2, add_sub", nonzeros = 24 : i64}} {
 // CHECK-NEXT:    ^bb0(%[[IN:.*]]: f16, %[[OUT:.*]]: f32):
 // CHECK-NEXT:      %[[INW:.*]] = arith.extf %[[IN]] : f16 to f32
 // CHECK:           tensor.extract %[[T]]
@@ -217,7 +217,7 @@ func.func @constant_weights(%x: tensor<1x8xf32>) -> tensor<1x3xf32> {
 // KERNELS-DAG:     %[[EIGHT:.*]] = arith.constant 8 : index
 // KERNELS-DAG:     %[[TWO:.*]] = arith.constant 2 : index
 // KERNELS-DAG:     %[[WT:.*]] = arith.constant dense<{{\[\[}}1, 0, 4], [0, 0, 1], [2, 0, 8], [0, 0, 2]]> : tensor<4x3xi8>
-// KERNELS:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}attrs =  {tern.schedule = #tern.schedule<unroll = 8>}
+// KERNELS:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}attrs =  {tern.schedule = #tern.schedule<unroll = 8>, tern.weights = {elements = 30 : i64, format = "ternary bitplane, add_sub", nonzeros = 6 : i64}}
 // KERNELS:           %[[N:.*]] = linalg.index 1 : index
 // KERNELS:           %[[K:.*]] = linalg.index 2 : index
 // KERNELS:           %[[B:.*]] = arith.divui %[[K]], %[[EIGHT]] : index
@@ -248,7 +248,7 @@ func.func @bitplane(%x: tensor<2x10xf32>, %s: tensor<3xf32>) -> tensor<2x3xf32> 
 // KERNELS-LABEL: func.func @base3(
 // KERNELS-DAG:     %[[FIVE:.*]] = arith.constant 5 : index
 // KERNELS-DAG:     %[[THREE:.*]] = arith.constant 3 : i32
-// KERNELS:         linalg.generic {{.*}}attrs =  {tern.schedule = #tern.schedule<unroll = 5>}
+// KERNELS:         linalg.generic {{.*}}attrs =  {tern.schedule = #tern.schedule<unroll = 5>, tern.weights = {elements = 14 : i64, format = "ternary base3, add_sub", nonzeros = 5 : i64}}
 // KERNELS:           %[[K:.*]] = linalg.index 2 : index
 // KERNELS:           %[[B:.*]] = arith.divui %[[K]], %[[FIVE]] : index
 // KERNELS:           %[[BYTE:.*]] = tensor.extract %{{.*}}[%[[B]], %{{.*}}] : tensor<2x2xi8>
@@ -321,7 +321,7 @@ func.func @lut(%x: tensor<1x6xf32>, %s: tensor<2xf32>) -> tensor<1x2xf32> {
 // KERNELS:           math.ceil
 // KERNELS:           arith.fptosi %{{.*}} : f32 to i8
 // KERNELS:         %[[QSUM:.*]] = linalg.generic {{.*}}["parallel", "reduction", "reduction", "reduction"]} ins(%[[Q]] : tensor<2x1x4x4xi8>) outs(%{{.*}} : tensor<2xi32>)
-// KERNELS:         %[[ACC:.*]] = linalg.generic {{.*}}["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[Q]], %[[CODES]] : tensor<2x1x4x4xi8>, tensor<1x1x64x4xi8>) outs(%{{.*}} : tensor<2x1x64xi32>) attrs =  {tern.schedule = #tern.schedule<vector_width = 16, dot_product = 4>}
+// KERNELS:         %[[ACC:.*]] = linalg.generic {{.*}}["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[Q]], %[[CODES]] : tensor<2x1x4x4xi8>, tensor<1x1x64x4xi8>) outs(%{{.*}} : tensor<2x1x64xi32>) attrs =  {tern.schedule = #tern.schedule<vector_width = 16, dot_product = 4>, tern.weights = {elements = 12 : i64, format = "ternary i2, int8_dot", nonzeros = 3 : i64}}
 // KERNELS:           arith.shrui
 // KERNELS:           arith.andi
 // KERNELS:           %[[QV:.*]] = arith.extsi %{{.*}} : i8 to i32
@@ -385,7 +385,7 @@ func.func @int8_bitlinear(%x: tensor<2x4xf32>, %s: tensor<1xf32>) -> tensor<2x3x
 // KERNELS:         %[[AMAX:.*]] = linalg.generic {{.*}}["parallel", "reduction"]} ins(%{{.*}} : tensor<2x4xf32>) outs(%{{.*}} : tensor<2xf32>)
 // KERNELS:         %[[Q:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[AMAX]] : tensor<2x4xf32>, tensor<2xf32>) outs(%{{.*}} : tensor<2x4xi8>)
 // KERNELS:           arith.fptosi %{{.*}} : f32 to i8
-// KERNELS:         %[[ACC:.*]] = linalg.generic {{.*}}"reduction"]} ins(%[[Q]] : tensor<2x4xi8>) outs(%{{.*}} : tensor<2x3xi32>) attrs =  {tern.schedule = #tern.schedule<unroll = 4>}
+// KERNELS:         %[[ACC:.*]] = linalg.generic {{.*}}"reduction"]} ins(%[[Q]] : tensor<2x4xi8>) outs(%{{.*}} : tensor<2x3xi32>) attrs =  {tern.schedule = #tern.schedule<unroll = 4>, tern.weights = {elements = 12 : i64, format = "ternary i2, int8_dot", nonzeros = 12 : i64}}
 // KERNELS:           arith.extsi %{{.*}} : i8 to i32
 // KERNELS:           arith.addi
 // KERNELS:           arith.subi

@@ -31,7 +31,7 @@
 // Layer 1: the zero init (a generalized fill), the add/sub reduction reading
 // the packed bytes, then one elementwise kernel (scale, bias, ReLU).
 // CHECK:         %[[INIT1:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} outs(%{{.*}} : tensor<1x3xf32>)
-// CHECK:         %[[ACC1:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<1x4xf32>) outs(%[[INIT1]] : tensor<1x3xf32>) attrs = {{.*}}tern.schedule = #tern.schedule<recipe = plain, vector_width = 16, unroll = 4>}
+// CHECK:         %[[ACC1:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]] : tensor<1x4xf32>) outs(%[[INIT1]] : tensor<1x3xf32>) attrs = {{.*}}tern.schedule = #tern.schedule<recipe = plain, vector_width = 16, unroll = 4>, tern.weights = {elements = 12 : i64, format = "ternary i2, add_sub", nonzeros = 8 : i64}}
 // CHECK-NEXT:    ^bb0(
 // CHECK-NOT:       arith.mulf
 // CHECK-NOT:       arith.muli
@@ -46,7 +46,7 @@
 
 // Layer 2: the same, reading the layer 1 activations.
 // CHECK:         %[[INIT2:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} outs(%{{.*}} : tensor<1x2xf32>)
-// CHECK:         %[[ACC2:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[H1]] : tensor<1x3xf32>) outs(%[[INIT2]] : tensor<1x2xf32>) attrs = {{.*}}tern.schedule = #tern.schedule<recipe = plain, vector_width = 16, unroll = 4>, tern.skip_zero_input = 0 : i64}
+// CHECK:         %[[ACC2:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[H1]] : tensor<1x3xf32>) outs(%[[INIT2]] : tensor<1x2xf32>) attrs = {{.*}}tern.schedule = #tern.schedule<recipe = plain, vector_width = 16, unroll = 4>, tern.skip_zero_input = 0 : i64, tern.weights = {elements = 6 : i64, format = "ternary i2, add_sub", nonzeros = 4 : i64}}
 // CHECK-NEXT:    ^bb0(
 // CHECK-NOT:       arith.mulf
 // CHECK-NOT:       arith.muli

@@ -446,6 +446,34 @@ class DigitsTest(Temp):
         self.assertEqual(mismatches.tolist(), [])
         self.assertEqual(int((got == y).sum()), 438)
 
+    def test_layers_and_profile(self):
+        x = np.fromfile(DIGITS / "test_x.f32", dtype="<f4").reshape(-1, 64)
+        with tern.compile(DIGITS / "mlp_ternary.onnx", self.tmp / "prof",
+                          name="prof") as m:
+            # The ONNX nodes, in order, with what their kernels do.
+            self.assertEqual([l["name"] for l in m.layers],
+                             ["/fc1/Gemm", "/fc2/Gemm", "/fc3/Gemm"])
+            for l in m.layers:
+                self.assertEqual(l["op"], "Gemm")
+                self.assertTrue(l["format"].startswith("ternary "), l)
+                self.assertGreater(l["bytes"], l["weight_bytes"])
+                self.assertGreater(l["ops"], 0)
+            # The blob also holds the padding that aligns each entry.
+            stored = sum(l["weight_bytes"] for l in m.layers)
+            self.assertLessEqual(stored, m.weight_bytes)
+            self.assertGreater(stored, m.weight_bytes - 64 * 6)
+            profile = m.profile(x[:1], runs=20)
+            self.assertEqual([p["name"] for p in profile],
+                             [l["name"] for l in m.layers])
+            self.assertAlmostEqual(sum(p["share"] for p in profile), 1.0)
+            self.assertTrue(all(p["seconds"] > 0 for p in profile), profile)
+            # Profiling is off again: the results do not change.
+            np.testing.assert_array_equal(m(x[:1]), m(x[:1]))
+            with self.assertRaises(ValueError):
+                m.profile(x[:1], runs=0)
+        with self.assertRaises(ValueError):
+            m.profile(x[:1])  # closed
+
 
 if __name__ == "__main__":
     unittest.main()

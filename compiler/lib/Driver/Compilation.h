@@ -13,6 +13,7 @@
 
 #include "Calibrate.h"
 #include "DriverSupport.h"
+#include "tern/Analysis/DenseTwin.h"
 #include "tern/Driver/Driver.h"
 #include "tern/Pipelines/Pipelines.h"
 #include "tern/Plan/BuildModelPlan.h"
@@ -54,6 +55,7 @@ private:
   mlir::LogicalResult lower();
   mlir::LogicalResult selectSchedules();
   mlir::LogicalResult plan();
+  mlir::LogicalResult writeReport(); // --tern-report=json|md, after plan
   mlir::LogicalResult writeHlsProject();
   mlir::LogicalResult writeKernelText();
   mlir::LogicalResult compileKernels();      // Link.cpp
@@ -95,6 +97,8 @@ private:
   std::optional<mlir::ScopedDiagnosticHandler> onnxDiagHandler;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   Samples integerSamples; ///< the HLS testbench reuses them
+  /// Each layer as dense fp32, measured after import (efficiency report).
+  std::map<std::string, mlir::tern::DenseTwinLayer> denseTwin;
   // The plan (plan onwards) and the kernels of the other --target variants.
   std::optional<::tern::plan::ModelPlan> modelPlan;
   std::vector<std::vector<::tern::kernel::Kernel>> variantKernels;

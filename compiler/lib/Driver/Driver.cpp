@@ -14,6 +14,7 @@
 
 #include "tern/Driver/Driver.h"
 #include "Compilation.h"
+#include "Report.h"
 #include "tern/Dialect/Tern/IR/ConstantData.h"
 #include "tern/Emit/HlsProject.h"
 #include "tern/Emit/LibraryWriter.h"
@@ -47,6 +48,11 @@ const char * ::tern::driver::spelling(SparseFormat f) {
 
 const char * ::tern::driver::spelling(ActivationSparsity a) {
   return a == ActivationSparsity::Relu ? "relu" : "off";
+}
+
+const char * ::tern::driver::spelling(ReportFormat f) {
+  static const char *names[] = {"none", "text", "json", "md"};
+  return names[static_cast<int>(f)];
 }
 
 int ::tern::driver::compile(const Options &options, DialectRegistry &registry) {
@@ -308,6 +314,10 @@ LogicalResult Compilation::import() {
          "' has a tensor too large to compile (see the error above)");
     return failure();
   }
+  // The efficiency report compares each layer with the model as given.
+  ReportFormat report = options.diagnostics.reportFormat;
+  if (report == ReportFormat::Json || report == ReportFormat::Markdown)
+    denseTwin = mlir::tern::measureDenseTwin(*module);
   return success();
 }
 
@@ -475,6 +485,44 @@ LogicalResult Compilation::plan() {
     llvm::errs() << "  weights: " << plan.weights.size()
                  << " bytes; arena: " << plan.arenaBytes << " bytes\n";
   }
+  return writeReport();
+}
+
+LogicalResult Compilation::writeReport() {
+  ReportFormat format = options.diagnostics.reportFormat;
+  if (format != ReportFormat::Json && format != ReportFormat::Markdown)
+    return success();
+  ReportInput in;
+  in.plan = &*modelPlan;
+  in.twin = &denseTwin;
+  in.target = targetList;
+  tk::TargetDesc desc;
+  if (!hls && tk::describeTarget(targets.front(), desc))
+    in.machine.floatVectorBytes = desc.floatVectorBytes;
+  std::string text =
+      format == ReportFormat::Json ? reportJson(in) : reportMarkdown(in);
+  std::string path = options.diagnostics.reportFile;
+  if (path.empty()) {
+    SmallString<256> p(toLibrary || hls ? options.output.output : "");
+    if (p.empty())
+      p = ".";
+    if (std::error_code ec = llvm::sys::fs::create_directories(p)) {
+      fail("cannot create the directory '" + p +
+           "' for the report: " + ec.message());
+      return failure();
+    }
+    llvm::sys::path::append(
+        p, name + ".report." + (format == ReportFormat::Json ? "json" : "md"));
+    path = std::string(p);
+  }
+  if (path == "-") {
+    llvm::outs() << text;
+    llvm::outs().flush();
+    return success();
+  }
+  if (!writeFile(path, text))
+    return failure();
+  progress.note("wrote the efficiency report " + path);
   return success();
 }
 

@@ -8,7 +8,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "tern/Plan/BuildModelPlan.h"
+#include "tern/Analysis/Layers.h"
 #include "tern/Dialect/Tern/IR/ConstantData.h"
+#include "tern/Dialect/Tern/IR/TernAttrs.h"
 #include "tern/Target/Halide/LinalgToKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -293,6 +295,13 @@ LogicalResult PlanBuilder::planGeneric(linalg::GenericOp op) {
   step.kind = tp::Step::Call;
   step.kernel = index;
   step.location = locationString(op.getLoc());
+  step.layer = layerName(op.getLoc());
+  step.opType = layerOpType(op.getLoc());
+  if (std::optional<WeightsInfo> w = getWeightsInfo(op)) {
+    step.weightFormat = w->format;
+    step.weightNonzeros = w->nonzeros;
+    step.weightElements = w->elements;
+  }
   for (Value in : build->inputs) {
     FailureOr<tp::View> view = viewOf(in, op);
     if (failed(view))
@@ -461,6 +470,7 @@ FailureOr<tp::ModelPlan> PlanBuilder::build() {
     copy.kind = tp::Step::Copy;
     copy.args = {*source, dest};
     copy.location = locationString(ret.getLoc());
+    copy.layer = layerName(ret.getLoc());
     plan.steps.push_back(std::move(copy));
   }
 

@@ -109,6 +109,10 @@ Model::Model(const std::string &path, const std::string &nameOverride) {
   destroy_ =
       reinterpret_cast<decltype(destroy_)>(sym(name_ + "_destroy", true));
   target_ = reinterpret_cast<decltype(target_)>(sym(name_ + "_target", false));
+  setProfiling_ = reinterpret_cast<decltype(setProfiling_)>(
+      sym(name_ + "_set_profiling", true));
+  profile_ =
+      reinterpret_cast<decltype(profile_)>(sym(name_ + "_profile", true));
   lastError_ =
       reinterpret_cast<decltype(lastError_)>(sym("tern_last_error", true));
   statusString_ = reinterpret_cast<decltype(statusString_)>(
@@ -139,6 +143,13 @@ Model::Model(const std::string &path, const std::string &nameOverride) {
   };
   checkTable(info_->inputs, info_->num_inputs, "input");
   checkTable(info_->outputs, info_->num_outputs, "output");
+  if (info_->num_layers < 0 || (info_->num_layers > 0 && !info_->layers))
+    throw UsageError(library_ + ": the info table's layer list is malformed");
+  for (int i = 0; i < info_->num_layers; ++i)
+    if (!info_->layers[i].name || !info_->layers[i].op ||
+        !info_->layers[i].format)
+      throw UsageError(library_ + ": layer " + std::to_string(i) +
+                       " of the info table is malformed");
   weightBytes_ = info_->weight_bytes;
   arenaBytes_ = info_->arena_bytes;
 }
@@ -169,6 +180,15 @@ tern_status Model::run(void *instance, const tern_tensor *in, size_t nin,
 
 const char *Model::target(void *instance) const {
   return target_ ? target_(instance) : nullptr;
+}
+
+tern_status Model::setProfiling(void *instance, bool enabled) {
+  return setProfiling_(instance, enabled ? 1 : 0);
+}
+
+tern_status Model::profile(void *instance, uint64_t *ns, int32_t numLayers,
+                           int64_t *runs) {
+  return profile_(instance, ns, numLayers, runs);
 }
 
 void Model::destroy(void *instance) { destroy_(instance); }

@@ -29,6 +29,10 @@ public:
   tern_status run(void *instance, const tern_tensor *in, size_t nin,
                   tern_tensor *out, size_t nout);
   const char *target(void *instance) const;
+  // NAME_set_profiling and NAME_profile (see the generated header).
+  tern_status setProfiling(void *instance, bool enabled);
+  tern_status profile(void *instance, uint64_t *ns, int32_t numLayers,
+                      int64_t *runs);
   void destroy(void *instance);
   // "status string: last error" of the library's runtime.
   std::string lastError(tern_status status) const;
@@ -47,6 +51,9 @@ private:
   tern_status (*run_)(void *, const tern_tensor *, size_t, tern_tensor *,
                       size_t) = nullptr;
   const char *(*target_)(const void *) = nullptr;
+  tern_status (*setProfiling_)(void *, int32_t) = nullptr;
+  tern_status (*profile_)(const void *, uint64_t *, int32_t,
+                          int64_t *) = nullptr;
   void (*destroy_)(void *) = nullptr;
   const char *(*lastError_)(void) = nullptr;
   const char *(*statusString_)(tern_status) = nullptr;

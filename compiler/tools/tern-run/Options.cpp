@@ -57,6 +57,22 @@ Benchmark:
   Prints for each thread count the median, min and max time in ms and
   runs/s (1000 / median), the peak resident set size, the library's target,
   its weight bytes (from its symbol table) and activation arena bytes.
+Profile:
+  --profile                time each layer (as the model names its layers,
+                           e.g. ONNX nodes) over the --warmup and
+                           --repetitions runs, with the first --threads
+                           value; prints per layer the time, its share, the
+                           bytes its kernels move and the operations they
+                           do, the GB/s and G op/s achieved, and the
+                           layer's roofline time (bytes / read bandwidth)
+                           with the share of it reached
+  --bandwidth GB/s         the read bandwidth for the roofline (default:
+                           measured before profiling, over 128 MiB of
+                           varied data, with the same threads)
+  --svg FILE               also draw the profile as an SVG bar chart: bytes,
+                           operations and time per layer
+
+Report:
   --format text|md|json    how the report is printed: text (default), a
                            Markdown table like llama-bench's, or one JSON
                            object on stdout (model, target, inputs, outputs
@@ -79,6 +95,7 @@ Examples:
   tern-run out --input pixels=x.npy --expect logits=ref.npy --atol 1e-4
   tern-run out --bench --threads 1,2 -r 100 --format md
   tern-run out --bench --format json | python3 -m json.tool
+  tern-run out --profile -r 200 --svg profile.svg
 )";
 
 bool splitNamed(const std::string &arg, std::string &name, std::string &file) {
@@ -193,6 +210,17 @@ Options parseOptions(int argc, char **argv) {
           break;
         start = comma + 1;
       }
+    } else if (opt == "--profile") {
+      noValue();
+      o.profile = true;
+    } else if (opt == "--svg") {
+      o.svg = next();
+      if (o.svg.empty())
+        throw UsageError("--svg expects a file name");
+    } else if (opt == "--bandwidth") {
+      o.bandwidthGBs = parseDouble(opt, next());
+      if (!(o.bandwidthGBs > 0))
+        throw UsageError("--bandwidth expects a positive number of GB/s");
     } else if (opt == "--format") {
       std::string f = next();
       if (f == "text")
@@ -213,6 +241,8 @@ Options parseOptions(int argc, char **argv) {
                        "': one PATH only (inputs are given with --input)");
     }
   }
+  if (!o.svg.empty() && !o.profile)
+    throw UsageError("--svg draws the profile: add --profile");
   if (!havePath && !o.help && !o.version)
     throw UsageError("no model given: tern-run PATH [options] (see "
                      "tern-run --help)");

@@ -30,6 +30,9 @@ struct Options {
   int warmup = 3;
   int repetitions = 20;
   std::vector<int> threads{0}; // 0: no limit of the instance's own
+  bool profile = false;        // --profile: time per layer
+  std::string svg;             // --svg FILE: the profile as a bar chart
+  double bandwidthGBs = 0;     // --bandwidth: skip measuring it
   Format format = Format::Text;
   bool help = false, version = false;
 };

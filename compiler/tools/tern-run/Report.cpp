@@ -72,6 +72,8 @@ std::string coords(const std::vector<int64_t> &c) { return shapeString(c); }
 
 std::string threadsText(int t) { return t == 0 ? "auto" : std::to_string(t); }
 
+void printProfile(const Report &r, FILE *out);
+
 void printText(const Report &r, FILE *out) {
   std::fprintf(out, "model: %s (%s)\n", r.model.c_str(), r.library.c_str());
   std::fprintf(out, "target: %s\n",
@@ -109,7 +111,7 @@ void printText(const Report &r, FILE *out) {
     std::fprintf(out, "\n");
   }
   if (!r.benchRan)
-    return;
+    return printProfile(r, out);
   std::fprintf(out, "bench: %d warmup, %d timed runs per thread count\n",
                r.warmup, r.repetitions);
   std::fprintf(out, "weights: %s\narena: %s\n",
@@ -122,6 +124,35 @@ void printText(const Report &r, FILE *out) {
                  threadsText(b.threads).c_str(), b.medianMs, b.minMs, b.maxMs,
                  b.runsPerSecond);
   std::fprintf(out, "peak RSS: %s\n", bytesText(r.peakRssBytes).c_str());
+  printProfile(r, out);
+}
+
+// The profile as a table: Markdown's pipes, which read as text too.
+void printProfile(const Report &r, FILE *out) {
+  const Profile &p = r.profile;
+  if (!p.ran)
+    return;
+  double total = p.totalSeconds();
+  std::fprintf(out,
+               "\nprofile: %d runs, threads %s, read bandwidth %.1f GB/s "
+               "(%s); per run:\n\n",
+               p.runs, threadsText(p.threads).c_str(), p.readGBs,
+               p.bandwidthGiven ? "given" : "measured, varied data");
+  std::fprintf(out, "| layer | op | format | time us | share | bytes | "
+                    "GB/s | ops | G op/s | roofline us | of roofline |\n");
+  std::fprintf(out, "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | "
+                    "---: | ---: | ---: |\n");
+  for (const LayerProfile &l : p.layers) {
+    double roof = p.rooflineSeconds(l);
+    std::fprintf(out,
+                 "| %s | %s | %s | %.2f | %.1f%% | %lld | %.2f | %lld | %.2f "
+                 "| %.2f | %.0f%% |\n",
+                 l.name.c_str(), l.op.c_str(), l.format.c_str(),
+                 l.seconds * 1e6, 100.0 * l.share, (long long)l.bytes,
+                 l.gbPerSecond(), (long long)l.ops, l.gopPerSecond(),
+                 roof * 1e6, l.seconds > 0 ? 100.0 * roof / l.seconds : 0.0);
+  }
+  std::fprintf(out, "| total | | | %.2f | 100%% | | | | | | |\n", total * 1e6);
 }
 
 void printMarkdown(const Report &r, FILE *out) {
@@ -131,6 +162,7 @@ void printMarkdown(const Report &r, FILE *out) {
   }
   Report summary = r;
   summary.benchRan = false;
+  summary.profile.ran = false;
   printText(summary, out);
   std::fprintf(out,
                "\n| model | target | threads | median ms | min ms | max ms "
@@ -147,6 +179,7 @@ void printMarkdown(const Report &r, FILE *out) {
                bytesText(r.weightBytes).c_str(),
                bytesText(r.arenaBytes).c_str(),
                bytesText(r.peakRssBytes).c_str(), r.warmup, r.repetitions);
+  printProfile(r, out);
 }
 
 void printJson(const Report &r, FILE *out) {
@@ -220,6 +253,29 @@ void printJson(const Report &r, FILE *out) {
            ", \"runs_per_s\": " + jnum(b.runsPerSecond) + "}";
     }
     s += "\n  ]";
+  }
+  if (r.profile.ran) {
+    const Profile &p = r.profile;
+    s += ",\n  \"profile\": {\"runs\": " + std::to_string(p.runs) +
+         ", \"threads\": " + std::to_string(p.threads) +
+         ", \"read_gb_per_s\": " + jnum(p.readGBs) +
+         ", \"bandwidth_given\": " + (p.bandwidthGiven ? "true" : "false") +
+         ", \"total_s\": " + jnum(p.totalSeconds()) + ", \"layers\": [";
+    for (size_t i = 0; i < p.layers.size(); ++i) {
+      const LayerProfile &l = p.layers[i];
+      s += std::string(i ? "," : "") + "\n    {\"name\": " + jstr(l.name) +
+           ", \"op\": " + jstr(l.op) + ", \"format\": " + jstr(l.format) +
+           ", \"seconds\": " + jnum(l.seconds) +
+           ", \"share\": " + jnum(l.share) +
+           ", \"bytes\": " + std::to_string(l.bytes) +
+           ", \"weight_bytes\": " + std::to_string(l.weightBytes) +
+           ", \"ops\": " + std::to_string(l.ops) +
+           ", \"kernel_calls\": " + std::to_string(l.kernelCalls) +
+           ", \"gb_per_s\": " + jnum(l.gbPerSecond()) +
+           ", \"gop_per_s\": " + jnum(l.gopPerSecond()) +
+           ", \"roofline_s\": " + jnum(p.rooflineSeconds(l)) + "}";
+    }
+    s += "\n  ]}";
   }
   s += "\n}\n";
   std::fputs(s.c_str(), out);

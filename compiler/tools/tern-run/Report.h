@@ -4,6 +4,7 @@
 
 #include "Npy.h"
 #include "Options.h"
+#include "Profile.h"
 
 #include <cstdio>
 #include <stdexcept>
@@ -73,6 +74,7 @@ struct Report {
   bool benchRan = false;
   int warmup = 0, repetitions = 0;
   std::vector<BenchStats> bench;
+  Profile profile;
 };
 
 OutputSummary summarize(const Buffer &b);

@@ -350,6 +350,60 @@ CompareResult compare(const Buffer &got, const Expected &e, const Options &o) {
   return r;
 }
 
+/// --profile: the model's own per-layer timing over the timed runs.
+Profile profileLayers(const Options &o, Model &model,
+                      std::vector<tern_tensor> &in,
+                      std::vector<tern_tensor> &out) {
+  const tern_model_info *info = model.info();
+  Profile p;
+  p.ran = true;
+  p.threads = o.threads.front();
+  p.runs = o.repetitions;
+  p.bandwidthGiven = o.bandwidthGBs > 0;
+  p.readGBs =
+      p.bandwidthGiven ? o.bandwidthGBs : measureReadBandwidth(p.threads);
+  std::string error;
+  void *inst = model.create(p.threads, error);
+  if (!inst)
+    throw RuntimeError(error);
+  auto check = [&](tern_status s, const char *what) {
+    if (s != TERN_OK) {
+      std::string why = model.lastError(s);
+      model.destroy(inst);
+      throw RuntimeError(model.name() + what + " failed: " + why);
+    }
+  };
+  for (int w = 0; w < o.warmup; ++w)
+    check(model.run(inst, in.data(), in.size(), out.data(), out.size()),
+          "_run_tensors");
+  check(model.setProfiling(inst, true), "_set_profiling");
+  for (int r = 0; r < o.repetitions; ++r)
+    check(model.run(inst, in.data(), in.size(), out.data(), out.size()),
+          "_run_tensors");
+  std::vector<uint64_t> ns(std::max(1, info->num_layers));
+  int64_t runs = 0;
+  check(model.profile(inst, ns.data(), info->num_layers, &runs), "_profile");
+  model.destroy(inst);
+  uint64_t total = 0;
+  for (int i = 0; i < info->num_layers; ++i)
+    total += ns[i];
+  for (int i = 0; i < info->num_layers; ++i) {
+    const tern_layer_info &l = info->layers[i];
+    LayerProfile lp;
+    lp.name = l.name;
+    lp.op = l.op;
+    lp.format = l.format;
+    lp.weightBytes = l.weight_bytes;
+    lp.bytes = l.bytes;
+    lp.ops = l.ops;
+    lp.kernelCalls = l.kernel_calls;
+    lp.seconds = runs > 0 ? ns[i] * 1e-9 / double(runs) : 0;
+    lp.share = total > 0 ? double(ns[i]) / double(total) : 0;
+    p.layers.push_back(lp);
+  }
+  return p;
+}
+
 int runTool(int argc, char **argv) {
   Options o = parseOptions(argc, argv);
   if (o.help) {
@@ -456,6 +510,10 @@ int runTool(int argc, char **argv) {
       report.bench.push_back(benchStats(threads, ms));
     }
   }
+  if (o.profile)
+    report.profile = profileLayers(o, model, in, out);
+  if (!o.svg.empty())
+    writeProfileSvg(o.svg, model.name(), report.profile);
   report.peakRssBytes = peakRssBytes();
   printReport(report, stdout);
   return allMatch ? 0 : 1;

@@ -86,10 +86,21 @@ int main(int argc, char **argv) {
       cl::CommaSeparated,
       cl::desc("Print the IR to stderr after the named passes (e.g. "
                "tern-raise,tern-lower-ternary)"));
-  cl::opt<bool> report(
-      "tern-report", cl::cat(category),
-      cl::desc("Report per layer what was raised to ternary kernels, what "
-               "was left dense and why, and the memory plan"));
+  cl::opt<std::string> report(
+      "tern-report", cl::ValueOptional, cl::value_desc("text|json|md"),
+      cl::cat(category),
+      cl::desc("Report per layer what the compiler did. Alone (=text): what "
+               "was raised to ternary kernels, what was left dense and why, "
+               "and the memory plan, on stderr. =json or =md: the efficiency "
+               "report (per layer and in total: parameters, stored bytes and "
+               "format, dense fp32 multiply-accumulates, multiplications "
+               "replaced by additions, zero weights skipped, estimated time "
+               "and energy), written to <name>.report.json or .md in the "
+               "output directory (see --tern-report-file; schema in "
+               "docs/tern-report.schema.json)"));
+  cl::opt<std::string> reportFile(
+      "tern-report-file", cl::value_desc("path"), cl::cat(category),
+      cl::desc("Where --tern-report=json|md writes ('-': stdout)"));
   cl::opt<bool> quiet("quiet", cl::cat(category),
                       cl::desc("Do not print progress lines"));
   cl::opt<bool> keepTemps(
@@ -266,7 +277,19 @@ int main(int argc, char **argv) {
   options.target.clockNs = clockNs;
   options.target.hlsReuse = hlsReuse;
   options.diagnostics.dumpAfter.assign(dumpAfter.begin(), dumpAfter.end());
-  options.diagnostics.report = report;
+  if (report.getNumOccurrences()) {
+    auto format = report.empty()
+                      ? std::optional<tern::driver::ReportFormat>(
+                            tern::driver::ReportFormat::Text)
+                      : fromSpelling(report.getValue(),
+                                     tern::driver::ReportFormat::Markdown);
+    if (!format)
+      return unknown("tern-report", report, "text, json or md");
+    // --tern-report alone keeps the remarks; =json and =md write a file.
+    options.diagnostics.report = *format == tern::driver::ReportFormat::Text;
+    options.diagnostics.reportFormat = *format;
+  }
+  options.diagnostics.reportFile = reportFile;
   options.diagnostics.quiet = quiet;
   options.diagnostics.printPipeline = printPipeline;
   ModelOptions &model = options.model;

@@ -6,7 +6,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
 
 using namespace mlir;
 using namespace mlir::tern;
@@ -23,10 +25,36 @@ std::string mlir::tern::layerName(Location loc) {
     }
     return s.str();
   }
+  // MLIR input: "model.mlir:12:7", as a diagnostic names the place.
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (llvm::sys::path::filename(file.getFilename().getValue()) + ":" +
+            Twine(file.getLine()) + ":" + Twine(file.getColumn()))
+        .str();
+  // A kernel fused from several ops belongs to the first one's layer.
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      return layerName(fused.getLocations().front());
   std::string out;
   llvm::raw_string_ostream os(out);
   loc.print(os);
   return out;
+}
+
+std::string mlir::tern::layerOpType(Location loc) {
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    return fused.getLocations().empty()
+               ? std::string()
+               : layerOpType(fused.getLocations().front());
+  auto name = dyn_cast<NameLoc>(loc);
+  if (!name)
+    return {};
+  StringRef s = name.getName().getValue();
+  if (!s.contains(": node ") || !s.ends_with(")"))
+    return {};
+  size_t open = s.rfind(" (");
+  if (open == StringRef::npos)
+    return {};
+  return s.slice(open + 2, s.size() - 1).str();
 }
 
 bool mlir::tern::layerMatches(StringRef name, StringRef wanted) {
@@ -201,4 +229,40 @@ Value mlir::tern::zeroFilledResult(OpBuilder &b, Location loc,
   Value zero =
       arith::ConstantOp::create(b, loc, element, b.getZeroAttr(element));
   return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+}
+
+void mlir::tern::recordLayerWeights(Value result, const WeightsInfo &info) {
+  // Of the reductions within reach, the largest iteration space is the
+  // accumulation over the weights (others sum activations, find maxima).
+  linalg::GenericOp best;
+  int64_t bestPoints = -1;
+  SmallVector<Value> frontier{result};
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  for (int depth = 0; depth < 8 && !frontier.empty(); ++depth) {
+    SmallVector<Value> next;
+    for (Value v : frontier) {
+      Operation *def = v.getDefiningOp();
+      if (!def || !seen.insert(def).second)
+        continue;
+      if (auto g = dyn_cast<linalg::GenericOp>(def);
+          g && g.getNumReductionLoops() > 0) {
+        int64_t points = 1;
+        for (int64_t r : g.getStaticLoopRanges())
+          points *= ShapedType::isDynamic(r) ? 1 : r;
+        if (points > bestPoints) {
+          best = g;
+          bestPoints = points;
+        }
+      }
+      llvm::append_range(next, def->getOperands());
+      // Tensors a kernel's body reads with tensor.extract.
+      llvm::SetVector<Value> captured;
+      for (Region &region : def->getRegions())
+        getUsedValuesDefinedAbove(region, captured);
+      llvm::append_range(next, captured);
+    }
+    frontier = std::move(next);
+  }
+  if (best)
+    setWeightsInfo(best, info);
 }

@@ -576,6 +576,11 @@ struct TernLowerSparsePass
       break;
     }
     }
+    WeightsInfo info;
+    info.format = "sparse " + format->str();
+    info.elements = n * k;
+    info.nonzeros = llvm::count_if(w, [](float v) { return v != 0.0f; });
+    recordLayerWeights(result, info);
     Operation *weightsDef = op.getWeights().getDefiningOp();
     rewriter.replaceOp(op, result);
     if (weightsDef && weightsDef->use_empty() && isPure(weightsDef))

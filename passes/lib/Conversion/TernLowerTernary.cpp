@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tern/Analysis/Layers.h"
 #include "tern/Conversion/Passes.h"
 #include "tern/Dialect/Tern/IR/TernOps.h"
 #include "tern/Dialect/Tern/IR/TernaryPacking.h"
@@ -369,11 +370,32 @@ struct LowerTernaryMatmul : public OpRewritePattern<TernaryMatmulOp> {
     }
     Value result = scaleOutputs(rewriter, op, acc, rowFactor, accType, empty,
                                 quantMode(op));
+    recordWeights(op, acc);
     rewriter.replaceOp(op, result);
     return success();
   }
 
 private:
+  /// The efficiency report's facts on the kernel that accumulates over the
+  /// weights: their format and how many are nonzero (every zero is an
+  /// addition the kernel does not make).
+  static void recordWeights(TernaryMatmulOp op, Value acc) {
+    int64_t n = op.getResult().getType().getDimSize(1);
+    int64_t k = op.getInput().getType().getDimSize(1);
+    if (ShapedType::isDynamic(n) || ShapedType::isDynamic(k))
+      return;
+    WeightsInfo info;
+    info.format =
+        ("ternary " + stringifyTernaryPacking(op.getEncoding().getPacking()) +
+         ", " + stringifyTernaryKernel(op.getKernelOrDefault()))
+            .str();
+    info.elements = n * k;
+    info.nonzeros = info.elements;
+    if (std::optional<std::vector<int8_t>> trits = getConstantTrits(op))
+      info.nonzeros = llvm::count_if(*trits, [](int8_t t) { return t != 0; });
+    recordLayerWeights(acc, info);
+  }
+
   /// A zero-filled tensor: `empty` if given, else a new tensor.empty.
   static Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                           Type type, ValueRange dynamicSizes,

@@ -133,9 +133,26 @@ size_t tern_tensor_info_size_bytes(const tern_tensor_info *info);
 tern_status tern_tensor_check(const tern_tensor *tensor,
                               const tern_tensor_info *info, const char *role);
 
+/* One layer of a model, as the model's source names it (an ONNX node, an
+ * MLIR location), with what its kernels store, move and compute in one run:
+ * the figures a per-layer profile divides by its time (NAME_profile).
+ * `ternc --tern-report=json` writes the whole efficiency report. */
+typedef struct tern_layer_info {
+  const char *name;     /* "/fc1/Gemm" */
+  const char *op;       /* "Gemm"; "" when the source does not say */
+  const char *format;   /* its weights: "ternary bitplane, add_sub",
+                           "sparse 2:4", "dense f32"; "" without weights */
+  int64_t weight_bytes; /* stored bytes of the weights it reads */
+  int64_t bytes;        /* bytes its kernels read and write in one run,
+                           each buffer once per kernel call */
+  int64_t ops;          /* additions, subtractions and multiplications */
+  int32_t kernel_calls; /* kernels it runs (an im2col, a matmul, ...) */
+} tern_layer_info;
+
 /* A model's interface: its name and its inputs and outputs in call order,
- * and what an instance costs: the bytes of its weights (shared by every
- * instance) and of its activation arena (one per instance). */
+ * what an instance costs: the bytes of its weights (shared by every
+ * instance) and of its activation arena (one per instance), and its layers
+ * in the order they first run. */
 typedef struct tern_model_info {
   const char *name;
   int32_t num_inputs;
@@ -144,6 +161,8 @@ typedef struct tern_model_info {
   const tern_tensor_info *outputs;
   int64_t weight_bytes;
   int64_t arena_bytes;
+  int32_t num_layers;
+  const tern_layer_info *layers;
 } tern_model_info;
 
 /*===-- Model creation options
@@ -223,8 +242,15 @@ void *tern_arena_data(const tern_arena *arena);
 size_t tern_arena_size(const tern_arena *arena);
 void tern_arena_destroy(tern_arena *arena);
 
+/*===-- Time
+ * ---------------------------------------------------------------===*/
+
+/* Nanoseconds of a monotonic clock (CLOCK_MONOTONIC): generated code
+ * times layers with it when profiling is on (NAME_set_profiling). */
+uint64_t tern_clock_ns(void);
+
 /* Version of this runtime's ABI; generated code checks it at create time. */
-#define TERN_RUNTIME_ABI_VERSION 3
+#define TERN_RUNTIME_ABI_VERSION 4
 int32_t tern_runtime_abi_version(void);
 
 #ifdef __cplusplus

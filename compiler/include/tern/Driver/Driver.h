@@ -39,12 +39,16 @@ enum class TernaryKernel { Auto, I2, Bitplane, Base3, Lut, Int8 };
 enum class SparseFormat { Auto, Dense, Ell, NM, Bsr };
 /// --activation-sparsity: skip the zero inputs a ReLU produces, or not.
 enum class ActivationSparsity { Relu, Off };
+/// What --tern-report writes: remarks and a summary on stderr (text), or
+/// the efficiency report as JSON or Markdown.
+enum class ReportFormat { None, Text, Json, Markdown };
 
 /// The spellings of the enums on the command line and in the passes'
 /// options ("auto", "i2", "nm", "relu" ...).
 const char *spelling(TernaryKernel k);
 const char *spelling(SparseFormat f);
 const char *spelling(ActivationSparsity a);
+const char *spelling(ReportFormat f);
 
 /// Phase 1, import: the model and how to read it.
 struct ImportOptions {
@@ -115,7 +119,14 @@ struct OutputOptions {
 struct DiagnosticOptions {
   std::vector<std::string> dumpAfter; ///< pass arguments to print after
   bool report = false;                ///< print the compile report
-  bool quiet = false;                 ///< no progress lines
+  /// --tern-report=json|md: the efficiency report (per layer and in total:
+  /// parameters, bytes, operations against the dense fp32 twin, estimated
+  /// time and energy) written to `reportFile`.
+  ReportFormat reportFormat = ReportFormat::None;
+  /// "" = <name>.report.<json|md> in the output directory (the current
+  /// directory for the text emits); "-" = stdout.
+  std::string reportFile;
+  bool quiet = false;         ///< no progress lines
   bool printPipeline = false; ///< print the passes, in tern-opt's syntax
 };
 

@@ -60,6 +60,17 @@ struct Step {
   int kernel = 0;
   std::vector<View> args;
   std::string location; ///< source location of the op, for messages
+  /// The layer the step belongs to, as the model names it ("/fc1/Gemm"; a
+  /// fused kernel belongs to its first op's layer), and the op type
+  /// ("Gemm"; empty when the source does not say). Profiles and the
+  /// efficiency report group steps by layer.
+  std::string layer, opType;
+  /// What the lowering recorded of the weights the kernel computes with
+  /// (the `tern.weights` attribute): their format ("ternary bitplane",
+  /// "sparse ELL"), nonzero weights and weight elements. Empty format: not
+  /// recorded (dense weights, or none).
+  std::string weightFormat;
+  int64_t weightNonzeros = 0, weightElements = 0;
 };
 
 struct ModelPlan {

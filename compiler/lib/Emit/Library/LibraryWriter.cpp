@@ -10,6 +10,7 @@
 #include "tern/Emit/LibraryWriter.h"
 #include "CText.h"
 #include "CpuDispatch.h"
+#include "tern/Plan/LayerSummary.h"
 #include "tern/Version.h"
 
 #include <cstdio>
@@ -230,6 +231,19 @@ std::string emit::generateHeader(const plan::ModelPlan &plan,
      << " * CPU has, or the one the environment variable TERN_TARGET names.\n"
      << " * NULL for a NULL model. */\n"
      << "const char *" << n << "_target(const " << n << "_model *model);\n\n"
+     << "/* Per-layer profile, layers as in " << n << "_info()->layers.\n"
+     << " * Off by default. Turning it on (enabled != 0) clears the\n"
+     << " * counters; then each run adds the time of each kernel call to\n"
+     << " * its layer (two clock reads per call; on a GPU, a wait for the\n"
+     << " * kernel). */\n"
+     << "tern_status " << n << "_set_profiling(" << n
+     << "_model *model, int32_t enabled);\n\n"
+     << "/* The profile since profiling was turned on: nanoseconds per layer\n"
+     << " * into ns[0 .. num_layers), num_layers being info->num_layers, and\n"
+     << " * the runs profiled into *runs (either may be NULL). */\n"
+     << "tern_status " << n << "_profile(const " << n
+     << "_model *model, uint64_t *ns, int32_t num_layers,\n"
+     << "    int64_t *runs);\n\n"
      << "/* Releases a model instance; NULL is a no-op. */\n"
      << "void " << n << "_destroy(" << n << "_model *model);\n\n"
      << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
@@ -272,6 +286,9 @@ struct BufferTable {
 } // namespace
 
 std::string emit::generateDriver(const plan::ModelPlan &plan) {
+  std::vector<int> stepLayer;
+  std::vector<plan::LayerSummary> layers =
+      plan::summarizeLayers(plan, &stepLayer);
   const std::string &n = plan.name;
   std::vector<std::string> params = parameterNames(plan);
   BufferTable table;
@@ -358,12 +375,23 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
   };
   infoTable("input", plan.inputs);
   infoTable("output", plan.outputs);
+  // The layers (profiles divide their bytes and operations by time).
+  os << "\nstatic const tern_layer_info " << n << "_layer_info["
+     << std::max<size_t>(1, layers.size()) << "] = {\n";
+  for (const plan::LayerSummary &l : layers)
+    os << "    {" << cString(l.name) << ", " << cString(l.opType) << ", "
+       << cString(l.format) << ", " << l.weightBytes << ", " << l.bytesMoved
+       << ", " << l.ops.arithmetic() << ", " << l.kernelCalls << "},\n";
+  if (layers.empty())
+    os << "    {\"\", \"\", \"\", 0, 0, 0, 0},\n";
+  os << "};\n";
   os << "\nstatic const tern_model_info " << n << "_model_info = {"
      << cString(n) << ", " << plan.inputs.size() << ", "
      << (plan.inputs.empty() ? "NULL" : n + "_input_info") << ", "
      << plan.outputs.size() << ", "
      << (plan.outputs.empty() ? "NULL" : n + "_output_info") << ", "
-     << plan.weights.size() << ", " << plan.arenaBytes << "};\n\n"
+     << plan.weights.size() << ", " << plan.arenaBytes << ", " << layers.size()
+     << ", " << n << "_layer_info};\n\n"
      << "const tern_model_info *" << n << "_info(void) { return &" << n
      << "_model_info; }\n\n";
 
@@ -399,6 +427,9 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
   os << "struct " << n << "_model {\n  tern_arena *arena;\n"
      << "  int32_t num_threads; /* this instance's limit, 0: none */\n"
      << "  int variant; /* the target its kernels were compiled for */\n"
+     << "  int32_t profiling; /* " << n << "_set_profiling */\n"
+     << "  int64_t profiled_runs;\n"
+     << "  uint64_t layer_ns[" << std::max<size_t>(1, layers.size()) << "];\n"
      << "  halide_buffer_t buf[" << numBuffers << "];\n"
      << "  halide_dimension_t dim[" << numBuffers << "][" << maxRank
      << "];\n};\n\n"
@@ -529,9 +560,22 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
   // The steps, shared by the host-pointer and device-pointer runs: `b` is
   // the model's buffer table or a copy with the caller's device pointers.
   os << "static tern_status " << n
-     << "_steps(halide_buffer_t *b, int host_io, int variant) {\n"
-     << "  int err;\n  (void)b;\n  (void)err;\n  (void)host_io;\n"
-     << "  (void)variant;\n";
+     << "_steps(halide_buffer_t *b, int host_io, int variant,\n"
+     << "    uint64_t *layer_ns) {\n"
+     << "  int err;\n  uint64_t t0 = 0;\n  (void)b;\n  (void)err;\n"
+     << "  (void)host_io;\n  (void)variant;\n  (void)t0;\n";
+  // Profiling: the time of each step goes to its layer. On a GPU the
+  // kernel runs asynchronously: wait for its first output first.
+  auto startTimer = [&]() {
+    os << "    if (layer_ns)\n      t0 = tern_clock_ns();\n";
+  };
+  auto stopTimer = [&](int step, int output) {
+    os << "    if (layer_ns) {\n";
+    if (gpu && output >= 0)
+      os << "      (void)halide_device_sync(NULL, &b[" << output << "]);\n";
+    os << "      layer_ns[" << stepLayer[step] << "] += tern_clock_ns() - t0;\n"
+       << "    }\n";
+  };
   // GPU: the host is authoritative for a storage until a kernel writes it
   // through some descriptor; a descriptor reading it after another one
   // wrote it (a reshape alias) first brings the data to the host.
@@ -562,8 +606,11 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
       }
       int64_t bytes = plan::numElements(s.args[1].shape) *
                       plan::storageBytes(s.args[1].type);
+      startTimer();
       os << "    memmove(b[" << dst << "].host, b[" << src << "].host, "
-         << bytes << ");\n  }\n";
+         << bytes << ");\n";
+      stopTimer(stepIndex, -1);
+      os << "  }\n";
       lastWriter.erase(BufferTable::storageKey(table.views[dst]));
       ++stepIndex;
       continue;
@@ -575,6 +622,7 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
       ids.push_back(table.get(v));
     for (size_t a = 0; a < numIn; ++a)
       syncForRead(ids[a]);
+    startTimer();
     os << "    err = ";
     if (numVariants == 1) {
       os << k.name;
@@ -598,7 +646,9 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
        << ": kernel " << k.name << " (step " << stepIndex << ", "
        << formatSafe(s.location)
        << ") failed with Halide error %d: %s\", err, detail);\n"
-       << "    }\n  }\n";
+       << "    }\n";
+    stopTimer(stepIndex, ids.size() > numIn ? ids[numIn] : -1);
+    os << "  }\n";
     for (size_t a = numIn; a < ids.size(); ++a)
       lastWriter[BufferTable::storageKey(table.views[ids[a]])] = ids[a];
     ++stepIndex;
@@ -639,9 +689,35 @@ std::string emit::generateDriver(const plan::ModelPlan &plan) {
      << "_applied_threads, generation, __ATOMIC_ACQ_REL) != generation)\n"
      << "    halide_set_num_threads(tern_get_num_threads());\n"
      << "  outer = tern_exchange_thread_limit(model->num_threads);\n"
-     << "  status = " << n << "_steps(b, host_io, model->variant);\n"
+     << "  status = " << n << "_steps(b, host_io, model->variant,\n"
+     << "      model->profiling ? model->layer_ns : NULL);\n"
      << "  tern_exchange_thread_limit(outer);\n"
+     << "  if (model->profiling && status == TERN_OK)\n"
+     << "    ++model->profiled_runs;\n"
      << "  return status;\n}\n\n";
+
+  // The profile's two functions.
+  os << "tern_status " << n << "_set_profiling(" << n
+     << "_model *model, int32_t enabled) {\n"
+     << "  if (!model)\n    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, "
+     << "\"" << n << "_set_profiling: model is NULL\");\n"
+     << "  model->profiling = enabled != 0;\n"
+     << "  model->profiled_runs = 0;\n"
+     << "  memset(model->layer_ns, 0, sizeof(model->layer_ns));\n"
+     << "  return TERN_OK;\n}\n\n"
+     << "tern_status " << n << "_profile(const " << n
+     << "_model *model, uint64_t *ns, int32_t num_layers,\n"
+     << "    int64_t *runs) {\n"
+     << "  if (!model)\n    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, "
+     << "\"" << n << "_profile: model is NULL\");\n"
+     << "  if (ns && num_layers != " << layers.size() << ")\n"
+     << "    return tern_set_error(TERN_ERROR_INVALID_ARGUMENT, \"" << n
+     << "_profile: num_layers is %d; the model has " << layers.size()
+     << " layers\", (int)num_layers);\n"
+     << "  if (ns)\n    memcpy(ns, model->layer_ns, " << layers.size()
+     << " * sizeof(uint64_t));\n"
+     << "  if (runs)\n    *runs = model->profiled_runs;\n"
+     << "  return TERN_OK;\n}\n\n";
 
   os << "static tern_status " << n << "_run_impl(" << n
      << "_model *model, void *const *in, void *const *out) {\n"

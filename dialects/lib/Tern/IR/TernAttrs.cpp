@@ -136,3 +136,47 @@ void mlir::tern::requireSchedule(Operation *op, const ScheduleRequirements &r) {
                                 s.getRows(), s.getGpuThreads(),
                                 s.getHlsReuse()));
 }
+
+void mlir::tern::setWeightsInfo(Operation *op, const WeightsInfo &info) {
+  Builder b(op->getContext());
+  op->setAttr(
+      kWeightsAttrName,
+      b.getDictionaryAttr(
+          {b.getNamedAttr("format", b.getStringAttr(info.format)),
+           b.getNamedAttr("nonzeros", b.getI64IntegerAttr(info.nonzeros)),
+           b.getNamedAttr("elements", b.getI64IntegerAttr(info.elements))}));
+}
+
+std::optional<WeightsInfo> mlir::tern::getWeightsInfo(Operation *op) {
+  auto dict = op->getAttrOfType<DictionaryAttr>(kWeightsAttrName);
+  if (!dict)
+    return std::nullopt;
+  auto format = dict.getAs<StringAttr>("format");
+  auto nonzeros = dict.getAs<IntegerAttr>("nonzeros");
+  auto elements = dict.getAs<IntegerAttr>("elements");
+  if (!format || !nonzeros || !elements)
+    return std::nullopt;
+  return WeightsInfo{format.getValue().str(), nonzeros.getInt(),
+                     elements.getInt()};
+}
+
+LogicalResult mlir::tern::verifyWeightsInfo(Operation *op, Attribute value) {
+  auto dict = dyn_cast<DictionaryAttr>(value);
+  auto format = dict ? dict.getAs<StringAttr>("format") : StringAttr();
+  auto nonzeros = dict ? dict.getAs<IntegerAttr>("nonzeros") : IntegerAttr();
+  auto elements = dict ? dict.getAs<IntegerAttr>("elements") : IntegerAttr();
+  if (!format || !nonzeros || !elements || dict.size() != 3)
+    return op->emitError()
+           << kWeightsAttrName
+           << " must be {format = \"...\", nonzeros = N : i64, elements = E "
+              ": i64}";
+  if (format.getValue().empty())
+    return op->emitError() << kWeightsAttrName << ": empty format";
+  if (elements.getInt() < 0 || nonzeros.getInt() < 0 ||
+      nonzeros.getInt() > elements.getInt())
+    return op->emitError() << kWeightsAttrName << ": nonzeros ("
+                           << nonzeros.getInt()
+                           << ") must be from 0 to elements ("
+                           << elements.getInt() << ")";
+  return success();
+}

@@ -36,6 +36,8 @@ LogicalResult TernDialect::verifyOperationAttribute(Operation *op,
                                 "linalg.generic (a kernel)";
     return success();
   }
+  if (name == kWeightsAttrName)
+    return verifyWeightsInfo(op, attr.getValue());
   if (name == "tern.hls_reuse") {
     auto reuse = dyn_cast<IntegerAttr>(attr.getValue());
     if (!reuse || reuse.getInt() < 1 || reuse.getInt() > (1 << 20))

@@ -10,6 +10,8 @@
 #ifndef TERN_ANALYSIS_LAYERS_H
 #define TERN_ANALYSIS_LAYERS_H
 
+#include "tern/Dialect/Tern/IR/TernAttrs.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -18,8 +20,14 @@
 
 namespace mlir::tern {
 
-/// "fc1" for `model.onnx: node 'fc1' (Gemm)`, else the printed location.
+/// "fc1" for `model.onnx: node 'fc1' (Gemm)`, "model.mlir:12:7" for a file
+/// location, else the printed location. A fused location (a kernel fused
+/// from several ops) names its first op's layer.
 std::string layerName(Location loc);
+
+/// "Gemm" for `model.onnx: node 'fc1' (Gemm)` (the ONNX op type); empty for
+/// a location that does not say.
+std::string layerOpType(Location loc);
 
 /// True if `wanted` names the layer: its whole name, or one '/'-separated
 /// part of it (`fc2` selects PyTorch's `/fc2/Gemm`).
@@ -59,6 +67,13 @@ FailureOr<WeightMatrix> readWeights(const WeightSource &source,
 /// `source`; the old constant is erased when nothing else uses it.
 void replaceWeights(RewriterBase &rewriter, linalg::MatmulOp op,
                     const WeightSource &source, const WeightMatrix &w);
+
+/// Records `info` (tern.weights) on the kernel that accumulates over a
+/// layer's weights: of the reductions that `result` is computed from
+/// within a few ops (through a conversion, a permutation of rows, a
+/// scaling), the one with the largest iteration space. Nothing is recorded
+/// when there is none.
+void recordLayerWeights(Value result, const WeightsInfo &info);
 
 /// Returns true if `init` is a linalg.fill of +0.0 or -0.0.
 bool isZeroFill(Value init);

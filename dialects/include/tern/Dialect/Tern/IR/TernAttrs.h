@@ -12,6 +12,9 @@
 
 #include "tern/Dialect/Tern/IR/TernaryPacking.h"
 
+#include <optional>
+#include <string>
+
 #include "tern/Dialect/Tern/IR/TernEnums.h.inc"
 
 namespace mlir {
@@ -45,6 +48,27 @@ void requireSchedule(Operation *op, const ScheduleRequirements &r);
 
 /// The #tern.schedule of `op`, or null.
 ScheduleAttr getSchedule(Operation *op);
+
+/// The attribute of a kernel (linalg.generic) that records the weights a
+/// lowering gave it, for the efficiency report and the profile:
+/// `{format = "ternary bitplane", nonzeros = N : i64, elements = E : i64}`
+/// (nonzero weights, and all weights of the dense layer it replaces).
+constexpr llvm::StringLiteral kWeightsAttrName = "tern.weights";
+
+struct WeightsInfo {
+  std::string format;
+  int64_t nonzeros = 0;
+  int64_t elements = 0;
+};
+
+/// Sets `op`'s tern.weights.
+void setWeightsInfo(Operation *op, const WeightsInfo &info);
+
+/// `op`'s tern.weights, or nullopt.
+std::optional<WeightsInfo> getWeightsInfo(Operation *op);
+
+/// Checks a tern.weights value; the error names what is wrong.
+LogicalResult verifyWeightsInfo(Operation *op, Attribute value);
 
 } // namespace mlir::tern
 
