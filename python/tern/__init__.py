@@ -183,6 +183,23 @@ def compile(model, out_dir, name=None, num_threads=0, **options):
     return loaded
 
 
+def report(out_dir, name):
+    """The efficiency report that `ternc --tern-report=json` wrote into
+    `out_dir` (tern.compile(..., tern_report="json")) as a dict: "layers"
+    and "totals" with parameters, stored bytes, dense fp32 MACs,
+    multiplications replaced, zero weights skipped, estimated time and
+    energy (docs/tern-report.schema.json). FileNotFoundError if there is
+    none."""
+    path = Path(out_dir) / ("%s.report.json" % name)
+    if not path.is_file():
+        raise FileNotFoundError(
+            "%s: no efficiency report (compile with tern_report=\"json\")"
+            % path)
+    import json
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 # --------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------

@@ -449,7 +449,11 @@ class DigitsTest(Temp):
     def test_layers_and_profile(self):
         x = np.fromfile(DIGITS / "test_x.f32", dtype="<f4").reshape(-1, 64)
         with tern.compile(DIGITS / "mlp_ternary.onnx", self.tmp / "prof",
-                          name="prof") as m:
+                          name="prof", tern_report="json") as m:
+            report = tern.report(self.tmp / "prof", "prof")
+            self.assertEqual([l["name"] for l in report["layers"]],
+                             [l["name"] for l in m.layers])
+            self.assertLess(report["totals"]["bytes_ratio"], 0.1)
             # The ONNX nodes, in order, with what their kernels do.
             self.assertEqual([l["name"] for l in m.layers],
                              ["/fc1/Gemm", "/fc2/Gemm", "/fc3/Gemm"])
@@ -473,6 +477,8 @@ class DigitsTest(Temp):
                 m.profile(x[:1], runs=0)
         with self.assertRaises(ValueError):
             m.profile(x[:1])  # closed
+        with self.assertRaisesRegex(FileNotFoundError, "no efficiency report"):
+            tern.report(self.tmp / "prof", "other")
 
 
 if __name__ == "__main__":
