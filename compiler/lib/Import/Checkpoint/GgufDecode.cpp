@@ -157,7 +157,7 @@ Error tern::checkpoint::decodeRowF32(const GgufTensor &t, uint64_t row,
     return Error::success();
   case GgmlType::F64:
     for (uint64_t j = 0; j < n; ++j)
-      out[j] = float(bit_cast<double>(loadLE<uint64_t>(p + 8 * j)));
+      out[j] = narrowToFloat(bit_cast<double>(loadLE<uint64_t>(p + 8 * j)));
     return Error::success();
   case GgmlType::I8:
     for (uint64_t j = 0; j < n; ++j)

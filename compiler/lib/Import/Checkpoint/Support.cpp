@@ -8,6 +8,7 @@
 #include "Support.h"
 
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <vector>
 
@@ -36,6 +37,44 @@ std::string quote(llvm::StringRef name, size_t maxBytes) {
     out += "...";
   out += "'";
   return out;
+}
+
+/// A JSON value described for a message: "string \"x\"", "number -3".
+std::string describeJson(const llvm::json::Value &v) {
+  switch (v.kind()) {
+  case llvm::json::Value::Null:
+    return "null";
+  case llvm::json::Value::Array:
+    return "an array";
+  case llvm::json::Value::Object:
+    return "an object";
+  default:
+    break;
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << v;
+  os.flush();
+  if (text.size() > 40)
+    text = text.substr(0, 40) + "...";
+  if (v.kind() == llvm::json::Value::Boolean)
+    return "boolean " + text;
+  if (v.kind() == llvm::json::Value::Number)
+    return "number " + text;
+  return "string " + text;
+}
+
+llvm::Expected<llvm::json::Value> parseJson(llvm::StringRef text,
+                                            llvm::StringRef file,
+                                            llvm::StringRef what,
+                                            unsigned maxDepth) {
+  std::string shapeError = checkJsonShape(text, maxDepth);
+  if (!shapeError.empty())
+    return makeError(file, what + ": " + shapeError);
+  llvm::Expected<llvm::json::Value> value = llvm::json::parse(text);
+  if (!value)
+    return makeError(file, what + ": " + llvm::toString(value.takeError()));
+  return value;
 }
 
 std::string checkJsonShape(llvm::StringRef text, unsigned maxDepth) {

@@ -16,6 +16,7 @@
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 
 #include <cstdint>
 #include <optional>
@@ -48,11 +49,31 @@ inline std::optional<uint64_t> addU64(uint64_t a, uint64_t b) {
   return r;
 }
 
+/// double to float without the undefined behaviour of a value out of
+/// float's range: those become infinities, NaN stays NaN.
+inline float narrowToFloat(double d) {
+  if (d > 3.4028234663852886e38)
+    return __builtin_inff();
+  if (d < -3.4028234663852886e38)
+    return -__builtin_inff();
+  return float(d);
+}
+
 /// Checks JSON text before llvm::json::parse sees it: nesting at most
 /// `maxDepth` deep and no object with two equal keys (compared as written,
 /// escapes unresolved). Returns a message, or an empty string when fine.
 /// Syntax errors are left to the parser.
 std::string checkJsonShape(llvm::StringRef text, unsigned maxDepth);
+
+/// A JSON value for a message: "null", "number 2.5", "string \"abc\"",
+/// "an array", "an object".
+std::string describeJson(const llvm::json::Value &v);
+
+/// checkJsonShape, then llvm::json::parse; errors read "FILE: WHAT: why".
+llvm::Expected<llvm::json::Value> parseJson(llvm::StringRef text,
+                                            llvm::StringRef file,
+                                            llvm::StringRef what,
+                                            unsigned maxDepth);
 
 } // namespace tern::checkpoint::detail
 
