@@ -83,6 +83,7 @@ struct GgufTensorSpec {
 struct GgufBuilder {
   uint32_t version = 3;
   uint64_t alignment = 32; // for the layout; add general.alignment yourself
+  // The data section is padded to the alignment only when there are tensors.
   std::optional<uint64_t> tensorCount, kvCount;         // override the header
   std::vector<std::pair<std::string, std::string>> kvs; // key, type+value
 
@@ -112,7 +113,8 @@ struct GgufBuilder {
     for (const GgufTensorSpec &t : tensors) {
       uint64_t offset = t.offset.value_or(align(cursor));
       offsets.push_back(offset);
-      cursor = std::max(cursor, offset + t.data.size());
+      if (!t.data.empty() || offset < (1u << 20))
+        cursor = std::max(cursor, offset + t.data.size());
     }
     for (size_t i = 0; i < tensors.size(); ++i) {
       const GgufTensorSpec &t = tensors[i];
@@ -121,7 +123,8 @@ struct GgufBuilder {
         out += le64(d);
       out += le32(t.type) + le64(offsets[i]);
     }
-    out.resize(align(out.size()), '\0');
+    if (!tensors.empty())
+      out.resize(align(out.size()), '\0');
     std::string data(cursor, '\0');
     for (size_t i = 0; i < tensors.size(); ++i)
       if (offsets[i] + tensors[i].data.size() <= data.size())

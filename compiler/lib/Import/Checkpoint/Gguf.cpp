@@ -157,7 +157,7 @@ Error GgufParser::readValue(GgufValue &v, uint32_t type, unsigned depth,
       for (uint64_t i = 0; i < count; ++i)
         if (v.elements[i] > 1)
           return fail(where + "[" + Twine(i) + "] is a bool of value " +
-                      Twine(v.elements[i]) + " (must be 0 or 1)");
+                      Twine(unsigned(v.elements[i])) + " (must be 0 or 1)");
     pos += count * width;
     return Error::success();
   }
@@ -343,7 +343,7 @@ Error GgufParser::placeTensors() {
 
   std::vector<size_t> order(f.tensors.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
     return f.tensors[x].offset < f.tensors[y].offset;
   });
   const GgufTensor *previous = nullptr;

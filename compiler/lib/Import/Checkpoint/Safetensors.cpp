@@ -146,12 +146,12 @@ Error SafetensorsParser::readTensor(StringRef name, const json::Value &entry,
     if (!dim)
       return fail(where + ": shape[" + Twine(i) + "] is " + describeJson(d) +
                   ", expected a non-negative integer");
+    t.shape.push_back(*dim);
     std::optional<uint64_t> product = mulU64(elements, *dim);
     if (!product)
       return fail(where + ": shape " + shapeString(t.shape) + "... " +
                   "has more elements than fit in 64 bits");
     elements = *product;
-    t.shape.push_back(*dim);
   }
   t.numElements = elements;
 
