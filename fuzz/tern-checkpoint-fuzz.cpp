@@ -1,4 +1,4 @@
-//===- tern-checkpoint-fuzz.cpp - libFuzzer target over the checkpoint readers ===//
+//===- tern-checkpoint-fuzz.cpp - libFuzzer target, checkpoint readers ----===//
 //
 // Each input is given to every checkpoint reader: as a GGUF file, as a
 // safetensors file and as a Hugging Face config.json. Whatever a reader

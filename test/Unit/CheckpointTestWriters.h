@@ -1,5 +1,4 @@
-//===- CheckpointTestWriters.h - Tiny GGUF and safetensors writers -*- C++
-//-*-===//
+//===- CheckpointTestWriters.h - GGUF/safetensors test writers --*- C++ -*-===//
 //
 // Test-only writers for the checkpoint reader tests: they lay out GGUF and
 // safetensors bytes from the format descriptions (Gguf.h, Safetensors.h),

@@ -17,7 +17,8 @@
 //   header   "GGUF", u32 version (2 or 3: same layout; v3 only allowed
 //            big-endian files, which this reader rejects), u64 tensor count,
 //            u64 metadata count. All numbers little-endian.
-//   metadata key (string, ASCII, at most 65535 bytes, unique), u32 value
+//   metadata key (string, at most 65535 bytes, unique; gguf.md asks for
+//            ASCII, this reader takes UTF-8), u32 value
 //            type, value. Strings are u64 length + UTF-8 bytes, no NUL. Bool
 //            is one byte, 0 or 1. Arrays are u32 element type, u64 count,
 //            elements; arrays may hold arrays (gguf.md; ggml's own reader
@@ -217,7 +218,7 @@ struct GgufKeyValue {
 /// One tensor: a view of its bytes in the mapped file.
 struct GgufTensor {
   llvm::StringRef name;
-  GgmlType type;
+  GgmlType type = GgmlType::F32;
   /// GGUF order: ne[0] is the fastest-varying dimension (the row length).
   llvm::SmallVector<uint64_t, 4> ne;
   uint64_t numElements = 0;

@@ -1,5 +1,4 @@
-//===- HfCheckpoint.h - Hugging Face model folders ---------------*- C++
-//-*-===//
+//===- HfCheckpoint.h - Hugging Face model folders --------------*- C++ -*-===//
 //
 // A Hugging Face checkpoint is a folder: config.json (the architecture's
 // hyperparameters) and the weights, either one model.safetensors or shards

@@ -1,5 +1,4 @@
-//===- Safetensors.h - Read one safetensors file without copying it -*- C++
-//-*-===//
+//===- Safetensors.h - Read safetensors files without copying ---*- C++ -*-===//
 //
 // Tern's reader of Hugging Face's safetensors files: the file is mapped, its
 // JSON header checked entry by entry against the file, and each tensor
@@ -73,7 +72,7 @@ std::optional<SafetensorsDType> parseSafetensorsDType(llvm::StringRef name);
 /// One tensor: a view of its bytes in the mapped file.
 struct SafetensorsTensor {
   std::string name;
-  SafetensorsDType dtype;
+  SafetensorsDType dtype = SafetensorsDType::F32;
   /// Row-major, outermost first; empty for a scalar.
   llvm::SmallVector<uint64_t, 4> shape;
   uint64_t numElements = 0;
