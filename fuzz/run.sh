@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds tern-onnx-fuzz with clang (libFuzzer, ASan, UBSan) and fuzzes the
-# ONNX importer for a bounded time. See fuzz/README.md.
+# ONNX importer for a bounded time; with FUZZ_TARGET=checkpoint, the same for
+# tern-checkpoint-fuzz and the GGUF/safetensors readers. See fuzz/README.md.
 #
 #   fuzz/run.sh [SECONDS] [LIBFUZZER_ARGS...]   fuzz for SECONDS (default 120);
 #                                  exits nonzero if it found a crash, a
@@ -11,7 +12,8 @@
 #                                  nonzero if any still crashes
 #   fuzz/run.sh --repro FILE...    replay FILEs with the diagnostics printed
 #
-# Environment: FUZZ_BUILD_DIR (default: build-fuzz), JOBS (default 2),
+# Environment: FUZZ_TARGET (onnx, the default, or checkpoint),
+# FUZZ_BUILD_DIR (default: build-fuzz), JOBS (default 2),
 # FUZZ_CXX / FUZZ_CC (default clang++-14 / clang-14, else clang++ / clang),
 # FUZZ_KEEP_GOING=1 (fork mode: record every crash under
 # FUZZ_BUILD_DIR/artifacts and keep fuzzing), and the harness's TERN_FUZZ_*
@@ -22,6 +24,14 @@ ROOT=$PWD
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 JOBS=${JOBS:-2}
+TARGET=${FUZZ_TARGET:-onnx}
+case "$TARGET" in
+onnx | checkpoint) ;;
+*)
+  echo "fuzz/run.sh: FUZZ_TARGET is onnx or checkpoint, not '$TARGET'" >&2
+  exit 2
+  ;;
+esac
 
 say() { printf '\n==> %s\n' "$*"; }
 
@@ -57,11 +67,12 @@ build() {
     cmake -G Ninja -S "$ROOT/fuzz" -B "$BUILD" \
       -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" "${launcher[@]}"
   fi
-  say "building tern-onnx-fuzz with $JOBS jobs"
-  CCACHE_BASEDIR="$ROOT" cmake --build "$BUILD" -j "$JOBS"
+  say "building tern-$TARGET-fuzz with $JOBS jobs"
+  CCACHE_BASEDIR="$ROOT" cmake --build "$BUILD" -j "$JOBS" \
+    --target "tern-$TARGET-fuzz"
 }
 
-FUZZER=$BUILD/bin/tern-onnx-fuzz
+FUZZER=$BUILD/bin/tern-$TARGET-fuzz
 # Leaks: LeakSanitizer at exit; the MLIRContext kept between inputs is
 # reachable, not a leak. A fatal MLIR error aborts, which libFuzzer reports.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1}
@@ -128,17 +139,27 @@ build
 
 CORPUS=$BUILD/corpus      # grows across runs
 SEEDS=$BUILD/seeds        # regenerated each run
+DICT=$ROOT/fuzz/onnx.dict
+SEED_SCRIPT=$ROOT/fuzz/seeds.py
+EXTRA_CORPORA=("$ROOT/fuzz/regressions")
+if [ "$TARGET" = checkpoint ]; then
+  CORPUS=$BUILD/corpus-checkpoint
+  SEEDS=$BUILD/seeds-checkpoint
+  DICT=$ROOT/fuzz/checkpoint.dict
+  SEED_SCRIPT=$ROOT/fuzz/checkpoint_seeds.py
+  EXTRA_CORPORA=()
+fi
 ARTIFACTS=$BUILD/artifacts
 WORK=$BUILD/work          # cwd: external data paths resolve here
 mkdir -p "$CORPUS" "$ARTIFACTS" "$WORK"
 say "seed corpus"
-python3 "$ROOT/fuzz/seeds.py" "$SEEDS"
+python3 "$SEED_SCRIPT" "$SEEDS"
 # A small file external-data initializers can point to.
 head -c 4096 /dev/zero >"$WORK/data.bin"
 
 before=$(find "$ARTIFACTS" -type f | wc -l)
 args=(-max_total_time="$SECONDS_TO_RUN" -rss_limit_mb=4096 -timeout=10
-      -dict="$ROOT/fuzz/onnx.dict" -artifact_prefix="$ARTIFACTS/"
+      -dict="$DICT" -artifact_prefix="$ARTIFACTS/"
       -print_final_stats=1 -print_funcs=0)
 if [ "${FUZZ_KEEP_GOING:-0}" = 1 ]; then
   args+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
@@ -146,14 +167,14 @@ fi
 say "fuzzing for ${SECONDS_TO_RUN}s: $FUZZER (corpus $CORPUS)"
 cd "$WORK"
 set +e
-"$FUZZER" "${args[@]}" "$@" "$CORPUS" "$SEEDS" "$ROOT/fuzz/regressions"
+"$FUZZER" "${args[@]}" "$@" "$CORPUS" "$SEEDS" "${EXTRA_CORPORA[@]}"
 rc=$?
 set -e
 after=$(find "$ARTIFACTS" -type f | wc -l)
 if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
   say "FOUND $((after - before)) new crash/hang/leak input(s) in $ARTIFACTS (libFuzzer exit $rc)"
   find "$ARTIFACTS" -type f -newer "$WORK/data.bin" | sed 's/^/  /'
-  echo "replay one with: fuzz/run.sh --repro FILE"
+  echo "replay one with: FUZZ_TARGET=$TARGET fuzz/run.sh --repro FILE"
   exit 1
 fi
 say "no crash in ${SECONDS_TO_RUN}s"
