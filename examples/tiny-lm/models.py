@@ -109,14 +109,18 @@ def rotate_half(x):
     return torch.cat((-x2, x1), dim=-1)
 
 
-def causal_attention(q, k, v, n_rep):
-    """q: [B, H, T, D], k/v: [B, H_kv, T, D]; query head h reads kv head h // n_rep."""
+def causal_mask(t, dtype):
+    return torch.full((t, t), float("-inf"), dtype=dtype).triu(1)
+
+
+def causal_attention(q, k, v, n_rep, mask):
+    """q: [B, H, T, D], k/v: [B, H_kv, T, D]; query head h reads kv head h // n_rep
+    (transformers' repeat_kv: each kv head repeated n_rep times consecutively)."""
+    b, nkv, t, d = (int(s) for s in k.shape)
     if n_rep > 1:
-        k = k.repeat_interleave(n_rep, dim=1)
-        v = v.repeat_interleave(n_rep, dim=1)
-    t = q.shape[2]
-    scores = (q @ k.transpose(2, 3)) * (q.shape[-1] ** -0.5)
-    mask = torch.full((t, t), float("-inf"), dtype=q.dtype, device=q.device).triu(1)
+        k = k[:, :, None].expand(b, nkv, n_rep, t, d).reshape(b, nkv * n_rep, t, d)
+        v = v[:, :, None].expand(b, nkv, n_rep, t, d).reshape(b, nkv * n_rep, t, d)
+    scores = (q @ k.transpose(2, 3)) * (d ** -0.5)
     probs = torch.softmax(scores + mask, dim=-1)
     return probs @ v
 
@@ -134,16 +138,27 @@ class Attention(nn.Module):
         self.v_proj = linear(h, nkv * self.hd)
         self.o_proj = linear(nh * self.hd, h)
         self.attn_sub_norm = RMSNorm(h, cfg["rms_norm_eps"]) if sub_norm else None
+        self.static = None     # (cos, sin, mask) for one fixed length, for ONNX export
+
+    def set_static_length(self, t):
+        """Precompute the RoPE tables and the causal mask for length t, so that an
+        exported graph holds them as constants (no shape arithmetic, no loops)."""
+        cos, sin = rope_cos_sin(torch.arange(t), self.hd, self.theta, torch.float32)
+        self.static = (cos, sin, causal_mask(t, torch.float32))
 
     def forward(self, x):
-        b, t, _ = x.shape
+        b, t = int(x.shape[0]), int(x.shape[1])
         q = self.q_proj(x).view(b, t, self.nh, self.hd).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.nkv, self.hd).transpose(1, 2)
         v = self.v_proj(x).view(b, t, self.nkv, self.hd).transpose(1, 2)
-        cos, sin = rope_cos_sin(torch.arange(t), self.hd, self.theta, x.dtype)
+        if self.static is not None and self.static[2].shape[0] == t:
+            cos, sin, mask = self.static
+        else:
+            cos, sin = rope_cos_sin(torch.arange(t), self.hd, self.theta, x.dtype)
+            mask = causal_mask(t, x.dtype)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
-        o = causal_attention(q, k, v, self.nh // self.nkv).transpose(1, 2).reshape(b, t, -1)
+        o = causal_attention(q, k, v, self.nh // self.nkv, mask).transpose(1, 2).reshape(b, t, -1)
         if self.attn_sub_norm is not None:
             o = self.attn_sub_norm(o)
         return self.o_proj(o)

@@ -65,7 +65,7 @@ CONFIGS = {
 }
 
 TRAIN = {  # steps of a batch of 16 windows of 128 tokens
-    "bitnet": dict(steps=800, lr=3e-3, seed=1),
+    "bitnet": dict(steps=1600, lr=3e-3, seed=1),
     "hgrn_bit": dict(steps=600, lr=3e-3, seed=2),
     "llama": dict(steps=800, lr=2e-3, seed=3),
 }
@@ -486,10 +486,14 @@ def export_onnx(model, sp, out):
     x = torch.tensor([ids])
     path = os.path.join(out, "llama.onnx")
     model.eval()
+    for layer in model.model.layers:
+        layer.self_attn.set_static_length(len(ids))
     torch.onnx.export(model, (x,), path, input_names=["input_ids"], output_names=["logits"],
                       opset_version=14, do_constant_folding=True)
     with torch.no_grad():
         logits = model(x)[0]
+    for layer in model.model.layers:
+        layer.self_attn.static = None
     return dict(file="llama.onnx", opset=14, input_ids=ids,
                 input="input_ids int64 [1, %d]" % len(ids),
                 output="logits float32 [1, %d, %d]" % (len(ids), VOCAB),

@@ -430,9 +430,20 @@ def verify_llama(cfg):
     m = onnx.load(os.path.join(d, "llama.onnx"))
     onnx.checker.check_model(m)
     inits = [numpy_helper.to_array(t) for t in m.graph.initializer]
-    found = all(any(a.shape == w.shape and np.array_equal(a, w) for a in inits)
-                for w in [W["embd"], W["head"], W["0.q"], W[f"{n - 1}.down"]])
-    check(found and m.graph.input[0].name == "input_ids", "llama.onnx: checker passes, weights are the HF ones")
+    # torch exports nn.Linear as MatMul with the transposed weight [in, out] as initializer
+    found = all(any((a.shape == w.shape and np.array_equal(a, w)) or (a.shape == w.T.shape and np.array_equal(a, w.T))
+                    for a in inits)
+                for w in [W["embd"], W["head"], W["0.q"], W["0.k"], W[f"{n - 1}.down"]])
+    g = json.load(open(os.path.join(d, "golden.json")))["onnx"]
+    shape_in = [x.dim_value for x in m.graph.input[0].type.tensor_type.shape.dim]
+    shape_out = [x.dim_value for x in m.graph.output[0].type.tensor_type.shape.dim]
+    loops = [nd.op_type for nd in m.graph.node if nd.op_type in ("Loop", "If", "Shape", "Range")]
+    check(found and m.graph.input[0].name == "input_ids" and shape_in == [1, len(g["input_ids"])] and
+          shape_out == [1, len(g["input_ids"]), 512] and not loops,
+          "llama.onnx: checker passes, static shapes, no Loop/If/Shape/Range, weights are the HF ones")
+    out = decoder_forward(np.asarray(g["input_ids"]), W, c, "llama", rope_half)[-1]
+    check(float(np.abs(out - np.asarray(g["logits_last"], F32)).max()) < 2e-4,
+          "llama.onnx: golden's ONNX logits equal the NumPy forward of the HF weights")
 
 
 def bitnet_weights_hf(st, n):
