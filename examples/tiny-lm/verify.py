@@ -543,9 +543,32 @@ def verify_hgrn_bit(cfg):
     compare_golden("hgrn_bit (HF float32 master weights)", golden, lambda ids: hgrn_forward(ids, W, c), 2e-3)
 
 
+def verify_tq_codecs():
+    """The writer's TQ2_0 / TQ1_0 encoders against this file's ggml-style decoders on
+    random trits with a different scale in every block (including an all-zero block)."""
+    import gguf_writer
+    rng = np.random.RandomState(0)
+    trits = rng.randint(-1, 2, size=(3, 512)).astype(np.float32)
+    trits[1, 256:] = 0
+    d = np.float16(rng.uniform(0.01, 2.0, size=(3, 2))).astype(np.float32)
+    d[1, 1] = 0
+    for r in range(3):
+        for b in range(2):
+            if d[r, b] and not np.abs(trits[r, 256 * b: 256 * b + 256]).max():
+                trits[r, 256 * b] = 1
+    values = trits * np.repeat(d, 256, axis=1)
+    for name, enc, dec in [("TQ2_0", gguf_writer.quantize_tq2_0, dequant_tq2_0),
+                           ("TQ1_0", gguf_writer.quantize_tq1_0, dequant_tq1_0)]:
+        data = enc(values)
+        back = dec(data, values.size).reshape(values.shape)
+        check(np.array_equal(back, values) and len(data) == 6 * {"TQ2_0": 66, "TQ1_0": 54}[name],
+              f"{name}: random trits with per-block float16 scales round-trip exactly")
+
+
 def main():
     sys.path.insert(0, HERE)
     from train import CONFIGS
+    verify_tq_codecs()
     for name, fn in [("llama", verify_llama), ("bitnet", verify_bitnet), ("hgrn_bit", verify_hgrn_bit)]:
         if os.path.exists(os.path.join(HERE, name, "golden.json")):
             fn(CONFIGS[name])
