@@ -364,6 +364,25 @@ class HGRNBitForCausalLM(nn.Module):
         return [(n, m) for n, m in self.named_modules() if isinstance(m, BitLinear)]
 
 
+def keep_off_rounding_boundary_(weight, margin=1e-3):
+    """In place, for weights that are quantized on the fly (HGRNBit's master weights):
+    move every w whose |w| / mean|W| lies within `margin` of the rounding boundary 0.5
+    to 0.5 +- 2*margin (same side), until none is left, so that computing mean|W| in
+    another summation order or precision cannot flip a trit. Returns how many moved."""
+    moved = 0
+    with torch.no_grad():
+        for _ in range(20):
+            alpha = weight.abs().mean()
+            r = weight.abs() / alpha
+            near = (r - 0.5).abs() < margin
+            if not bool(near.any()):
+                return moved
+            moved += int(near.sum())
+            target = torch.where(r >= 0.5, 0.5 + 2 * margin, 0.5 - 2 * margin)
+            weight[near] = (torch.sign(weight) * target * alpha)[near]
+    raise RuntimeError("could not move the weights off the rounding boundary")
+
+
 # ---------------------------------------------------------------- pruning
 
 def prune_2_4_(weight):

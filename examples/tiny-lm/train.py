@@ -557,6 +557,9 @@ def main():
         out = os.path.join(HERE, name)
         os.makedirs(out, exist_ok=True)
         extra = dict(model=name, config=cfg)
+        if name == "hgrn_bit":   # its file keeps master weights: make their trits robust
+            stats["weights_moved_off_rounding_boundary"] = sum(
+                models.keep_off_rounding_boundary_(m.weight) for _, m in model.bitlinears())
         if name in ("bitnet", "hgrn_bit"):
             float_val = evaluate(model, val_stream)      # still fake-quant training math
             for _, m in model.bitlinears():
