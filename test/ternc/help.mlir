@@ -8,7 +8,7 @@
 
 // --help lists the emit kinds, lib being the default, and ternc's options.
 
-// CHECK: USAGE: ternc [options] <model.mlir | model.onnx>
+// CHECK: USAGE: ternc [options] <model.mlir | model.onnx | hf-folder | model.gguf>
 // CHECK: --emit=<value>
 // CHECK-NEXT: =mlir
 // CHECK-NEXT: =kernel
@@ -18,6 +18,7 @@
 // CHECK-NEXT: =lib {{.*}}(default)
 
 // OPTS-DAG: --name=<identifier>
+// OPTS-DAG: --seq-len=<N>
 // OPTS-DAG: --target=<string>
 // OPTS-DAG: 'cuda' (every kernel on an NVIDIA GPU)
 // OPTS-DAG: --entry=<function>

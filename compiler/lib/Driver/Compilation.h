@@ -50,6 +50,7 @@ private:
   // reporting why.
   mlir::LogicalResult checkOptions();
   mlir::LogicalResult import();
+  mlir::LogicalResult importLanguageModel(); // a checkpoint, from import()
   mlir::LogicalResult raise();
   mlir::LogicalResult calibrate();
   mlir::LogicalResult lower();

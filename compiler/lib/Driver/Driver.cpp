@@ -18,6 +18,7 @@
 #include "tern/Dialect/Tern/IR/ConstantData.h"
 #include "tern/Emit/HlsProject.h"
 #include "tern/Emit/LibraryWriter.h"
+#include "tern/Import/LM/LMImporter.h"
 #include "tern/Import/ONNX/ONNXImporter.h"
 #include "tern/Target/Halide/KernelCompiler.h"
 
@@ -264,6 +265,13 @@ FailureOr<func::FuncOp> Compilation::entry(ModuleOp m) {
 
 LogicalResult Compilation::import() {
   const ImportOptions &in = options.import;
+  if (in.input != "-" && mlir::tern::looksLikeLanguageModel(in.input))
+    return importLanguageModel();
+  if (in.seqLen > 0) {
+    fail("--seq-len applies to language-model checkpoints (a Hugging Face "
+         "folder or a .gguf file) only");
+    return failure();
+  }
   bool onnx = mlir::tern::looksLikeONNX(in.input);
   progress.step((onnx ? "importing ONNX model " : "parsing ") + in.input);
   std::string errorMessage;
@@ -315,6 +323,31 @@ LogicalResult Compilation::import() {
     return failure();
   }
   // The efficiency report compares each layer with the model as given.
+  ReportFormat report = options.diagnostics.reportFormat;
+  if (report == ReportFormat::Json || report == ReportFormat::Markdown)
+    denseTwin = mlir::tern::measureDenseTwin(*module);
+  return success();
+}
+
+/// A checkpoint (LMImporter.h): the model over --seq-len tokens.
+LogicalResult Compilation::importLanguageModel() {
+  const ImportOptions &in = options.import;
+  progress.step("reading the language model " + in.input);
+  context.loadAllAvailableDialects();
+  context.printOpOnDiagnostic(false);
+  if (!in.inputShapes.empty() || !in.frozenInputs.empty()) {
+    fail("--input-shape and --freeze-input apply to ONNX models only");
+    return failure();
+  }
+  onnxDiagHandler.emplace(&context, printNamedDiagnostic);
+  mlir::tern::LMImportOptions lm;
+  lm.functionName = name;
+  lm.seqLen = in.seqLen;
+  module = mlir::tern::importLanguageModel(in.input, &context, lm);
+  if (!module) {
+    fail("cannot import '" + in.input + "' (see the errors above)");
+    return failure();
+  }
   ReportFormat report = options.diagnostics.reportFormat;
   if (report == ReportFormat::Json || report == ReportFormat::Markdown)
     denseTwin = mlir::tern::measureDenseTwin(*module);

@@ -41,7 +41,8 @@ int main(int argc, char **argv) {
   });
 
   cl::opt<std::string> input(cl::Positional,
-                             cl::desc("<model.mlir | model.onnx>"),
+                             cl::desc("<model.mlir | model.onnx | hf-folder | "
+                                      "model.gguf>"),
                              cl::init("-"), cl::cat(category));
   cl::opt<std::string> output(
       "o", cl::value_desc("path"), cl::cat(category),
@@ -227,6 +228,14 @@ int main(int argc, char **argv) {
       cl::desc("ONNX models: static shape of an input whose dimensions are "
                "dynamic, e.g. --input-shape pixels=1x64 (repeatable)"));
 
+  cl::opt<int64_t> seqLen(
+      "seq-len", cl::value_desc("N"), cl::init(0), cl::cat(category),
+      cl::desc("Language-model checkpoints (a Hugging Face folder with "
+               "config.json and *.safetensors, or a .gguf file): the number "
+               "of token positions the compiled model takes (default: the "
+               "model's context, at most 128); the model is causal, so a "
+               "shorter prompt may be padded after its end"));
+
   cl::list<std::string> frozenInputs(
       "freeze-input", cl::value_desc("name=value.pb"), cl::cat(category),
       cl::desc("ONNX models: compile an input as a constant, read from a "
@@ -242,8 +251,10 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions({&category});
   cl::ParseCommandLineOptions(
       argc, argv,
-      "ternc: compile a model (ONNX, or func + linalg on tensors in MLIR) "
-      "ahead of time into a native library with a C header.\n\n"
+      "ternc: compile a model (ONNX, func + linalg on tensors in MLIR, or a "
+      "language-model checkpoint: a Hugging Face folder or a .gguf file of "
+      "Llama or BitNet b1.58) ahead of time into a native library with a C "
+      "header.\n\n"
       "Ternary layers (matmuls whose constant weights are {-a, 0, +a} per "
       "tensor or per output row) are compiled to add/subtract or lookup-table "
       "kernels with 1.6- to 2-bit packed weights (--ternary-kernel); "
@@ -264,6 +275,12 @@ int main(int argc, char **argv) {
     return 1;
   };
   options.import.input = input;
+  if (seqLen < 0) {
+    llvm::errs() << "ternc: error: --seq-len=" << seqLen
+                 << ": expected a positive number of tokens\n";
+    return 1;
+  }
+  options.import.seqLen = seqLen;
   options.import.entry = entry;
   options.output.output = output;
   options.output.name = name;

@@ -60,8 +60,11 @@ std::string mlir::tern::layerOpType(Location loc) {
 bool mlir::tern::layerMatches(StringRef name, StringRef wanted) {
   if (name == wanted)
     return true;
+  // PyTorch's ONNX node names are '/'-separated, checkpoint tensor names
+  // '.'-separated ("model.layers.0.mlp.up_proj": `mlp` selects it).
   SmallVector<StringRef> parts;
-  name.split(parts, '/');
+  for (StringRef part : llvm::split(name, '/'))
+    part.split(parts, '.');
   return llvm::is_contained(parts, wanted);
 }
 

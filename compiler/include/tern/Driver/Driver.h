@@ -52,12 +52,17 @@ const char *spelling(ReportFormat f);
 
 /// Phase 1, import: the model and how to read it.
 struct ImportOptions {
-  std::string input = "-"; ///< .mlir or .onnx file, or "-" (MLIR on stdin)
+  /// .mlir or .onnx file, a language-model checkpoint (a Hugging Face
+  /// folder or a .gguf file), or "-" (MLIR on stdin)
+  std::string input = "-";
   std::string entry;       ///< function to compile ("" = the only public)
   /// ONNX inputs: static shapes for inputs with dynamic dimensions.
   std::map<std::string, std::vector<int64_t>> inputShapes;
   /// ONNX inputs compiled as constants: name -> TensorProto file.
   std::map<std::string, std::string> frozenInputs;
+  /// Language-model checkpoints: the token window the model is built for
+  /// (0: the model's context, at most 128).
+  int64_t seqLen = 0;
 };
 
 /// Phases 2 and 4, raise and lower: what the passes do to the model.

@@ -29,8 +29,9 @@ std::string layerName(Location loc);
 /// a location that does not say.
 std::string layerOpType(Location loc);
 
-/// True if `wanted` names the layer: its whole name, or one '/'-separated
-/// part of it (`fc2` selects PyTorch's `/fc2/Gemm`).
+/// True if `wanted` names the layer: its whole name, or one '/'- or
+/// '.'-separated part of it (`fc2` selects PyTorch's `/fc2/Gemm`, `mlp`
+/// a checkpoint's `model.layers.0.mlp.up_proj`).
 bool layerMatches(StringRef name, StringRef wanted);
 
 /// Which of `layers` a `layers=` option selects: empty = `byDefault`

@@ -1,0 +1,600 @@
+//===- LMSource.cpp - A language model's checkpoint, read by role ---------===//
+//
+// See LMSource.h. One class per file format; the architecture decides the
+// tensor names and how ternary weights are stored.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LMSource.h"
+
+#include "tern/Import/Checkpoint/Gguf.h"
+#include "tern/Import/Checkpoint/HfCheckpoint.h"
+#include "tern/Import/Checkpoint/Safetensors.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <cmath>
+
+using namespace tern::checkpoint;
+using llvm::Error;
+using llvm::Expected;
+using llvm::StringRef;
+
+namespace tern::lm {
+
+LMSource::~LMSource() = default;
+
+const char *projName(Proj p) {
+  static const char *names[] = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                "gate_proj", "up_proj", "down_proj"};
+  return names[static_cast<int>(p)];
+}
+
+std::pair<int64_t, int64_t> LMSource::projShape(Proj p) const {
+  const LMSpec &s = spec_;
+  switch (p) {
+  case Proj::Q:
+    return {s.heads * s.headDim, s.hidden};
+  case Proj::K:
+  case Proj::V:
+    return {s.kvHeads * s.headDim, s.hidden};
+  case Proj::O:
+    return {s.hidden, s.heads * s.headDim};
+  case Proj::Gate:
+  case Proj::Up:
+    return {s.ffn, s.hidden};
+  case Proj::Down:
+    return {s.hidden, s.ffn};
+  }
+  return {0, 0};
+}
+
+namespace {
+
+Error fail(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
+}
+
+/// Checks what the builder relies on.
+Error checkSpec(const LMSpec &s, StringRef file) {
+  auto positive = [&](int64_t v, const char *what) -> Error {
+    if (v <= 0 || v > (int64_t(1) << 24))
+      return fail(file + ": " + what + " is " + llvm::Twine(v) +
+                  "; expected a positive size");
+    return Error::success();
+  };
+  for (auto [v, what] : std::initializer_list<std::pair<int64_t, const char *>>{
+           {s.vocab, "the vocabulary size"},
+           {s.hidden, "the hidden size"},
+           {s.layers, "the number of layers"},
+           {s.heads, "the number of attention heads"},
+           {s.kvHeads, "the number of key/value heads"},
+           {s.headDim, "the head dimension"},
+           {s.ffn, "the feed-forward size"}})
+    if (Error e = positive(v, what))
+      return e;
+  if (s.heads % s.kvHeads != 0)
+    return fail(file + ": " + llvm::Twine(s.heads) +
+                " attention heads are not a multiple of " +
+                llvm::Twine(s.kvHeads) + " key/value heads");
+  if (s.headDim % 2 != 0)
+    return fail(file + ": head dimension " + llvm::Twine(s.headDim) +
+                " is odd; rotary embeddings need pairs");
+  if (!(s.rmsEps > 0) || !(s.ropeTheta > 0))
+    return fail(file + ": rms_norm_eps and rope_theta must be positive");
+  return Error::success();
+}
+
+/// The trits and the one scale of a matrix of values +-alpha and 0; the
+/// error names `tensor`.
+Expected<TernaryMatrix> exactTernary(const Matrix &m, StringRef tensor,
+                                     StringRef file) {
+  TernaryMatrix t;
+  t.rows = m.rows;
+  t.cols = m.cols;
+  t.trits.resize(m.values.size());
+  float alpha = 0;
+  for (float v : m.values)
+    alpha = std::max(alpha, std::fabs(v));
+  for (size_t i = 0; i < m.values.size(); ++i) {
+    float v = m.values[i];
+    if (v == 0) {
+      t.trits[i] = 0;
+      continue;
+    }
+    if (std::fabs(std::fabs(v) - alpha) > 1e-6f * alpha || std::isnan(v))
+      return fail(file + ": tensor '" + tensor + "' is not ternary: it holds " +
+                  llvm::Twine(std::to_string(v)) + " at row " +
+                  llvm::Twine(int64_t(i) / m.cols) + ", column " +
+                  llvm::Twine(int64_t(i) % m.cols) + " besides +-" +
+                  llvm::Twine(std::to_string(alpha)) +
+                  " and 0 (BitNet b1.58 stores one scale per matrix)");
+    t.trits[i] = v > 0 ? 1 : -1;
+  }
+  t.scale = alpha;
+  return t;
+}
+
+/// BitNet's own quantization of float master weights: absmean.
+TernaryMatrix absmeanTernary(const Matrix &m) {
+  TernaryMatrix t;
+  t.rows = m.rows;
+  t.cols = m.cols;
+  double sum = 0;
+  for (float v : m.values)
+    sum += std::fabs(v);
+  float alpha = std::max(float(sum / double(m.values.size())), 1e-5f);
+  t.trits.resize(m.values.size());
+  for (size_t i = 0; i < m.values.size(); ++i) {
+    float q = std::nearbyint(m.values[i] / alpha);
+    t.trits[i] = static_cast<int8_t>(std::min(1.0f, std::max(-1.0f, q)));
+  }
+  t.scale = alpha;
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// Hugging Face folders
+//===----------------------------------------------------------------------===//
+
+class HfSource : public LMSource {
+public:
+  static Expected<std::unique_ptr<LMSource>> open(const std::string &path) {
+    auto folder = CheckpointFolder::open(path);
+    if (!folder)
+      return folder.takeError();
+    auto source = std::unique_ptr<HfSource>(new HfSource());
+    source->path_ = path;
+    source->folder = std::move(*folder);
+    if (Error e = source->readSpec())
+      return std::move(e);
+    return std::unique_ptr<LMSource>(std::move(source));
+  }
+
+  Expected<Matrix> embedding() override {
+    return read("model.embed_tokens.weight", spec_.vocab, spec_.hidden);
+  }
+  Expected<Matrix> head() override {
+    if (spec_.tiedEmbedding)
+      return embedding();
+    return read("lm_head.weight", spec_.vocab, spec_.hidden);
+  }
+  Expected<std::vector<float>> finalNorm() override {
+    return readVec("model.norm.weight", spec_.hidden);
+  }
+  Expected<std::vector<float>> vec(int64_t layer, Vec v) override {
+    std::string base = "model.layers." + std::to_string(layer) + ".";
+    switch (v) {
+    case Vec::AttnNorm:
+      return readVec(base + "input_layernorm.weight", spec_.hidden);
+    case Vec::FfnNorm:
+      return readVec(base + "post_attention_layernorm.weight", spec_.hidden);
+    case Vec::AttnSubNorm:
+      return readVec(base + "self_attn.attn_sub_norm.weight",
+                     spec_.heads * spec_.headDim);
+    case Vec::FfnSubNorm:
+      return readVec(base + "mlp.ffn_sub_norm.weight", spec_.ffn);
+    }
+    return fail("unknown vector");
+  }
+  Expected<Matrix> matrix(int64_t layer, Proj p) override {
+    auto [rows, cols] = projShape(p);
+    return read(projTensor(layer, p), rows, cols);
+  }
+  Expected<TernaryMatrix> ternary(int64_t layer, Proj p) override {
+    auto [rows, cols] = projShape(p);
+    std::string name = projTensor(layer, p);
+    auto t = folder->getTensor(name);
+    if (!t)
+      return t.takeError();
+    if (t->dtype != SafetensorsDType::U8) {
+      // Unpacked master weights (the earlier reproductions' layout): the
+      // architecture's own absmean quantization.
+      auto m = read(name, rows, cols);
+      if (!m)
+        return m.takeError();
+      return absmeanTernary(*m);
+    }
+    return unpackBitNet(*t, name, rows, cols, layer, p);
+  }
+
+private:
+  std::unique_ptr<CheckpointFolder> folder;
+
+  std::string projTensor(int64_t layer, Proj p) const {
+    std::string base = "model.layers." + std::to_string(layer) + ".";
+    bool attn = p == Proj::Q || p == Proj::K || p == Proj::V || p == Proj::O;
+    return base + (attn ? "self_attn." : "mlp.") + projName(p) + ".weight";
+  }
+
+  Error readSpec() {
+    const ModelConfig *config = folder->getConfig();
+    if (!config)
+      return fail(path_ + ": no config.json (a Hugging Face model folder "
+                          "holds config.json and *.safetensors)");
+    std::string arch;
+    if (config->has("architectures")) {
+      auto list = config->getStringArray("architectures");
+      if (!list)
+        return list.takeError();
+      if (!list->empty())
+        arch = (*list)[0];
+    }
+    auto modelType = config->getString("model_type", "");
+    if (!modelType)
+      return modelType.takeError();
+    LMSpec &s = spec_;
+    if (arch == "LlamaForCausalLM" || (arch.empty() && *modelType == "llama"))
+      s.arch = Arch::Llama;
+    else if (arch == "BitNetForCausalLM" || arch == "BitnetForCausalLM" ||
+             (arch.empty() && *modelType == "bitnet"))
+      s.arch = Arch::BitNet;
+    else
+      return fail(config->getFileName() + ": unsupported architecture '" +
+                  (arch.empty() ? *modelType : arch) +
+                  "' (supported: LlamaForCausalLM, BitNetForCausalLM)");
+    s.archName = arch.empty() ? *modelType : arch;
+    auto get = [&](StringRef key, int64_t &out,
+                   std::optional<int64_t> dflt = std::nullopt) -> Error {
+      auto v = dflt ? config->getInt(key, *dflt) : config->getInt(key);
+      if (!v)
+        return v.takeError();
+      out = *v;
+      return Error::success();
+    };
+    if (Error e = get("vocab_size", s.vocab))
+      return e;
+    if (Error e = get("hidden_size", s.hidden))
+      return e;
+    if (Error e = get("num_hidden_layers", s.layers))
+      return e;
+    if (Error e = get("num_attention_heads", s.heads))
+      return e;
+    if (Error e = get("num_key_value_heads", s.kvHeads, s.heads))
+      return e;
+    if (Error e = get("intermediate_size", s.ffn))
+      return e;
+    if (Error e = get("max_position_embeddings", s.contextLength, 2048))
+      return e;
+    if (s.heads <= 0)
+      return fail(config->getFileName() + ": num_attention_heads must be "
+                                          "positive");
+    if (Error e = get("head_dim", s.headDim, s.hidden / s.heads))
+      return e;
+    auto eps = config->getDouble("rms_norm_eps", 1e-6);
+    auto theta = config->getDouble("rope_theta", 10000.0);
+    auto tied = config->getBool("tie_word_embeddings", s.arch == Arch::BitNet);
+    if (!eps)
+      return eps.takeError();
+    if (!theta)
+      return theta.takeError();
+    if (!tied)
+      return tied.takeError();
+    s.rmsEps = *eps;
+    s.ropeTheta = *theta;
+    s.tiedEmbedding = *tied;
+    if (const llvm::json::Value *scaling = config->lookup("rope_scaling");
+        scaling && scaling->kind() != llvm::json::Value::Null)
+      return fail(config->getFileName() +
+                  ": rope_scaling is not supported yet (only plain RoPE)");
+    return checkSpec(s, config->getFileName());
+  }
+
+  Expected<Matrix> read(const std::string &name, int64_t rows, int64_t cols) {
+    auto t = folder->getTensor(name);
+    if (!t)
+      return t.takeError();
+    if (t->shape.size() != 2 || int64_t(t->shape[0]) != rows ||
+        int64_t(t->shape[1]) != cols)
+      return fail(path_ + ": tensor '" + name + "' has shape " +
+                  shapeText(t->shape) + "; the config says [" +
+                  llvm::Twine(rows) + ", " + llvm::Twine(cols) + "]");
+    Matrix m;
+    m.rows = rows;
+    m.cols = cols;
+    m.values.resize(rows * cols);
+    for (int64_t r = 0; r < rows; ++r)
+      if (Error e =
+              decodeRowF32(*t, r, {m.values.data() + r * cols, size_t(cols)}))
+        return std::move(e);
+    return m;
+  }
+
+  Expected<std::vector<float>> readVec(const std::string &name, int64_t n) {
+    auto t = folder->getTensor(name);
+    if (!t)
+      return t.takeError();
+    if (t->shape.size() != 1 || int64_t(t->shape[0]) != n)
+      return fail(path_ + ": tensor '" + name + "' has shape " +
+                  shapeText(t->shape) + "; the config says [" + llvm::Twine(n) +
+                  "]");
+    std::vector<float> v(n);
+    if (Error e = decodeRowF32(*t, 0, v))
+      return std::move(e);
+    return v;
+  }
+
+  static std::string shapeText(llvm::ArrayRef<uint64_t> shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+      s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+  }
+
+  /// The 2B-4T layout: uint8 [N/4, K], row block i of the trits in bit
+  /// pair i, code = trit + 1; `weight_scale` holds 1 / alpha.
+  Expected<TernaryMatrix> unpackBitNet(const SafetensorsTensor &t,
+                                       const std::string &name, int64_t rows,
+                                       int64_t cols, int64_t layer, Proj p) {
+    if (rows % 4 != 0 || t.shape.size() != 2 ||
+        int64_t(t.shape[0]) != rows / 4 || int64_t(t.shape[1]) != cols)
+      return fail(path_ + ": packed tensor '" + name + "' has shape " +
+                  shapeText(t.shape) + "; expected [" + llvm::Twine(rows / 4) +
+                  ", " + llvm::Twine(cols) + "] (four rows a byte)");
+    std::string scaleName =
+        name.substr(0, name.size() - std::string(".weight").size()) +
+        ".weight_scale";
+    auto scale = folder->getTensor(scaleName);
+    if (!scale)
+      return scale.takeError();
+    std::vector<float> s(1);
+    if (scale->shape.size() > 1 ||
+        (scale->shape.size() == 1 && scale->shape[0] != 1))
+      return fail(path_ + ": tensor '" + scaleName + "' must hold one value");
+    if (Error e = decodeRowF32(*scale, 0, s))
+      return std::move(e);
+    if (!(s[0] > 0) || !std::isfinite(s[0]))
+      return fail(path_ + ": tensor '" + scaleName + "' is " +
+                  llvm::Twine(std::to_string(s[0])) +
+                  "; expected 1 / alpha > 0");
+    TernaryMatrix m;
+    m.rows = rows;
+    m.cols = cols;
+    m.trits.resize(rows * cols);
+    m.scale = 1.0f / s[0];
+    const uint8_t *bytes = t.data;
+    int64_t quarter = rows / 4;
+    for (int64_t r = 0; r < quarter; ++r)
+      for (int64_t k = 0; k < cols; ++k) {
+        uint8_t b = bytes[r * cols + k];
+        for (int i = 0; i < 4; ++i) {
+          int code = (b >> (2 * i)) & 3;
+          if (code == 3)
+            return fail(path_ + ": tensor '" + name +
+                        "' holds the unused "
+                        "code 3 at row " +
+                        llvm::Twine(r) + ", column " + llvm::Twine(k) +
+                        ": not a BitNet packed weight");
+          m.trits[(i * quarter + r) * cols + k] = int8_t(code - 1);
+        }
+      }
+    (void)layer;
+    (void)p;
+    return m;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// GGUF files
+//===----------------------------------------------------------------------===//
+
+class GgufSource : public LMSource {
+public:
+  static Expected<std::unique_ptr<LMSource>> open(const std::string &path) {
+    auto file = GgufFile::open(path);
+    if (!file)
+      return file.takeError();
+    auto source = std::unique_ptr<GgufSource>(new GgufSource());
+    source->path_ = path;
+    source->file = std::move(*file);
+    if (Error e = source->readSpec())
+      return std::move(e);
+    return std::unique_ptr<LMSource>(std::move(source));
+  }
+
+  Expected<Matrix> embedding() override {
+    return read("token_embd.weight", spec_.vocab, spec_.hidden);
+  }
+  Expected<Matrix> head() override {
+    if (spec_.tiedEmbedding)
+      return embedding();
+    return read("output.weight", spec_.vocab, spec_.hidden);
+  }
+  Expected<std::vector<float>> finalNorm() override {
+    return readVec("output_norm.weight", spec_.hidden);
+  }
+  Expected<std::vector<float>> vec(int64_t layer, Vec v) override {
+    static const char *names[] = {"attn_norm", "ffn_norm", "attn_sub_norm",
+                                  "ffn_sub_norm"};
+    int64_t n = v == Vec::FfnSubNorm    ? spec_.ffn
+                : v == Vec::AttnSubNorm ? spec_.heads * spec_.headDim
+                                        : spec_.hidden;
+    return readVec("blk." + std::to_string(layer) + "." +
+                       names[static_cast<int>(v)] + ".weight",
+                   n);
+  }
+  Expected<Matrix> matrix(int64_t layer, Proj p) override {
+    auto [rows, cols] = projShape(p);
+    auto m = read(projTensor(layer, p), rows, cols);
+    if (!m)
+      return m.takeError();
+    // llama.cpp's converter permutes the q and k rows of "llama" models
+    // for its pairwise RoPE: put them back in rotate-half order.
+    if (spec_.arch == Arch::Llama && (p == Proj::Q || p == Proj::K))
+      unpermute(*m, p == Proj::Q ? spec_.heads : spec_.kvHeads);
+    return m;
+  }
+  Expected<TernaryMatrix> ternary(int64_t layer, Proj p) override {
+    auto [rows, cols] = projShape(p);
+    std::string name = projTensor(layer, p);
+    auto m = read(name, rows, cols);
+    if (!m)
+      return m.takeError();
+    return exactTernary(*m, name, path_);
+  }
+
+private:
+  std::unique_ptr<GgufFile> file;
+  std::string prefix; ///< general.architecture
+
+  static std::string projTensor(int64_t layer, Proj p) {
+    static const char *names[] = {"attn_q",      "attn_k",   "attn_v",
+                                  "attn_output", "ffn_gate", "ffn_up",
+                                  "ffn_down"};
+    return "blk." + std::to_string(layer) + "." + names[static_cast<int>(p)] +
+           ".weight";
+  }
+
+  Error readSpec() {
+    auto arch = file->getString("general.architecture");
+    if (!arch)
+      return arch.takeError();
+    prefix = arch->str();
+    LMSpec &s = spec_;
+    s.archName = prefix;
+    if (prefix == "llama")
+      s.arch = Arch::Llama;
+    else if (prefix == "bitnet" || prefix == "bitnet-b1.58" ||
+             prefix == "bitnet-25")
+      s.arch = Arch::BitNet;
+    else
+      return fail(path_ + ": unsupported architecture '" + prefix +
+                  "' (general.architecture; supported: llama, bitnet)");
+    auto u = [&](StringRef key, int64_t &out,
+                 std::optional<int64_t> dflt = std::nullopt) -> Error {
+      std::string k = prefix + "." + key.str();
+      auto v = dflt ? file->getInt(k, *dflt) : file->getInt(k);
+      if (!v)
+        return v.takeError();
+      out = *v;
+      return Error::success();
+    };
+    if (Error e = u("block_count", s.layers))
+      return e;
+    if (Error e = u("embedding_length", s.hidden))
+      return e;
+    if (Error e = u("feed_forward_length", s.ffn))
+      return e;
+    if (Error e = u("attention.head_count", s.heads))
+      return e;
+    if (Error e = u("attention.head_count_kv", s.kvHeads, s.heads))
+      return e;
+    if (Error e = u("context_length", s.contextLength, 2048))
+      return e;
+    if (s.heads <= 0)
+      return fail(path_ + ": " + prefix +
+                  ".attention.head_count must be positive");
+    if (Error e = u("rope.dimension_count", s.headDim, s.hidden / s.heads))
+      return e;
+    auto eps = file->getFloat(prefix + ".attention.layer_norm_rms_epsilon");
+    if (!eps)
+      return eps.takeError();
+    auto theta = file->getFloat(prefix + ".rope.freq_base", 10000.0);
+    if (!theta)
+      return theta.takeError();
+    s.rmsEps = *eps;
+    s.ropeTheta = *theta;
+    auto scaling = file->getString(prefix + ".rope.scaling.type", "none");
+    auto factor = file->getFloat(prefix + ".rope.scaling.factor", 1.0);
+    if (!scaling)
+      return scaling.takeError();
+    if (!factor)
+      return factor.takeError();
+    if (*scaling != "none" && *factor != 1.0)
+      return fail(path_ + ": rope scaling '" + *scaling +
+                  "' is not supported yet (only plain RoPE)");
+    if (s.arch == Arch::BitNet) {
+      auto act = file->getString(prefix + ".hidden_activation", "relu2");
+      if (!act)
+        return act.takeError();
+      if (*act != "relu2")
+        return fail(path_ + ": " + prefix + ".hidden_activation is '" + *act +
+                    "'; BitNet b1.58's feed-forward uses relu2");
+    }
+    const GgufTensor *embd = file->findTensor("token_embd.weight");
+    if (!embd)
+      return fail(path_ + ": no tensor 'token_embd.weight'");
+    auto vocab = file->getInt(prefix + ".vocab_size",
+                              embd->ne.size() == 2 ? embd->ne[1] : 0);
+    if (!vocab)
+      return vocab.takeError();
+    s.vocab = *vocab;
+    s.tiedEmbedding = file->findTensor("output.weight") == nullptr;
+    return checkSpec(s, path_);
+  }
+
+  Expected<Matrix> read(const std::string &name, int64_t rows, int64_t cols) {
+    auto t = file->getTensor(name);
+    if (!t)
+      return t.takeError();
+    const GgufTensor &g = *t;
+    if (g.ne.size() != 2 || int64_t(g.ne[0]) != cols ||
+        int64_t(g.ne[1]) != rows)
+      return fail(path_ + ": tensor '" + name + "' has " +
+                  llvm::Twine(g.ne.size()) +
+                  " dimensions or the wrong sizes; expected ne = [" +
+                  llvm::Twine(cols) + ", " + llvm::Twine(rows) + "]");
+    Matrix m;
+    m.rows = rows;
+    m.cols = cols;
+    m.values.resize(rows * cols);
+    for (int64_t r = 0; r < rows; ++r)
+      if (Error e =
+              decodeRowF32(g, r, {m.values.data() + r * cols, size_t(cols)}))
+        return std::move(e);
+    return m;
+  }
+
+  Expected<std::vector<float>> readVec(const std::string &name, int64_t n) {
+    auto t = file->getTensor(name);
+    if (!t)
+      return t.takeError();
+    if (t->ne.size() != 1 || int64_t(t->ne[0]) != n)
+      return fail(path_ + ": tensor '" + name + "' must have " +
+                  llvm::Twine(n) + " elements");
+    std::vector<float> v(n);
+    if (Error e = decodeRowF32(*t, 0, v))
+      return std::move(e);
+    return v;
+  }
+
+  /// Within each head: GGUF row 2j is row j, row 2j + 1 is row j + d/2.
+  void unpermute(Matrix &m, int64_t heads) const {
+    int64_t d = spec_.headDim, half = d / 2;
+    std::vector<float> out(m.values.size());
+    for (int64_t h = 0; h < heads; ++h)
+      for (int64_t j = 0; j < half; ++j)
+        for (int64_t c = 0; c < m.cols; ++c) {
+          out[(h * d + j) * m.cols + c] =
+              m.values[(h * d + 2 * j) * m.cols + c];
+          out[(h * d + j + half) * m.cols + c] =
+              m.values[(h * d + 2 * j + 1) * m.cols + c];
+        }
+    m.values = std::move(out);
+  }
+};
+
+} // namespace
+
+bool LMSource::looksLikeCheckpoint(const std::string &path) {
+  if (llvm::sys::fs::is_directory(path)) {
+    llvm::SmallString<256> config(path);
+    llvm::sys::path::append(config, "config.json");
+    return llvm::sys::fs::exists(config);
+  }
+  if (StringRef(path).ends_with(".gguf"))
+    return true;
+  auto buffer = llvm::MemoryBuffer::getFileSlice(path, 4, 0);
+  return buffer && (*buffer)->getBuffer() == "GGUF";
+}
+
+Expected<std::unique_ptr<LMSource>> LMSource::open(const std::string &path) {
+  if (llvm::sys::fs::is_directory(path))
+    return HfSource::open(path);
+  return GgufSource::open(path);
+}
+
+} // namespace tern::lm

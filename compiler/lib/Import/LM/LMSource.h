@@ -1,0 +1,101 @@
+//===- LMSource.h - A language model's checkpoint, read by role -*- C++ -*-===//
+//
+// Internal to the language-model importer. An LMSource hides which file
+// format (a Hugging Face folder: config.json + safetensors; a GGUF file) and
+// which tensor names a checkpoint uses: the builder asks for "layer 3's
+// q projection" and gets float rows or exact trits with their scale. The
+// architectures are data: LMSpec says what the builder builds.
+//
+// Supported (examples/tiny-lm/ARCHITECTURES.md has the math and names):
+// LlamaForCausalLM / GGUF "llama" (float weights of any stored precision;
+// GGUF q/k rows are put back in Hugging Face order), BitNetForCausalLM /
+// GGUF "bitnet" (the packed 2B-4T layout: uint8 [N/4, K] + weight_scale;
+// GGUF F16/F32 values +-alpha or 0, TQ1_0, TQ2_0, I2_S).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TERN_IMPORT_LM_LMSOURCE_H
+#define TERN_IMPORT_LM_LMSOURCE_H
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tern::lm {
+
+enum class Arch { Llama, BitNet };
+
+/// What the builder builds.
+struct LMSpec {
+  Arch arch = Arch::Llama;
+  std::string archName; ///< as the checkpoint says ("LlamaForCausalLM")
+  int64_t vocab = 0, hidden = 0, layers = 0, heads = 0, kvHeads = 0;
+  int64_t headDim = 0, ffn = 0, contextLength = 0;
+  double rmsEps = 1e-5, ropeTheta = 10000;
+  bool tiedEmbedding = false;
+  /// BitNet: ternary projections with 8-bit absmax activations per token.
+  bool ternary() const { return arch == Arch::BitNet; }
+};
+
+/// The projections of one layer.
+enum class Proj { Q, K, V, O, Gate, Up, Down };
+/// The vectors (norm weights).
+enum class Vec { AttnNorm, FfnNorm, AttnSubNorm, FfnSubNorm };
+
+/// A float matrix, row-major [rows, cols] (PyTorch's [out, in]).
+struct Matrix {
+  int64_t rows = 0, cols = 0;
+  std::vector<float> values;
+};
+
+/// A ternary matrix: trits [rows, cols] in {-1, 0, 1} and one scale.
+struct TernaryMatrix {
+  int64_t rows = 0, cols = 0;
+  std::vector<int8_t> trits;
+  float scale = 0;
+};
+
+class LMSource {
+public:
+  virtual ~LMSource();
+  /// Opens a Hugging Face folder (config.json + *.safetensors) or a GGUF
+  /// file, and reads the architecture; the error names the file and what
+  /// is missing or unsupported.
+  static llvm::Expected<std::unique_ptr<LMSource>>
+  open(const std::string &path);
+  /// True for a directory holding config.json or a file starting "GGUF".
+  static bool looksLikeCheckpoint(const std::string &path);
+
+  const LMSpec &spec() const { return spec_; }
+  const std::string &path() const { return path_; }
+
+  /// The token embedding [vocab, hidden].
+  virtual llvm::Expected<Matrix> embedding() = 0;
+  /// The output head [vocab, hidden] (the embedding when tied).
+  virtual llvm::Expected<Matrix> head() = 0;
+  /// The final norm's weight [hidden].
+  virtual llvm::Expected<std::vector<float>> finalNorm() = 0;
+  virtual llvm::Expected<std::vector<float>> vec(int64_t layer, Vec v) = 0;
+  /// A float projection (Llama).
+  virtual llvm::Expected<Matrix> matrix(int64_t layer, Proj p) = 0;
+  /// A ternary projection (BitNet): an error naming the tensor if it is
+  /// not exactly ternary with one scale.
+  virtual llvm::Expected<TernaryMatrix> ternary(int64_t layer, Proj p) = 0;
+
+  /// The [rows, cols] a projection has for `spec`.
+  std::pair<int64_t, int64_t> projShape(Proj p) const;
+
+protected:
+  LMSpec spec_;
+  std::string path_;
+};
+
+/// "q_proj", ... (messages).
+const char *projName(Proj p);
+
+} // namespace tern::lm
+
+#endif // TERN_IMPORT_LM_LMSOURCE_H
