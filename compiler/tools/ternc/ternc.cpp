@@ -253,7 +253,8 @@ int main(int argc, char **argv) {
       argc, argv,
       "ternc: compile a model (ONNX, func + linalg on tensors in MLIR, or a "
       "language-model checkpoint: a Hugging Face folder or a .gguf file of "
-      "Llama or BitNet b1.58) ahead of time into a native library with a C "
+      "Llama, BitNet b1.58 or the MatMul-free LM) ahead of time into a native "
+      "library with a C "
       "header.\n\n"
       "Ternary layers (matmuls whose constant weights are {-a, 0, +a} per "
       "tensor or per output row) are compiled to add/subtract or lookup-table "

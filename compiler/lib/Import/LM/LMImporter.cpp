@@ -95,6 +95,11 @@ private:
   FailureOr<Value> projection(Value x, int64_t layer, Proj p);
   Value rope(Value x, int64_t heads);
   Value attention(Value q, Value k, Value v);
+  LogicalResult transformerLayers(Value &x);
+  LogicalResult hgrnLayers(Value &x);
+  FailureOr<Value> hgrnBitLinear(Value x, const std::string &prefix,
+                                 int64_t rows, int64_t cols);
+  Value mlgru(Value f, Value c);
   Value elementwise(ArrayRef<Value> inputs,
                     function_ref<Value(OpBuilder &, Location, ValueRange)> f);
 };
@@ -322,24 +327,8 @@ Value GraphBuilder::attention(Value q, Value k, Value v) {
   return reshape(b, loc, out, {T, H * d});
 }
 
-LogicalResult GraphBuilder::build(ModuleOp module, StringRef name) {
-  b.setInsertionPointToEnd(module.getBody());
-  auto tokensType = RankedTensorType::get({T}, b.getI32Type());
-  auto logitsType = RankedTensorType::get({T, s.vocab}, f32());
-  auto func = func::FuncOp::create(
-      b, fileLoc, name, FunctionType::get(ctx, {tokensType}, {logitsType}));
-  func.setArgAttr(0, "tern.name", b.getStringAttr("tokens"));
-  func.setResultAttr(0, "tern.name", b.getStringAttr("logits"));
-  Block *entry = func.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  Value tokens = entry->getArgument(0);
-
-  at("model.embed_tokens");
-  auto table = check(source.embedding());
-  if (failed(table))
-    return failure();
-  Value x = embed(tokens, *table);
-
+/// Llama and BitNet b1.58: attention and a gated FFN per layer.
+LogicalResult GraphBuilder::transformerLayers(Value &x) {
   for (int64_t layer = 0; layer < s.layers; ++layer) {
     std::string base = "model.layers." + std::to_string(layer);
     auto vec = [&](Vec v) { return check(source.vec(layer, v)); };
@@ -418,16 +407,226 @@ LogicalResult GraphBuilder::build(ModuleOp module, StringRef name) {
     });
   }
 
+  return success();
+}
+
+/// The MLGRU state over the window: s_t = f_t * s_{t-1} + c_t (s_{-1} =
+/// 0), as one reduction per position over j <= t, in the recurrence's own
+/// order of operations.
+Value GraphBuilder::mlgru(Value f, Value c) {
+  AffineExpr t, h, j;
+  bindDims(ctx, t, h, j);
+  return reductionGeneric(
+      b, loc, {T, s.hidden, T}, {false, false, true}, f32(),
+      b.getF32FloatAttr(0), {f, c}, {map(3, {j, h}), map(3, {j, h})},
+      [](OpBuilder &ob, Location l, ValueRange a) {
+        Value step = arith::AddFOp::create(
+            ob, l, arith::MulFOp::create(ob, l, a[0], a[2]), a[1]);
+        Value in =
+            arith::CmpIOp::create(ob, l, arith::CmpIPredicate::ule,
+                                  loopIndex(ob, l, 2), loopIndex(ob, l, 0));
+        return select(ob, l, in, step, a[2]);
+      });
+}
+
+/// A FusedBitLinear: the layer's own RMSNorm, then BitLinear.
+FailureOr<Value> GraphBuilder::hgrnBitLinear(Value x, const std::string &prefix,
+                                             int64_t rows, int64_t cols) {
+  at(prefix);
+  auto norm = check(source.namedVec(prefix + ".norm.weight", cols));
+  auto w = check(source.named(prefix + ".weight", rows, cols));
+  if (failed(norm) || failed(w))
+    return failure();
+  Value h = rmsNorm(x, *norm, s.rmsEps);
+  return bitLinear(h, ::tern::lm::absmeanTernary(*w));
+}
+
+/// The MatMul-free LM (examples/tiny-lm/ARCHITECTURES.md section 2): MLGRU
+/// token mixing, a ternary GLU, lower bounds on the forget gates.
+LogicalResult GraphBuilder::hgrnLayers(Value &x) {
+  int64_t H = s.hidden, I = s.ffn, L = s.layers;
+  // The lower bounds: softmax over layers per channel, cumulated, minus
+  // the first (so layer 0 has none).
+  std::vector<float> bounds(L * H, 0.0f);
+  if (s.lowerBound) {
+    at("model.lower_bounds");
+    auto raw = check(source.named("model.lower_bounds", L, H));
+    if (failed(raw))
+      return failure();
+    for (int64_t c = 0; c < H; ++c) {
+      float mx = -std::numeric_limits<float>::infinity();
+      for (int64_t l = 0; l < L; ++l)
+        mx = std::max(mx, raw->values[l * H + c]);
+      float sum = 0;
+      std::vector<float> e(L);
+      for (int64_t l = 0; l < L; ++l)
+        sum += e[l] = std::exp(raw->values[l * H + c] - mx);
+      float acc = 0;
+      for (int64_t l = 0; l < L; ++l) {
+        acc += e[l] / sum;
+        bounds[l * H + c] = acc - e[0] / sum;
+      }
+    }
+  }
+  auto bin = [&](Value a, Value c2, auto fn) {
+    return elementwise({a, c2}, fn);
+  };
+  for (int64_t layer = 0; layer < L; ++layer) {
+    std::string base = "model.layers." + std::to_string(layer);
+    at(base + ".attn_norm");
+    auto attnNorm = check(source.namedVec(base + ".attn_norm.weight", H));
+    if (failed(attnNorm))
+      return failure();
+    Value h = rmsNorm(x, *attnNorm, s.rmsEps);
+    auto i = hgrnBitLinear(h, base + ".attn.i_proj", H, H);
+    auto f = hgrnBitLinear(h, base + ".attn.f_proj", H, H);
+    auto g = hgrnBitLinear(h, base + ".attn.g_proj", H, H);
+    if (failed(i) || failed(f) || failed(g))
+      return failure();
+    at(base + ".attn");
+    Value lb = constant({H}, ArrayRef<float>(bounds).slice(layer * H, H));
+    AffineExpr t, c;
+    bindDims(ctx, t, c);
+    bool bounded = s.lowerBound && layer > 0;
+    // The forget gate, then c = silu(i) * (1 - f).
+    Value gate = parallelGeneric(
+        b, loc, {T, H}, f32(), {*f, lb}, {map(2, {t, c}), map(2, {c})},
+        [&](OpBuilder &ob, Location l, ValueRange a) {
+          Value one = scalarConstant(ob, l, f32(), 1.0);
+          Value sig = arith::DivFOp::create(
+              ob, l, one,
+              arith::AddFOp::create(
+                  ob, l, one,
+                  math::ExpOp::create(ob, l,
+                                      arith::NegFOp::create(ob, l, a[0]))));
+          if (!bounded)
+            return sig;
+          Value rest = arith::SubFOp::create(ob, l, one, a[1]);
+          return Value(arith::AddFOp::create(
+              ob, l, a[1], arith::MulFOp::create(ob, l, rest, sig)));
+        });
+    Value input = bin(*i, gate, [](OpBuilder &ob, Location l, ValueRange a) {
+      Value one = scalarConstant(ob, l, a[0].getType(), 1.0);
+      Value sig = arith::DivFOp::create(
+          ob, l, one,
+          arith::AddFOp::create(
+              ob, l, one,
+              math::ExpOp::create(ob, l, arith::NegFOp::create(ob, l, a[0]))));
+      Value silu = arith::MulFOp::create(ob, l, a[0], sig);
+      return Value(arith::MulFOp::create(
+          ob, l, silu, arith::SubFOp::create(ob, l, one, a[1])));
+    });
+    Value state = mlgru(gate, input);
+    at(base + ".attn.g_norm");
+    auto gNorm = check(source.namedVec(base + ".attn.g_norm.weight", H));
+    if (failed(gNorm))
+      return failure();
+    Value gn = rmsNorm(*g, *gNorm, s.rmsEps);
+    // RMSNorm(g) * swish(state).
+    Value o = bin(gn, state, [](OpBuilder &ob, Location l, ValueRange a) {
+      Value one = scalarConstant(ob, l, a[1].getType(), 1.0);
+      Value sig = arith::DivFOp::create(
+          ob, l, one,
+          arith::AddFOp::create(
+              ob, l, one,
+              math::ExpOp::create(ob, l, arith::NegFOp::create(ob, l, a[1]))));
+      return Value(arith::MulFOp::create(
+          ob, l, a[0], arith::MulFOp::create(ob, l, a[1], sig)));
+    });
+    auto proj = hgrnBitLinear(o, base + ".attn.o_proj", H, H);
+    if (failed(proj))
+      return failure();
+    at(base + ".attn");
+    x = bin(x, *proj, [](OpBuilder &ob, Location l, ValueRange a) {
+      return Value(arith::AddFOp::create(ob, l, a[0], a[1]));
+    });
+
+    at(base + ".mlp_norm");
+    auto mlpNorm = check(source.namedVec(base + ".mlp_norm.weight", H));
+    if (failed(mlpNorm))
+      return failure();
+    h = rmsNorm(x, *mlpNorm, s.rmsEps);
+    auto z = hgrnBitLinear(h, base + ".mlp.gate_proj", 2 * I, H);
+    if (failed(z))
+      return failure();
+    at(base + ".mlp");
+    // silu(z[:, :I]) * z[:, I:]
+    // (Both halves read with tensor.extract: as inputs, z's [T, 2I] shape
+    // would set the loop's extent.)
+    Value zv = *z;
+    Value glu = parallelGeneric(
+        b, loc, {T, I}, f32(), {}, {},
+        [&](OpBuilder &ob, Location l, ValueRange) {
+          Value row = loopIndex(ob, l, 0), col = loopIndex(ob, l, 1);
+          Value second =
+              arith::AddIOp::create(ob, l, col, indexConstant(ob, l, I));
+          Value a[2] = {
+              tensor::ExtractOp::create(ob, l, zv, ValueRange{row, col}),
+              tensor::ExtractOp::create(ob, l, zv, ValueRange{row, second})};
+          Value one = scalarConstant(ob, l, a[0].getType(), 1.0);
+          Value sig = arith::DivFOp::create(
+              ob, l, one,
+              arith::AddFOp::create(
+                  ob, l, one,
+                  math::ExpOp::create(ob, l,
+                                      arith::NegFOp::create(ob, l, a[0]))));
+          return Value(arith::MulFOp::create(
+              ob, l, arith::MulFOp::create(ob, l, a[0], sig), a[1]));
+        });
+    auto down = hgrnBitLinear(glu, base + ".mlp.down_proj", H, I);
+    if (failed(down))
+      return failure();
+    at(base + ".mlp");
+    x = bin(x, *down, [](OpBuilder &ob, Location l, ValueRange a) {
+      return Value(arith::AddFOp::create(ob, l, a[0], a[1]));
+    });
+  }
+  return success();
+}
+
+LogicalResult GraphBuilder::build(ModuleOp module, StringRef name) {
+  b.setInsertionPointToEnd(module.getBody());
+  auto tokensType = RankedTensorType::get({T}, b.getI32Type());
+  auto logitsType = RankedTensorType::get({T, s.vocab}, f32());
+  auto func = func::FuncOp::create(
+      b, fileLoc, name, FunctionType::get(ctx, {tokensType}, {logitsType}));
+  func.setArgAttr(0, "tern.name", b.getStringAttr("tokens"));
+  func.setResultAttr(0, "tern.name", b.getStringAttr("logits"));
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  Value tokens = entry->getArgument(0);
+
+  at(s.arch == Arch::HGRNBit ? "model.embeddings" : "model.embed_tokens");
+  auto table =
+      s.arch == Arch::HGRNBit
+          ? check(source.named("model.embeddings.weight", s.vocab, s.hidden))
+          : check(source.embedding());
+  if (failed(table))
+    return failure();
+  Value x = embed(tokens, *table);
+
+  if (failed(s.arch == Arch::HGRNBit ? hgrnLayers(x) : transformerLayers(x)))
+    return failure();
+
   at("model.norm");
   auto finalNorm = check(source.finalNorm());
   if (failed(finalNorm))
     return failure();
   x = rmsNorm(x, *finalNorm, s.rmsEps);
-  at(s.tiedEmbedding ? "lm_head (tied to model.embed_tokens)" : "lm_head");
-  auto head = check(source.head());
-  if (failed(head))
-    return failure();
-  Value logits = linear(x, *head);
+  Value logits;
+  if (s.arch == Arch::HGRNBit) {
+    // Every linear layer of the MatMul-free LM is a BitLinear, the head too.
+    auto head = hgrnBitLinear(x, "lm_head", s.vocab, s.hidden);
+    if (failed(head))
+      return failure();
+    logits = *head;
+  } else {
+    at(s.tiedEmbedding ? "lm_head (tied to model.embed_tokens)" : "lm_head");
+    auto head = check(source.head());
+    if (failed(head))
+      return failure();
+    logits = linear(x, *head);
+  }
   func::ReturnOp::create(b, loc, ValueRange{logits});
   return success();
 }

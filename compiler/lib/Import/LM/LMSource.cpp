@@ -118,7 +118,8 @@ Expected<TernaryMatrix> exactTernary(const Matrix &m, StringRef tensor,
   return t;
 }
 
-/// BitNet's own quantization of float master weights: absmean.
+} // namespace
+
 TernaryMatrix absmeanTernary(const Matrix &m) {
   TernaryMatrix t;
   t.rows = m.rows;
@@ -135,6 +136,8 @@ TernaryMatrix absmeanTernary(const Matrix &m) {
   t.scale = alpha;
   return t;
 }
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // Hugging Face folders
@@ -184,6 +187,14 @@ public:
     auto [rows, cols] = projShape(p);
     return read(projTensor(layer, p), rows, cols);
   }
+  Expected<Matrix> named(const std::string &name, int64_t rows,
+                         int64_t cols) override {
+    return read(name, rows, cols);
+  }
+  Expected<std::vector<float>> namedVec(const std::string &name,
+                                        int64_t n) override {
+    return readVec(name, n);
+  }
   Expected<TernaryMatrix> ternary(int64_t layer, Proj p) override {
     auto [rows, cols] = projShape(p);
     std::string name = projTensor(layer, p);
@@ -232,11 +243,17 @@ private:
     else if (arch == "BitNetForCausalLM" || arch == "BitnetForCausalLM" ||
              (arch.empty() && *modelType == "bitnet"))
       s.arch = Arch::BitNet;
+    else if (arch == "HGRNBitForCausalLM" ||
+             (arch.empty() && *modelType == "hgrn_bit"))
+      s.arch = Arch::HGRNBit;
     else
       return fail(config->getFileName() + ": unsupported architecture '" +
                   (arch.empty() ? *modelType : arch) +
-                  "' (supported: LlamaForCausalLM, BitNetForCausalLM)");
+                  "' (supported: LlamaForCausalLM, BitNetForCausalLM, "
+                  "HGRNBitForCausalLM)");
     s.archName = arch.empty() ? *modelType : arch;
+    if (s.arch == Arch::HGRNBit)
+      return readHgrnSpec(*config);
     auto get = [&](StringRef key, int64_t &out,
                    std::optional<int64_t> dflt = std::nullopt) -> Error {
       auto v = dflt ? config->getInt(key, *dflt) : config->getInt(key);
@@ -281,6 +298,65 @@ private:
       return fail(config->getFileName() +
                   ": rope_scaling is not supported yet (only plain RoPE)");
     return checkSpec(s, config->getFileName());
+  }
+
+  /// The MatMul-free LM (matmulfreellm's HGRNBitConfig): MLGRU token
+  /// mixing over hidden_size channels, a GLU of intermediate_size.
+  Error readHgrnSpec(const ModelConfig &config) {
+    LMSpec &s = spec_;
+    struct Key {
+      const char *name;
+      int64_t *out;
+      std::optional<int64_t> dflt;
+    };
+    for (const Key &k :
+         {Key{"vocab_size", &s.vocab, std::nullopt},
+          Key{"hidden_size", &s.hidden, std::nullopt},
+          Key{"num_hidden_layers", &s.layers, std::nullopt},
+          Key{"num_heads", &s.heads, int64_t(1)},
+          Key{"intermediate_size", &s.ffn, std::nullopt},
+          Key{"max_position_embeddings", &s.contextLength, int64_t(2048)}}) {
+      auto v = k.dflt ? config.getInt(k.name, *k.dflt) : config.getInt(k.name);
+      if (!v)
+        return v.takeError();
+      *k.out = *v;
+    }
+    s.kvHeads = s.heads;
+    s.headDim = s.heads > 0 && s.hidden % s.heads == 0 ? s.hidden / s.heads : 2;
+    auto eps = config.getDouble("rms_norm_eps", 1e-6);
+    auto tied = config.getBool("tie_word_embeddings", false);
+    auto lower = config.getBool("use_lower_bound", true);
+    auto conv = config.getBool("use_short_conv", false);
+    auto expand = config.getInt("expand_ratio", 1);
+    auto act = config.getString("hidden_act", "swish");
+    if (!eps)
+      return eps.takeError();
+    if (!tied)
+      return tied.takeError();
+    if (!lower)
+      return lower.takeError();
+    if (!conv)
+      return conv.takeError();
+    if (!expand)
+      return expand.takeError();
+    if (!act)
+      return act.takeError();
+    if (*conv)
+      return fail(config.getFileName() +
+                  ": use_short_conv = true is not supported yet");
+    if (*expand != 1)
+      return fail(config.getFileName() + ": expand_ratio = " +
+                  llvm::Twine(*expand) + " is not supported (only 1)");
+    if (*act != "swish" && *act != "silu")
+      return fail(config.getFileName() + ": hidden_act '" + *act +
+                  "' is not supported (the MatMul-free LM's GLU is swish)");
+    if (*tied)
+      return fail(config.getFileName() + ": tie_word_embeddings = true is "
+                                         "not supported for hgrn_bit");
+    s.rmsEps = *eps;
+    s.tiedEmbedding = false;
+    s.lowerBound = *lower;
+    return checkSpec(s, config.getFileName());
   }
 
   Expected<Matrix> read(const std::string &name, int64_t rows, int64_t cols) {
@@ -426,6 +502,14 @@ public:
     if (spec_.arch == Arch::Llama && (p == Proj::Q || p == Proj::K))
       unpermute(*m, p == Proj::Q ? spec_.heads : spec_.kvHeads);
     return m;
+  }
+  Expected<Matrix> named(const std::string &name, int64_t rows,
+                         int64_t cols) override {
+    return read(name, rows, cols);
+  }
+  Expected<std::vector<float>> namedVec(const std::string &name,
+                                        int64_t n) override {
+    return readVec(name, n);
   }
   Expected<TernaryMatrix> ternary(int64_t layer, Proj p) override {
     auto [rows, cols] = projShape(p);

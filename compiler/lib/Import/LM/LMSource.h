@@ -10,7 +10,9 @@
 // LlamaForCausalLM / GGUF "llama" (float weights of any stored precision;
 // GGUF q/k rows are put back in Hugging Face order), BitNetForCausalLM /
 // GGUF "bitnet" (the packed 2B-4T layout: uint8 [N/4, K] + weight_scale;
-// GGUF F16/F32 values +-alpha or 0, TQ1_0, TQ2_0, I2_S).
+// GGUF F16/F32 values +-alpha or 0, TQ1_0, TQ2_0, I2_S), HGRNBitForCausalLM
+// (the MatMul-free LM's float master weights, quantized by absmean as its
+// BitLinear does; the builder reads its tensors by name).
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,7 +28,7 @@
 
 namespace tern::lm {
 
-enum class Arch { Llama, BitNet };
+enum class Arch { Llama, BitNet, HGRNBit };
 
 /// What the builder builds.
 struct LMSpec {
@@ -36,8 +38,11 @@ struct LMSpec {
   int64_t headDim = 0, ffn = 0, contextLength = 0;
   double rmsEps = 1e-5, ropeTheta = 10000;
   bool tiedEmbedding = false;
-  /// BitNet: ternary projections with 8-bit absmax activations per token.
-  bool ternary() const { return arch == Arch::BitNet; }
+  /// BitNet, HGRNBit: ternary projections with 8-bit absmax activations
+  /// per token.
+  bool ternary() const { return arch != Arch::Llama; }
+  /// HGRNBit: lower bounds on the forget gates of layers after the first.
+  bool lowerBound = true;
 };
 
 /// The projections of one layer.
@@ -85,6 +90,13 @@ public:
   /// not exactly ternary with one scale.
   virtual llvm::Expected<TernaryMatrix> ternary(int64_t layer, Proj p) = 0;
 
+  /// Any tensor by its name in the checkpoint (architectures whose layers
+  /// the builder names itself: HGRNBit), checked to have `shape`.
+  virtual llvm::Expected<Matrix> named(const std::string &name, int64_t rows,
+                                       int64_t cols) = 0;
+  virtual llvm::Expected<std::vector<float>> namedVec(const std::string &name,
+                                                      int64_t n) = 0;
+
   /// The [rows, cols] a projection has for `spec`.
   std::pair<int64_t, int64_t> projShape(Proj p) const;
 
@@ -92,6 +104,10 @@ protected:
   LMSpec spec_;
   std::string path_;
 };
+
+/// The architecture's own quantization of float master weights (BitNet,
+/// HGRNBit): alpha = max(mean |W|, 1e-5), trits clamp(round(W / alpha)).
+TernaryMatrix absmeanTernary(const Matrix &m);
 
 /// "q_proj", ... (messages).
 const char *projName(Proj p);
