@@ -23,7 +23,8 @@ JOBS=${JOBS:-$(nproc)}
 # Compiler, MLIR/LLVM 22 (with lit, FileCheck), Halide 14, GoogleTest,
 # Google Benchmark, ccache, ONNX (with protobuf) and its backend test data;
 # pkg-config for the install test; the aarch64 cross toolchain and
-# qemu-user for the cross-compiling tests; NumPy for the Python package
+# qemu-user for the cross-compiling tests; SentencePiece for tern-run's
+# --prompt; NumPy for the Python package
 # (python/tern/) and its test; jsonschema for the efficiency report's
 # schema test.
 PACKAGES=(
@@ -33,6 +34,7 @@ PACKAGES=(
   libhalide14-0-dev
   libgtest-dev googletest libbenchmark-dev libopenblas-dev libeigen3-dev
   libonnx-dev libprotobuf-dev libonnx-testdata
+  libsentencepiece-dev
 )
 
 say() { printf '\n==> %s\n' "$*"; }

@@ -33,3 +33,15 @@ if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("aarch64-linux-gnu-g++
     config.available_features.add("aarch64-cross")
 if shutil.which("qemu-aarch64") and os.path.isdir("/usr/aarch64-linux-gnu/lib"):
     config.available_features.add("qemu-aarch64")
+
+# tern-run --prompt with text (test/LM/generate.test) needs a tern-run built
+# with SentencePiece (libsentencepiece-dev).
+import subprocess
+try:
+    version = subprocess.run(
+        [os.path.join(config.tern_tools_dir, "tern-run"), "--version"],
+        capture_output=True, text=True, timeout=30).stdout
+    if "with SentencePiece" in version:
+        config.available_features.add("sentencepiece")
+except OSError:
+    pass

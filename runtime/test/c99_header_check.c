@@ -48,6 +48,10 @@ int tern_c99_header_check(void) {
   tern_tensor tensor = {NULL, TERN_DTYPE_F32, 2, {1, 64}};
   tern_create_options options;
   tern_arena *arena = NULL;
+  tern_sampler_params sampling;
+  tern_sampler *sampler = NULL;
+  float logits[3] = {0.5f, 2.0f, 1.0f};
+  int32_t token = -1;
   tern_status status;
 
   tensor.data = data;
@@ -60,6 +64,14 @@ int tern_c99_header_check(void) {
   if (status != TERN_OK)
     return (int)status;
   tern_arena_destroy(arena);
+  tern_sampler_params_init(&sampling);
+  status = tern_sampler_create(&sampling, &sampler);
+  if (status != TERN_OK)
+    return (int)status;
+  status = tern_sample(sampler, logits, 3, &token);
+  tern_sampler_destroy(sampler);
+  if (status != TERN_OK || token != 1)
+    return tern_set_error(TERN_ERROR_INTERNAL, "greedy sampling failed");
   tern_clear_error();
   (void)tern_status_string(TERN_ERROR_IO);
   (void)tern_dtype_name(TERN_DTYPE_BOOL);

@@ -103,6 +103,9 @@ private:
   // The plan (plan onwards) and the kernels of the other --target variants.
   std::optional<::tern::plan::ModelPlan> modelPlan;
   std::vector<std::vector<::tern::kernel::Kernel>> variantKernels;
+  /// A checkpoint's SentencePiece model (tokenizer.model in a Hugging Face
+  /// folder), copied next to the library as NAME.tokenizer.model.
+  std::string tokenizerModel;
   // Files (compileKernels onwards).
   std::string outDir, buildDir, runtimeInclude, runtimeLib;
   std::vector<std::string> objects, outputs;

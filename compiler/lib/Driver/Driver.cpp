@@ -348,6 +348,10 @@ LogicalResult Compilation::importLanguageModel() {
     fail("cannot import '" + in.input + "' (see the errors above)");
     return failure();
   }
+  SmallString<256> tokenizer(in.input);
+  llvm::sys::path::append(tokenizer, "tokenizer.model");
+  if (llvm::sys::fs::is_directory(in.input) && llvm::sys::fs::exists(tokenizer))
+    tokenizerModel = std::string(tokenizer);
   ReportFormat report = options.diagnostics.reportFormat;
   if (report == ReportFormat::Json || report == ReportFormat::Markdown)
     denseTwin = mlir::tern::measureDenseTwin(*module);

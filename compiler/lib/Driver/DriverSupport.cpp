@@ -172,8 +172,8 @@ buildRuntimeFor(StringRef argv0, StringRef cc, StringRef ar,
   }
   std::string cxx = siblingTool(cc, "g++");
   std::vector<std::string> objects;
-  for (StringRef file :
-       {"Arena.cpp", "Status.cpp", "Tensor.cpp", "Threads.cpp"}) {
+  for (StringRef file : {"Arena.cpp", "Sampling.cpp", "Status.cpp",
+                         "Tensor.cpp", "Threads.cpp"}) {
     SmallString<256> src(sources);
     llvm::sys::path::append(src, file);
     std::string obj = inBuild(("runtime_" + file + ".o").str());

@@ -248,6 +248,13 @@ LogicalResult Compilation::install() {
     if (std::error_code ec = llvm::sys::fs::rename(inBuild(file), inOut(file)))
       return error("cannot move " + file + " into '" + outDir +
                    "': " + ec.message());
+  // A language model's SentencePiece tokenizer goes with it, for tern-run
+  // --prompt and callers that work with text.
+  if (!tokenizerModel.empty())
+    if (std::error_code ec = llvm::sys::fs::copy_file(
+            tokenizerModel, inOut(name + ".tokenizer.model")))
+      return error("cannot copy the tokenizer '" + tokenizerModel + "' into '" +
+                   outDir + "': " + ec.message());
 
   if (!options.output.keepTemps)
     llvm::sys::fs::remove_directories(buildDir);

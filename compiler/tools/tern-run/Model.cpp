@@ -182,6 +182,10 @@ const char *Model::target(void *instance) const {
   return target_ ? target_(instance) : nullptr;
 }
 
+void *Model::symbol(const std::string &name) const {
+  return dlsym(handle_, name.c_str());
+}
+
 tern_status Model::setProfiling(void *instance, bool enabled) {
   return setProfiling_(instance, enabled ? 1 : 0);
 }

@@ -29,6 +29,8 @@ public:
   tern_status run(void *instance, const tern_tensor *in, size_t nin,
                   tern_tensor *out, size_t nout);
   const char *target(void *instance) const;
+  // A symbol of the library (its runtime's functions among them), or null.
+  void *symbol(const std::string &name) const;
   // NAME_set_profiling and NAME_profile (see the generated header).
   tern_status setProfiling(void *instance, bool enabled);
   tern_status profile(void *instance, uint64_t *ns, int32_t numLayers,

@@ -57,6 +57,25 @@ Benchmark:
   Prints for each thread count the median, min and max time in ms and
   runs/s (1000 / median), the peak resident set size, the library's target,
   its weight bytes (from its symbol table) and activation arena bytes.
+Language models (a model compiled from a checkpoint: input tokens [T],
+output logits [T, vocab]):
+  --prompt TEXT            generate after TEXT, tokenized with the model's
+                           SentencePiece model (NAME.tokenizer.model next to
+                           the library, or --tokenizer FILE); prints the
+                           text, and the prompt and generation speed
+  --prompt-tokens LIST     the prompt as comma-separated token ids
+  -n N                     tokens to generate (default 32)
+  --temp X                 temperature (default 0: greedy)
+  --top-k N, --top-p X     sampling truncation (defaults: all, 1)
+  --seed N                 the sampler's seed (default 1)
+  --stop LIST              token ids that end the generation (default: the
+                           tokenizer's end-of-sequence id, if known; none:
+                           no stop token)
+  --print-tokens           print the generated ids, one line
+  The compiled model sees a fixed window of T positions; each new token
+  runs it again over the tokens so far (no KV cache yet), and generation
+  stops when the window is full.
+
 Profile:
   --profile                time each layer (as the model names its layers,
                            e.g. ONNX nodes) over the --warmup and
@@ -96,7 +115,22 @@ Examples:
   tern-run out --bench --threads 1,2 -r 100 --format md
   tern-run out --bench --format json | python3 -m json.tool
   tern-run out --profile -r 200 --svg profile.svg
+  ternc examples/tiny-lm/bitnet/hf -o lm --name lm --seq-len 64
+  tern-run lm --prompt ":hacker: n." -n 32 --temp 0
 )";
+
+std::vector<std::string> splitList(const std::string &list) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (true) {
+    size_t comma = list.find(',', start);
+    items.push_back(list.substr(
+        start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos)
+      return items;
+    start = comma + 1;
+  }
+}
 
 bool splitNamed(const std::string &arg, std::string &name, std::string &file) {
   size_t eq = arg.find('=');
@@ -210,6 +244,36 @@ Options parseOptions(int argc, char **argv) {
           break;
         start = comma + 1;
       }
+    } else if (opt == "--prompt") {
+      o.prompt = next();
+      o.generate = true;
+    } else if (opt == "--prompt-tokens") {
+      o.promptTokens.clear();
+      for (const std::string &item : splitList(next()))
+        o.promptTokens.push_back(
+            static_cast<int32_t>(parseInt(opt, item, 0, INT32_MAX)));
+      o.generate = true;
+    } else if (opt == "-n" || opt == "--n-predict") {
+      o.maxTokens = static_cast<int>(parseInt(opt, next(), 0, 1000000));
+    } else if (opt == "--temp") {
+      o.temperature = static_cast<float>(parseDouble(opt, next()));
+    } else if (opt == "--top-k") {
+      o.topK = static_cast<int32_t>(parseInt(opt, next(), 0, INT32_MAX));
+    } else if (opt == "--top-p") {
+      o.topP = static_cast<float>(parseDouble(opt, next()));
+    } else if (opt == "--stop") {
+      o.stopTokens.clear();
+      o.stopGiven = true;
+      std::string list = next();
+      if (list != "none")
+        for (const std::string &item : splitList(list))
+          o.stopTokens.push_back(
+              static_cast<int32_t>(parseInt(opt, item, 0, INT32_MAX)));
+    } else if (opt == "--print-tokens") {
+      noValue();
+      o.printTokens = true;
+    } else if (opt == "--tokenizer") {
+      o.tokenizer = next();
     } else if (opt == "--profile") {
       noValue();
       o.profile = true;
@@ -241,6 +305,11 @@ Options parseOptions(int argc, char **argv) {
                        "': one PATH only (inputs are given with --input)");
     }
   }
+  if (!o.prompt.empty() && !o.promptTokens.empty())
+    throw UsageError("give --prompt or --prompt-tokens, not both");
+  if (o.generate && (o.bench || o.profile || !o.inputs.empty()))
+    throw UsageError("--prompt and --prompt-tokens generate text; they do "
+                     "not combine with --input, --bench or --profile");
   if (!o.svg.empty() && !o.profile)
     throw UsageError("--svg draws the profile: add --profile");
   if (!havePath && !o.help && !o.version)

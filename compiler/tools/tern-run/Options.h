@@ -33,6 +33,18 @@ struct Options {
   bool profile = false;        // --profile: time per layer
   std::string svg;             // --svg FILE: the profile as a bar chart
   double bandwidthGBs = 0;     // --bandwidth: skip measuring it
+  // Language models: generation (Generate.h).
+  std::string prompt;                // --prompt TEXT
+  std::vector<int32_t> promptTokens; // --prompt-tokens LIST
+  bool generate = false;             // either was given
+  int maxTokens = 32;                // -n
+  float temperature = 0.0f;          // --temp
+  int32_t topK = 0;                  // --top-k
+  float topP = 1.0f;                 // --top-p
+  std::vector<int32_t> stopTokens;   // --stop LIST
+  bool stopGiven = false;
+  bool printTokens = false; // --print-tokens
+  std::string tokenizer;    // --tokenizer FILE
   Format format = Format::Text;
   bool help = false, version = false;
 };
@@ -41,6 +53,9 @@ struct Options {
 Options parseOptions(int argc, char **argv);
 
 extern const char *const kHelpText;
+
+// "1,2,3" -> {"1", "2", "3"}.
+std::vector<std::string> splitList(const std::string &list);
 
 // Splits "NAME=FILE" (NAME non-empty, without '/'); false for a plain FILE.
 bool splitNamed(const std::string &arg, std::string &name, std::string &file);

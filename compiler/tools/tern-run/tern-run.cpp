@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Generate.h"
 #include "Model.h"
 #include "Npy.h"
 #include "Options.h"
@@ -411,11 +412,18 @@ int runTool(int argc, char **argv) {
     return 0;
   }
   if (o.version) {
-    std::printf("tern-run (Tern %s)\n", TERN_RUN_VERSION);
+#ifdef TERN_RUN_SENTENCEPIECE
+    std::printf("tern-run (Tern %s), with SentencePiece\n", TERN_RUN_VERSION);
+#else
+    std::printf("tern-run (Tern %s), without SentencePiece\n",
+                TERN_RUN_VERSION);
+#endif
     return 0;
   }
   Model model(o.path, o.name);
   const tern_model_info *info = model.info();
+  if (o.generate)
+    return generate(o, model);
 
   Report report;
   report.model = model.name();

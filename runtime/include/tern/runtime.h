@@ -242,6 +242,40 @@ void *tern_arena_data(const tern_arena *arena);
 size_t tern_arena_size(const tern_arena *arena);
 void tern_arena_destroy(tern_arena *arena);
 
+/*===-- Sampling
+ * -----------------------------------------------------------===*/
+
+/* How a language model's next token is chosen from its logits. */
+typedef struct tern_sampler_params {
+  /* 0 (the default): greedy, the largest logit (the lowest id on ties). */
+  float temperature;
+  /* Keep the top_k most likely tokens (0: all). */
+  int32_t top_k;
+  /* Keep the smallest set of most likely tokens whose probabilities add
+   * up to top_p (1, the default: all). */
+  float top_p;
+  /* Seed of the sampler's random numbers. */
+  uint64_t seed;
+} tern_sampler_params;
+
+/* Fills `params` with the defaults (greedy). No-op on NULL. */
+void tern_sampler_params_init(tern_sampler_params *params);
+
+/* A sampler: its parameters and its random state. */
+typedef struct tern_sampler tern_sampler;
+
+/* Creates a sampler; an invalid parameter (negative temperature or top_k,
+ * top_p outside (0, 1], a NaN) is TERN_ERROR_INVALID_ARGUMENT. */
+tern_status tern_sampler_create(const tern_sampler_params *params,
+                                tern_sampler **out_sampler);
+void tern_sampler_destroy(tern_sampler *sampler);
+
+/* Chooses a token from `logits[0 .. vocab)`: softmax of logits /
+ * temperature over the top_k, then the top_p nucleus, then one draw.
+ * NaN logits are never chosen; all NaN is TERN_ERROR_INVALID_ARGUMENT. */
+tern_status tern_sample(tern_sampler *sampler, const float *logits,
+                        int32_t vocab, int32_t *out_token);
+
 /*===-- Time
  * ---------------------------------------------------------------===*/
 
