@@ -8,17 +8,18 @@
 
 #include "tern/runtime.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <new>
-#include <vector>
+
+// The runtime is linked into model libraries by a C linker: nothing here
+// may need libstdc++ (no new, no containers), only libc and libm.
 
 struct tern_sampler {
   tern_sampler_params params;
   uint64_t state;
-  std::vector<int32_t> order; // scratch: candidate ids
-  std::vector<float> probs;   // scratch: their probabilities
+  int32_t capacity; // of the scratch arrays
+  int32_t *order;   // candidate ids
+  float *probs;     // their probabilities
 };
 
 namespace {
@@ -33,6 +34,16 @@ uint64_t splitmix64(uint64_t &x) {
 /// Uniform in [0, 1).
 double uniform(uint64_t &state) {
   return double(splitmix64(state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/// qsort's comparison: larger logit first, then the lower id.
+thread_local const float *sortLogits;
+int byLogit(const void *a, const void *b) {
+  int32_t x = *static_cast<const int32_t *>(a);
+  int32_t y = *static_cast<const int32_t *>(b);
+  if (sortLogits[x] != sortLogits[y])
+    return sortLogits[x] > sortLogits[y] ? -1 : 1;
+  return x < y ? -1 : x > y;
 }
 
 } // namespace
@@ -71,7 +82,7 @@ tern_status tern_sampler_create(const tern_sampler_params *params,
                           "tern_sampler_create: top_p %g: expected a value "
                           "in (0, 1]",
                           double(p.top_p));
-  auto *s = new (std::nothrow) tern_sampler;
+  auto *s = static_cast<tern_sampler *>(std::calloc(1, sizeof(tern_sampler)));
   if (!s)
     return tern_set_error(TERN_ERROR_OUT_OF_MEMORY,
                           "tern_sampler_create: out of memory");
@@ -81,7 +92,13 @@ tern_status tern_sampler_create(const tern_sampler_params *params,
   return TERN_OK;
 }
 
-void tern_sampler_destroy(tern_sampler *sampler) { delete sampler; }
+void tern_sampler_destroy(tern_sampler *sampler) {
+  if (!sampler)
+    return;
+  std::free(sampler->order);
+  std::free(sampler->probs);
+  std::free(sampler);
+}
 
 tern_status tern_sample(tern_sampler *sampler, const float *logits,
                         int32_t vocab, int32_t *out_token) {
@@ -104,25 +121,36 @@ tern_status tern_sample(tern_sampler *sampler, const float *logits,
     *out_token = best;
     return TERN_OK;
   }
+  if (sampler->capacity < vocab) {
+    auto *order = static_cast<int32_t *>(
+        std::realloc(sampler->order, sizeof(int32_t) * size_t(vocab)));
+    if (order)
+      sampler->order = order;
+    auto *probs = static_cast<float *>(
+        std::realloc(sampler->probs, sizeof(float) * size_t(vocab)));
+    if (probs)
+      sampler->probs = probs;
+    if (!order || !probs)
+      return tern_set_error(TERN_ERROR_OUT_OF_MEMORY,
+                            "tern_sample: out of memory for %d logits",
+                            int(vocab));
+    sampler->capacity = vocab;
+  }
   // Candidates by logit, largest first; then the top k.
-  std::vector<int32_t> &order = sampler->order;
-  order.clear();
+  int32_t *order = sampler->order;
+  float *probs = sampler->probs;
+  int32_t n = 0;
   for (int32_t i = 0; i < vocab; ++i)
     if (!std::isnan(logits[i]))
-      order.push_back(i);
-  auto byLogit = [&](int32_t a, int32_t b) {
-    return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
-  };
-  size_t keep = order.size();
-  if (p.top_k > 0 && size_t(p.top_k) < keep)
-    keep = size_t(p.top_k);
-  std::partial_sort(order.begin(), order.begin() + keep, order.end(), byLogit);
-  order.resize(keep);
+      order[n++] = i;
+  sortLogits = logits; // qsort has no context argument
+  std::qsort(order, size_t(n), sizeof(int32_t), byLogit);
+  int32_t keep = n;
+  if (p.top_k > 0 && p.top_k < keep)
+    keep = p.top_k;
   // Softmax of logits / temperature over them.
-  std::vector<float> &probs = sampler->probs;
-  probs.resize(keep);
   double top = double(logits[order[0]]) / p.temperature, sum = 0;
-  for (size_t i = 0; i < keep; ++i) {
+  for (int32_t i = 0; i < keep; ++i) {
     double e = std::exp(double(logits[order[i]]) / p.temperature - top);
     probs[i] = float(e);
     sum += e;
@@ -130,20 +158,20 @@ tern_status tern_sample(tern_sampler *sampler, const float *logits,
   // The nucleus: the most likely tokens up to top_p of the mass.
   if (p.top_p < 1.0f) {
     double mass = 0;
-    size_t n = 0;
-    while (n < keep) {
-      mass += probs[n] / sum;
-      ++n;
+    int32_t k = 0;
+    while (k < keep) {
+      mass += probs[k] / sum;
+      ++k;
       if (mass >= p.top_p)
         break;
     }
-    keep = n;
+    keep = k;
     sum = 0;
-    for (size_t i = 0; i < keep; ++i)
+    for (int32_t i = 0; i < keep; ++i)
       sum += probs[i];
   }
   double r = uniform(sampler->state) * sum;
-  for (size_t i = 0; i < keep; ++i) {
+  for (int32_t i = 0; i < keep; ++i) {
     r -= probs[i];
     if (r < 0) {
       *out_token = order[i];

@@ -45,6 +45,17 @@ bool mlir::tern::looksLikeLanguageModel(const std::string &path) {
 
 namespace {
 
+/// 1 / (1 + exp(-x)), and x * sigmoid(x).
+Value sigmoid(OpBuilder &b, Location l, Value x) {
+  Value one = scalarConstant(b, l, x.getType(), 1.0);
+  Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, x));
+  return arith::DivFOp::create(b, l, one, arith::AddFOp::create(b, l, one, e));
+}
+
+Value silu(OpBuilder &b, Location l, Value x) {
+  return arith::MulFOp::create(b, l, x, sigmoid(b, l, x));
+}
+
 class GraphBuilder {
 public:
   GraphBuilder(MLIRContext *ctx, LMSource &source, int64_t seqLen)
@@ -387,16 +398,11 @@ LogicalResult GraphBuilder::transformerLayers(Value &x) {
         return failure();
       m = rmsNorm(m, *sub, s.rmsEps);
     } else {
-      // silu(g) * u = g * sigmoid(g) * u.
-      m = elementwise({*gate, *up}, [](OpBuilder &ob, Location l,
-                                       ValueRange a) {
-        Type t = a[0].getType();
-        Value neg = arith::NegFOp::create(ob, l, a[0]);
-        Value den = arith::AddFOp::create(ob, l, scalarConstant(ob, l, t, 1.0),
-                                          math::ExpOp::create(ob, l, neg));
-        Value silu = arith::DivFOp::create(ob, l, a[0], den);
-        return Value(arith::MulFOp::create(ob, l, silu, a[1]));
-      });
+      // silu(g) * u.
+      m = elementwise(
+          {*gate, *up}, [](OpBuilder &ob, Location l, ValueRange a) {
+            return Value(arith::MulFOp::create(ob, l, silu(ob, l, a[0]), a[1]));
+          });
     }
     auto down = projection(m, layer, Proj::Down);
     if (failed(down))
@@ -493,12 +499,7 @@ LogicalResult GraphBuilder::hgrnLayers(Value &x) {
         b, loc, {T, H}, f32(), {*f, lb}, {map(2, {t, c}), map(2, {c})},
         [&](OpBuilder &ob, Location l, ValueRange a) {
           Value one = scalarConstant(ob, l, f32(), 1.0);
-          Value sig = arith::DivFOp::create(
-              ob, l, one,
-              arith::AddFOp::create(
-                  ob, l, one,
-                  math::ExpOp::create(ob, l,
-                                      arith::NegFOp::create(ob, l, a[0]))));
+          Value sig = sigmoid(ob, l, a[0]);
           if (!bounded)
             return sig;
           Value rest = arith::SubFOp::create(ob, l, one, a[1]);
@@ -507,14 +508,8 @@ LogicalResult GraphBuilder::hgrnLayers(Value &x) {
         });
     Value input = bin(*i, gate, [](OpBuilder &ob, Location l, ValueRange a) {
       Value one = scalarConstant(ob, l, a[0].getType(), 1.0);
-      Value sig = arith::DivFOp::create(
-          ob, l, one,
-          arith::AddFOp::create(
-              ob, l, one,
-              math::ExpOp::create(ob, l, arith::NegFOp::create(ob, l, a[0]))));
-      Value silu = arith::MulFOp::create(ob, l, a[0], sig);
       return Value(arith::MulFOp::create(
-          ob, l, silu, arith::SubFOp::create(ob, l, one, a[1])));
+          ob, l, silu(ob, l, a[0]), arith::SubFOp::create(ob, l, one, a[1])));
     });
     Value state = mlgru(gate, input);
     at(base + ".attn.g_norm");
@@ -524,14 +519,7 @@ LogicalResult GraphBuilder::hgrnLayers(Value &x) {
     Value gn = rmsNorm(*g, *gNorm, s.rmsEps);
     // RMSNorm(g) * swish(state).
     Value o = bin(gn, state, [](OpBuilder &ob, Location l, ValueRange a) {
-      Value one = scalarConstant(ob, l, a[1].getType(), 1.0);
-      Value sig = arith::DivFOp::create(
-          ob, l, one,
-          arith::AddFOp::create(
-              ob, l, one,
-              math::ExpOp::create(ob, l, arith::NegFOp::create(ob, l, a[1]))));
-      return Value(arith::MulFOp::create(
-          ob, l, a[0], arith::MulFOp::create(ob, l, a[1], sig)));
+      return Value(arith::MulFOp::create(ob, l, a[0], silu(ob, l, a[1])));
     });
     auto proj = hgrnBitLinear(o, base + ".attn.o_proj", H, H);
     if (failed(proj))
@@ -563,15 +551,7 @@ LogicalResult GraphBuilder::hgrnLayers(Value &x) {
           Value a[2] = {
               tensor::ExtractOp::create(ob, l, zv, ValueRange{row, col}),
               tensor::ExtractOp::create(ob, l, zv, ValueRange{row, second})};
-          Value one = scalarConstant(ob, l, a[0].getType(), 1.0);
-          Value sig = arith::DivFOp::create(
-              ob, l, one,
-              arith::AddFOp::create(
-                  ob, l, one,
-                  math::ExpOp::create(ob, l,
-                                      arith::NegFOp::create(ob, l, a[0]))));
-          return Value(arith::MulFOp::create(
-              ob, l, arith::MulFOp::create(ob, l, a[0], sig), a[1]));
+          return Value(arith::MulFOp::create(ob, l, silu(ob, l, a[0]), a[1]));
         });
     auto down = hgrnBitLinear(glu, base + ".mlp.down_proj", H, I);
     if (failed(down))

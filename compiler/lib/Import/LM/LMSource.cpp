@@ -33,6 +33,27 @@ const char *projName(Proj p) {
   return names[static_cast<int>(p)];
 }
 
+Expected<Matrix> LMSource::embedding() {
+  return named(globalName(Global::Embedding), spec_.vocab, spec_.hidden);
+}
+
+Expected<Matrix> LMSource::head() {
+  if (spec_.tiedEmbedding)
+    return embedding();
+  return named(globalName(Global::Head), spec_.vocab, spec_.hidden);
+}
+
+Expected<std::vector<float>> LMSource::finalNorm() {
+  return namedVec(globalName(Global::FinalNorm), spec_.hidden);
+}
+
+Expected<std::vector<float>> LMSource::vec(int64_t layer, Vec v) {
+  int64_t n = v == Vec::FfnSubNorm    ? spec_.ffn
+              : v == Vec::AttnSubNorm ? spec_.heads * spec_.headDim
+                                      : spec_.hidden;
+  return namedVec(vecName(layer, v), n);
+}
+
 std::pair<int64_t, int64_t> LMSource::projShape(Proj p) const {
   const LMSpec &s = spec_;
   switch (p) {
@@ -157,31 +178,23 @@ public:
     return std::unique_ptr<LMSource>(std::move(source));
   }
 
-  Expected<Matrix> embedding() override {
-    return read("model.embed_tokens.weight", spec_.vocab, spec_.hidden);
-  }
-  Expected<Matrix> head() override {
-    if (spec_.tiedEmbedding)
-      return embedding();
-    return read("lm_head.weight", spec_.vocab, spec_.hidden);
-  }
-  Expected<std::vector<float>> finalNorm() override {
-    return readVec("model.norm.weight", spec_.hidden);
-  }
-  Expected<std::vector<float>> vec(int64_t layer, Vec v) override {
-    std::string base = "model.layers." + std::to_string(layer) + ".";
-    switch (v) {
-    case Vec::AttnNorm:
-      return readVec(base + "input_layernorm.weight", spec_.hidden);
-    case Vec::FfnNorm:
-      return readVec(base + "post_attention_layernorm.weight", spec_.hidden);
-    case Vec::AttnSubNorm:
-      return readVec(base + "self_attn.attn_sub_norm.weight",
-                     spec_.heads * spec_.headDim);
-    case Vec::FfnSubNorm:
-      return readVec(base + "mlp.ffn_sub_norm.weight", spec_.ffn);
+  std::string globalName(Global g) const override {
+    switch (g) {
+    case Global::Embedding:
+      return "model.embed_tokens.weight";
+    case Global::Head:
+      return "lm_head.weight";
+    case Global::FinalNorm:
+      return "model.norm.weight";
     }
-    return fail("unknown vector");
+    return "";
+  }
+  std::string vecName(int64_t layer, Vec v) const override {
+    static const char *names[] = {"input_layernorm", "post_attention_layernorm",
+                                  "self_attn.attn_sub_norm",
+                                  "mlp.ffn_sub_norm"};
+    return "model.layers." + std::to_string(layer) + "." +
+           names[static_cast<int>(v)] + ".weight";
   }
   Expected<Matrix> matrix(int64_t layer, Proj p) override {
     auto [rows, cols] = projShape(p);
@@ -471,26 +484,22 @@ public:
     return std::unique_ptr<LMSource>(std::move(source));
   }
 
-  Expected<Matrix> embedding() override {
-    return read("token_embd.weight", spec_.vocab, spec_.hidden);
+  std::string globalName(Global g) const override {
+    switch (g) {
+    case Global::Embedding:
+      return "token_embd.weight";
+    case Global::Head:
+      return "output.weight";
+    case Global::FinalNorm:
+      return "output_norm.weight";
+    }
+    return "";
   }
-  Expected<Matrix> head() override {
-    if (spec_.tiedEmbedding)
-      return embedding();
-    return read("output.weight", spec_.vocab, spec_.hidden);
-  }
-  Expected<std::vector<float>> finalNorm() override {
-    return readVec("output_norm.weight", spec_.hidden);
-  }
-  Expected<std::vector<float>> vec(int64_t layer, Vec v) override {
+  std::string vecName(int64_t layer, Vec v) const override {
     static const char *names[] = {"attn_norm", "ffn_norm", "attn_sub_norm",
                                   "ffn_sub_norm"};
-    int64_t n = v == Vec::FfnSubNorm    ? spec_.ffn
-                : v == Vec::AttnSubNorm ? spec_.heads * spec_.headDim
-                                        : spec_.hidden;
-    return readVec("blk." + std::to_string(layer) + "." +
-                       names[static_cast<int>(v)] + ".weight",
-                   n);
+    return "blk." + std::to_string(layer) + "." + names[static_cast<int>(v)] +
+           ".weight";
   }
   Expected<Matrix> matrix(int64_t layer, Proj p) override {
     auto [rows, cols] = projShape(p);

@@ -78,20 +78,20 @@ public:
   const std::string &path() const { return path_; }
 
   /// The token embedding [vocab, hidden].
-  virtual llvm::Expected<Matrix> embedding() = 0;
+  llvm::Expected<Matrix> embedding();
   /// The output head [vocab, hidden] (the embedding when tied).
-  virtual llvm::Expected<Matrix> head() = 0;
+  llvm::Expected<Matrix> head();
   /// The final norm's weight [hidden].
-  virtual llvm::Expected<std::vector<float>> finalNorm() = 0;
-  virtual llvm::Expected<std::vector<float>> vec(int64_t layer, Vec v) = 0;
+  llvm::Expected<std::vector<float>> finalNorm();
+  llvm::Expected<std::vector<float>> vec(int64_t layer, Vec v);
   /// A float projection (Llama).
   virtual llvm::Expected<Matrix> matrix(int64_t layer, Proj p) = 0;
   /// A ternary projection (BitNet): an error naming the tensor if it is
   /// not exactly ternary with one scale.
   virtual llvm::Expected<TernaryMatrix> ternary(int64_t layer, Proj p) = 0;
 
-  /// Any tensor by its name in the checkpoint (architectures whose layers
-  /// the builder names itself: HGRNBit), checked to have `shape`.
+  /// Any tensor by its name in the checkpoint, checked to have `shape`
+  /// (architectures whose layers the builder names itself: HGRNBit).
   virtual llvm::Expected<Matrix> named(const std::string &name, int64_t rows,
                                        int64_t cols) = 0;
   virtual llvm::Expected<std::vector<float>> namedVec(const std::string &name,
@@ -101,6 +101,12 @@ public:
   std::pair<int64_t, int64_t> projShape(Proj p) const;
 
 protected:
+  /// The format's names of the whole model's tensors and of a layer's
+  /// vectors.
+  enum class Global { Embedding, Head, FinalNorm };
+  virtual std::string globalName(Global g) const = 0;
+  virtual std::string vecName(int64_t layer, Vec v) const = 0;
+
   LMSpec spec_;
   std::string path_;
 };
