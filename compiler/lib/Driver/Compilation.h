@@ -51,6 +51,7 @@ private:
   mlir::LogicalResult checkOptions();
   mlir::LogicalResult import();
   mlir::LogicalResult importLanguageModel(); // a checkpoint, from import()
+  mlir::LogicalResult afterImport(); // size checks, the report's dense twin
   mlir::LogicalResult raise();
   mlir::LogicalResult calibrate();
   mlir::LogicalResult lower();

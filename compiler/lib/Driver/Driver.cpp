@@ -315,10 +315,15 @@ LogicalResult Compilation::import() {
   }
   if (options.output.emit == EmitKind::Mlir)
     return success();
+  return afterImport();
+}
+
+/// What every front end's module goes through before the passes.
+LogicalResult Compilation::afterImport() {
   // Before any pass reads a constant: a tensor too large to compile is an
   // error on its op, not an exhausted allocation deep inside a pass.
   if (failed(mlir::tern::checkTensorSizes(*module))) {
-    fail("'" + in.input +
+    fail("'" + options.import.input +
          "' has a tensor too large to compile (see the error above)");
     return failure();
   }
@@ -352,10 +357,9 @@ LogicalResult Compilation::importLanguageModel() {
   llvm::sys::path::append(tokenizer, "tokenizer.model");
   if (llvm::sys::fs::is_directory(in.input) && llvm::sys::fs::exists(tokenizer))
     tokenizerModel = std::string(tokenizer);
-  ReportFormat report = options.diagnostics.reportFormat;
-  if (report == ReportFormat::Json || report == ReportFormat::Markdown)
-    denseTwin = mlir::tern::measureDenseTwin(*module);
-  return success();
+  if (options.output.emit == EmitKind::Mlir)
+    return success();
+  return afterImport();
 }
 
 //===----------------------------------------------------------------------===//

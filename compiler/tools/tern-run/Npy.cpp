@@ -414,28 +414,12 @@ double elementAsDouble(ElemType t, const void *data, int64_t i) {
 }
 
 int64_t elementAsInt(ElemType t, const void *data, int64_t i) {
-  switch (t) {
-  case ElemType::I8:
-    return load<int8_t>(data, i);
-  case ElemType::I16:
-    return load<int16_t>(data, i);
-  case ElemType::I32:
-    return load<int32_t>(data, i);
-  case ElemType::I64:
+  // Every other type converts through a double exactly (or is a float).
+  if (t == ElemType::I64)
     return load<int64_t>(data, i);
-  case ElemType::U8:
-    return load<uint8_t>(data, i);
-  case ElemType::U16:
-    return load<uint16_t>(data, i);
-  case ElemType::U32:
-    return load<uint32_t>(data, i);
-  case ElemType::U64:
+  if (t == ElemType::U64)
     return static_cast<int64_t>(load<uint64_t>(data, i));
-  case ElemType::Bool:
-    return load<uint8_t>(data, i) != 0;
-  default:
-    return static_cast<int64_t>(elementAsDouble(t, data, i));
-  }
+  return static_cast<int64_t>(elementAsDouble(t, data, i));
 }
 
 } // namespace tern_run

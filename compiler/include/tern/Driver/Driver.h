@@ -55,7 +55,7 @@ struct ImportOptions {
   /// .mlir or .onnx file, a language-model checkpoint (a Hugging Face
   /// folder or a .gguf file), or "-" (MLIR on stdin)
   std::string input = "-";
-  std::string entry;       ///< function to compile ("" = the only public)
+  std::string entry; ///< function to compile ("" = the only public)
   /// ONNX inputs: static shapes for inputs with dynamic dimensions.
   std::map<std::string, std::vector<int64_t>> inputShapes;
   /// ONNX inputs compiled as constants: name -> TensorProto file.

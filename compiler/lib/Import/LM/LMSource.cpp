@@ -33,25 +33,29 @@ const char *projName(Proj p) {
   return names[static_cast<int>(p)];
 }
 
+std::string LMSource::layerTensor(int64_t layer, const char *part) const {
+  return names.layerPrefix + std::to_string(layer) + "." + part + ".weight";
+}
+
 Expected<Matrix> LMSource::embedding() {
-  return named(globalName(Global::Embedding), spec_.vocab, spec_.hidden);
+  return named(names.embedding, spec_.vocab, spec_.hidden);
 }
 
 Expected<Matrix> LMSource::head() {
   if (spec_.tiedEmbedding)
     return embedding();
-  return named(globalName(Global::Head), spec_.vocab, spec_.hidden);
+  return named(names.head, spec_.vocab, spec_.hidden);
 }
 
 Expected<std::vector<float>> LMSource::finalNorm() {
-  return namedVec(globalName(Global::FinalNorm), spec_.hidden);
+  return namedVec(names.finalNorm, spec_.hidden);
 }
 
 Expected<std::vector<float>> LMSource::vec(int64_t layer, Vec v) {
   int64_t n = v == Vec::FfnSubNorm    ? spec_.ffn
               : v == Vec::AttnSubNorm ? spec_.heads * spec_.headDim
                                       : spec_.hidden;
-  return namedVec(vecName(layer, v), n);
+  return namedVec(layerTensor(layer, names.vecs[static_cast<int>(v)]), n);
 }
 
 std::pair<int64_t, int64_t> LMSource::projShape(Proj p) const {
@@ -164,49 +168,32 @@ namespace {
 // Hugging Face folders
 //===----------------------------------------------------------------------===//
 
+const TensorNames kHfNames = {
+    "model.embed_tokens.weight",
+    "lm_head.weight",
+    "model.norm.weight",
+    "model.layers.",
+    {"input_layernorm", "post_attention_layernorm", "self_attn.attn_sub_norm",
+     "mlp.ffn_sub_norm"},
+    {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+     "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"}};
+
 class HfSource : public LMSource {
 public:
-  static Expected<std::unique_ptr<LMSource>> open(const std::string &path) {
-    auto folder = CheckpointFolder::open(path);
-    if (!folder)
-      return folder.takeError();
-    auto source = std::unique_ptr<HfSource>(new HfSource());
-    source->path_ = path;
-    source->folder = std::move(*folder);
-    if (Error e = source->readSpec())
-      return std::move(e);
-    return std::unique_ptr<LMSource>(std::move(source));
+  HfSource() : LMSource(kHfNames) {}
+
+  Error load(const std::string &path) {
+    auto opened = CheckpointFolder::open(path);
+    if (!opened)
+      return opened.takeError();
+    path_ = path;
+    folder = std::move(*opened);
+    return readSpec();
   }
 
-  std::string globalName(Global g) const override {
-    switch (g) {
-    case Global::Embedding:
-      return "model.embed_tokens.weight";
-    case Global::Head:
-      return "lm_head.weight";
-    case Global::FinalNorm:
-      return "model.norm.weight";
-    }
-    return "";
-  }
-  std::string vecName(int64_t layer, Vec v) const override {
-    static const char *names[] = {"input_layernorm", "post_attention_layernorm",
-                                  "self_attn.attn_sub_norm",
-                                  "mlp.ffn_sub_norm"};
-    return "model.layers." + std::to_string(layer) + "." +
-           names[static_cast<int>(v)] + ".weight";
-  }
   Expected<Matrix> matrix(int64_t layer, Proj p) override {
     auto [rows, cols] = projShape(p);
-    return read(projTensor(layer, p), rows, cols);
-  }
-  Expected<Matrix> named(const std::string &name, int64_t rows,
-                         int64_t cols) override {
-    return read(name, rows, cols);
-  }
-  Expected<std::vector<float>> namedVec(const std::string &name,
-                                        int64_t n) override {
-    return readVec(name, n);
+    return named(projTensor(layer, p), rows, cols);
   }
   Expected<TernaryMatrix> ternary(int64_t layer, Proj p) override {
     auto [rows, cols] = projShape(p);
@@ -217,7 +204,7 @@ public:
     if (t->dtype != SafetensorsDType::U8) {
       // Unpacked master weights (the earlier reproductions' layout): the
       // architecture's own absmean quantization.
-      auto m = read(name, rows, cols);
+      auto m = named(name, rows, cols);
       if (!m)
         return m.takeError();
       return absmeanTernary(*m);
@@ -227,12 +214,6 @@ public:
 
 private:
   std::unique_ptr<CheckpointFolder> folder;
-
-  std::string projTensor(int64_t layer, Proj p) const {
-    std::string base = "model.layers." + std::to_string(layer) + ".";
-    bool attn = p == Proj::Q || p == Proj::K || p == Proj::V || p == Proj::O;
-    return base + (attn ? "self_attn." : "mlp.") + projName(p) + ".weight";
-  }
 
   Error readSpec() {
     const ModelConfig *config = folder->getConfig();
@@ -372,7 +353,8 @@ private:
     return checkSpec(s, config.getFileName());
   }
 
-  Expected<Matrix> read(const std::string &name, int64_t rows, int64_t cols) {
+  Expected<Matrix> named(const std::string &name, int64_t rows,
+                         int64_t cols) override {
     auto t = folder->getTensor(name);
     if (!t)
       return t.takeError();
@@ -392,7 +374,8 @@ private:
     return m;
   }
 
-  Expected<std::vector<float>> readVec(const std::string &name, int64_t n) {
+  Expected<std::vector<float>> namedVec(const std::string &name,
+                                        int64_t n) override {
     auto t = folder->getTensor(name);
     if (!t)
       return t.takeError();
@@ -470,40 +453,31 @@ private:
 // GGUF files
 //===----------------------------------------------------------------------===//
 
+const TensorNames kGgufNames = {
+    "token_embd.weight",
+    "output.weight",
+    "output_norm.weight",
+    "blk.",
+    {"attn_norm", "ffn_norm", "attn_sub_norm", "ffn_sub_norm"},
+    {"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up",
+     "ffn_down"}};
+
 class GgufSource : public LMSource {
 public:
-  static Expected<std::unique_ptr<LMSource>> open(const std::string &path) {
-    auto file = GgufFile::open(path);
-    if (!file)
-      return file.takeError();
-    auto source = std::unique_ptr<GgufSource>(new GgufSource());
-    source->path_ = path;
-    source->file = std::move(*file);
-    if (Error e = source->readSpec())
-      return std::move(e);
-    return std::unique_ptr<LMSource>(std::move(source));
+  GgufSource() : LMSource(kGgufNames) {}
+
+  Error load(const std::string &path) {
+    auto opened = GgufFile::open(path);
+    if (!opened)
+      return opened.takeError();
+    path_ = path;
+    file = std::move(*opened);
+    return readSpec();
   }
 
-  std::string globalName(Global g) const override {
-    switch (g) {
-    case Global::Embedding:
-      return "token_embd.weight";
-    case Global::Head:
-      return "output.weight";
-    case Global::FinalNorm:
-      return "output_norm.weight";
-    }
-    return "";
-  }
-  std::string vecName(int64_t layer, Vec v) const override {
-    static const char *names[] = {"attn_norm", "ffn_norm", "attn_sub_norm",
-                                  "ffn_sub_norm"};
-    return "blk." + std::to_string(layer) + "." + names[static_cast<int>(v)] +
-           ".weight";
-  }
   Expected<Matrix> matrix(int64_t layer, Proj p) override {
     auto [rows, cols] = projShape(p);
-    auto m = read(projTensor(layer, p), rows, cols);
+    auto m = named(projTensor(layer, p), rows, cols);
     if (!m)
       return m.takeError();
     // llama.cpp's converter permutes the q and k rows of "llama" models
@@ -512,18 +486,10 @@ public:
       unpermute(*m, p == Proj::Q ? spec_.heads : spec_.kvHeads);
     return m;
   }
-  Expected<Matrix> named(const std::string &name, int64_t rows,
-                         int64_t cols) override {
-    return read(name, rows, cols);
-  }
-  Expected<std::vector<float>> namedVec(const std::string &name,
-                                        int64_t n) override {
-    return readVec(name, n);
-  }
   Expected<TernaryMatrix> ternary(int64_t layer, Proj p) override {
     auto [rows, cols] = projShape(p);
     std::string name = projTensor(layer, p);
-    auto m = read(name, rows, cols);
+    auto m = named(name, rows, cols);
     if (!m)
       return m.takeError();
     return exactTernary(*m, name, path_);
@@ -532,14 +498,6 @@ public:
 private:
   std::unique_ptr<GgufFile> file;
   std::string prefix; ///< general.architecture
-
-  static std::string projTensor(int64_t layer, Proj p) {
-    static const char *names[] = {"attn_q",      "attn_k",   "attn_v",
-                                  "attn_output", "ffn_gate", "ffn_up",
-                                  "ffn_down"};
-    return "blk." + std::to_string(layer) + "." + names[static_cast<int>(p)] +
-           ".weight";
-  }
 
   Error readSpec() {
     auto arch = file->getString("general.architecture");
@@ -619,7 +577,8 @@ private:
     return checkSpec(s, path_);
   }
 
-  Expected<Matrix> read(const std::string &name, int64_t rows, int64_t cols) {
+  Expected<Matrix> named(const std::string &name, int64_t rows,
+                         int64_t cols) override {
     auto t = file->getTensor(name);
     if (!t)
       return t.takeError();
@@ -641,7 +600,8 @@ private:
     return m;
   }
 
-  Expected<std::vector<float>> readVec(const std::string &name, int64_t n) {
+  Expected<std::vector<float>> namedVec(const std::string &name,
+                                        int64_t n) override {
     auto t = file->getTensor(name);
     if (!t)
       return t.takeError();
@@ -684,10 +644,20 @@ bool LMSource::looksLikeCheckpoint(const std::string &path) {
   return buffer && (*buffer)->getBuffer() == "GGUF";
 }
 
+namespace {
+template <typename Source>
+Expected<std::unique_ptr<LMSource>> openAs(const std::string &path) {
+  auto source = std::make_unique<Source>();
+  if (Error e = source->load(path))
+    return std::move(e);
+  return std::unique_ptr<LMSource>(std::move(source));
+}
+} // namespace
+
 Expected<std::unique_ptr<LMSource>> LMSource::open(const std::string &path) {
   if (llvm::sys::fs::is_directory(path))
-    return HfSource::open(path);
-  return GgufSource::open(path);
+    return openAs<HfSource>(path);
+  return openAs<GgufSource>(path);
 }
 
 } // namespace tern::lm

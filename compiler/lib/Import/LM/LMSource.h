@@ -50,6 +50,15 @@ enum class Proj { Q, K, V, O, Gate, Up, Down };
 /// The vectors (norm weights).
 enum class Vec { AttnNorm, FfnNorm, AttnSubNorm, FfnSubNorm };
 
+/// A file format's tensor names: the whole model's, and a layer's
+/// `<layerPrefix><layer>.<part>.weight` with the parts in Vec and Proj
+/// order.
+struct TensorNames {
+  const char *embedding, *head, *finalNorm, *layerPrefix;
+  const char *vecs[4];
+  const char *projs[7];
+};
+
 /// A float matrix, row-major [rows, cols] (PyTorch's [out, in]).
 struct Matrix {
   int64_t rows = 0, cols = 0;
@@ -101,12 +110,13 @@ public:
   std::pair<int64_t, int64_t> projShape(Proj p) const;
 
 protected:
-  /// The format's names of the whole model's tensors and of a layer's
-  /// vectors.
-  enum class Global { Embedding, Head, FinalNorm };
-  virtual std::string globalName(Global g) const = 0;
-  virtual std::string vecName(int64_t layer, Vec v) const = 0;
+  explicit LMSource(const TensorNames &names) : names(names) {}
+  std::string layerTensor(int64_t layer, const char *part) const;
+  std::string projTensor(int64_t layer, Proj p) const {
+    return layerTensor(layer, names.projs[static_cast<int>(p)]);
+  }
 
+  const TensorNames &names;
   LMSpec spec_;
   std::string path_;
 };
